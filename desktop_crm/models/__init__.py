@@ -1,0 +1,19 @@
+"""ORM models. Import this package to register every table on ``Base.metadata``."""
+
+from .audit import AuditEntry
+from .base import Base, SyncedMixin, utcnow
+from .counter import Counter
+from .customer import Contact, Customer, CustomerKind, CustomerTag, Tag, Tier
+from .history import Activity, ActivityType, Channel, Interaction
+from .order import Order, OrderStatus
+from .pipeline import Opportunity, OpportunityStageChange, OpportunityStatus, PipelineStage
+from .ticket import SlaPolicy, Ticket, TicketPriority, TicketStatus
+from .user import Role, User
+
+__all__ = [
+    "Activity", "ActivityType", "AuditEntry", "Base", "Channel", "Contact", "Counter", "Customer",
+    "CustomerKind", "CustomerTag", "Interaction", "Opportunity", "OpportunityStageChange",
+    "OpportunityStatus", "Order", "OrderStatus", "PipelineStage", "Role", "SlaPolicy",
+    "SyncedMixin", "Tag", "Ticket", "TicketPriority", "TicketStatus", "Tier", "User",
+    "utcnow",
+]

@@ -1,0 +1,90 @@
+"""Customers, their contacts and tags."""
+
+from __future__ import annotations
+
+import uuid
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base, SyncedMixin
+
+
+class CustomerKind(StrEnum):
+    COMPANY = "company"
+    PERSON = "person"
+
+
+class Tier(StrEnum):
+    STRATEGIC = "strategic"
+    GROWTH = "growth"
+    BASIC = "basic"
+    DORMANT = "dormant"
+
+
+class Customer(SyncedMixin, Base):
+    __tablename__ = "customers"
+
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    kind: Mapped[str] = mapped_column(String(10), default=CustomerKind.COMPANY.value)
+    name: Mapped[str] = mapped_column(String(200))
+    name_pinyin: Mapped[str] = mapped_column(String(600), default="")
+    name_initials: Mapped[str] = mapped_column(String(200), default="")
+    # Phones in E.164 ("+8613812345678"); shown in national form.
+    phone: Mapped[str] = mapped_column(String(32), default="")
+    phone2: Mapped[str] = mapped_column(String(32), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    region: Mapped[str] = mapped_column(String(32), default="")  # 华东, 华北 ...
+    province: Mapped[str] = mapped_column(String(32), default="")
+    city: Mapped[str] = mapped_column(String(64), default="")
+    address: Mapped[str] = mapped_column(String(400), default="")
+    industry: Mapped[str] = mapped_column(String(64), default="")
+    source: Mapped[str] = mapped_column(String(64), default="")
+    owner_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), default=None)
+    tier: Mapped[str] = mapped_column(String(16), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    custom_fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Lower-cased name, pinyin, initials, code, phone digits and email: what
+    # search matches (SQLite FTS5 trigram table, PostgreSQL pg_trgm index).
+    search_text: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (
+        Index("ix_customers_name_id", "name", "id"),
+        Index("ix_customers_owner_name", "owner_id", "name", "id"),
+        Index("ix_customers_tier_name", "tier", "name", "id"),
+        Index("ix_customers_province_name", "province", "name", "id"),
+        Index("ix_customers_industry_name", "industry", "name", "id"),
+        Index("ix_customers_updated_id", "updated_at", "id"),
+    )
+
+
+class Contact(SyncedMixin, Base):
+    __tablename__ = "contacts"
+
+    customer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("customers.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    name_pinyin: Mapped[str] = mapped_column(String(300), default="")
+    title: Mapped[str] = mapped_column(String(100), default="")
+    phone: Mapped[str] = mapped_column(String(32), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    wechat: Mapped[str] = mapped_column(String(64), default="")
+    is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class Tag(SyncedMixin, Base):
+    __tablename__ = "tags"
+
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    color: Mapped[str] = mapped_column(String(9), default="#607d8b")
+
+
+class CustomerTag(SyncedMixin, Base):
+    __tablename__ = "customer_tags"
+
+    customer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("customers.id"))
+    tag_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tags.id"), index=True)
+
+    __table_args__ = (UniqueConstraint("customer_id", "tag_id"),)

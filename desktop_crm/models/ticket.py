@@ -1,0 +1,61 @@
+"""Service tickets and SLA policies."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from enum import StrEnum
+
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base, SyncedMixin
+
+
+class TicketPriority(StrEnum):
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+    URGENT = "urgent"
+
+
+class TicketStatus(StrEnum):
+    NEW = "new"
+    IN_PROGRESS = "in_progress"
+    WAITING = "waiting"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+
+
+class SlaPolicy(SyncedMixin, Base):
+    __tablename__ = "sla_policies"
+
+    name: Mapped[str] = mapped_column(String(100))
+    priority: Mapped[str] = mapped_column(String(16))
+    tier: Mapped[str] = mapped_column(String(16), default="")  # "" = any tier
+    response_minutes: Mapped[int] = mapped_column(Integer)
+    resolve_minutes: Mapped[int] = mapped_column(Integer)
+    business_hours: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Ticket(SyncedMixin, Base):
+    __tablename__ = "tickets"
+
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    customer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("customers.id"), index=True)
+    contact_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("contacts.id"), default=None)
+    subject: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    priority: Mapped[str] = mapped_column(String(16), default=TicketPriority.NORMAL.value)
+    status: Mapped[str] = mapped_column(String(16), default=TicketStatus.NEW.value, index=True)
+    assignee_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), default=None)
+    sla_policy_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("sla_policies.id"), default=None
+    )
+    opened_at: Mapped[dt.datetime]
+    first_response_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    response_due: Mapped[dt.datetime | None] = mapped_column(default=None)
+    resolve_due: Mapped[dt.datetime | None] = mapped_column(default=None)
+    satisfaction: Mapped[int | None] = mapped_column(Integer, default=None)  # 1..5

@@ -1,0 +1,1 @@
+"""Business logic and persistence. Plain Python: nothing here imports Qt."""

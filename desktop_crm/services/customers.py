@@ -1,0 +1,600 @@
+"""Customers and contacts: validation, create / update / soft-delete / restore, list queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import (
+    Select, case, column, func, literal_column, select, table, tuple_, update,
+)
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from desktop_crm.models import Contact, Counter, Customer, CustomerKind, CustomerTag, Tag, Tier, User
+
+from . import audit
+from .db import Database
+from .errors import ChangeSet, ConflictError, FieldError, NotFound, ValidationError
+from .text import (
+    EmailError, PhoneError, clean, display_phone, normalize_email, normalize_phone, pinyin_of,
+    search_terms, search_text,
+)
+
+# Fields a caller may set, with their maximum lengths.
+CUSTOMER_FIELDS: dict[str, int] = {
+    "code": 20, "kind": 10, "name": 200, "phone": 32, "phone2": 32, "email": 254,
+    "region": 32, "province": 32, "city": 64, "address": 400, "industry": 64, "source": 64,
+    "tier": 16, "notes": 20000,
+}
+TIERS = tuple(t.value for t in Tier)
+TIER_RANK = {Tier.STRATEGIC.value: 1, Tier.GROWTH.value: 2, Tier.BASIC.value: 3,
+             Tier.DORMANT.value: 4}
+CODE_PREFIX = "C"
+CODE_WIDTH = 6
+
+
+def format_code(n: int) -> str:
+    return f"{CODE_PREFIX}{n:0{CODE_WIDTH}d}"
+
+
+@dataclass(frozen=True)
+class CustomerRow:
+    """One row of the customer list."""
+
+    id: uuid.UUID
+    code: str
+    name: str
+    phone: str  # national display form
+    owner: str
+    tier: str
+    region: str
+    industry: str
+    source: str
+    updated_at: dt.datetime
+    deleted: bool
+    sort_key: tuple  # the keyset position of this row
+
+
+@dataclass(frozen=True)
+class CustomerRecord:
+    """A whole customer, as a form edits it."""
+
+    id: uuid.UUID
+    version: int
+    code: str
+    kind: str
+    name: str
+    name_pinyin: str
+    phone: str
+    phone2: str
+    email: str
+    region: str
+    province: str
+    city: str
+    address: str
+    industry: str
+    source: str
+    owner_id: uuid.UUID | None
+    owner: str
+    tier: str
+    notes: str
+    custom_fields: dict[str, Any]
+    tags: tuple[str, ...]
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    deleted_at: dt.datetime | None
+
+    @property
+    def phone_display(self) -> str:
+        return display_phone(self.phone)
+
+    @property
+    def phone2_display(self) -> str:
+        return display_phone(self.phone2)
+
+
+@dataclass(frozen=True)
+class ContactRecord:
+    id: uuid.UUID
+    version: int
+    customer_id: uuid.UUID
+    name: str
+    title: str
+    phone: str
+    email: str
+    wechat: str
+    is_primary: bool
+    notes: str
+
+    @property
+    def phone_display(self) -> str:
+        return display_phone(self.phone)
+
+
+SORTS = ("code", "name", "phone", "owner", "tier", "region", "industry", "source", "updated_at")
+
+
+@dataclass(frozen=True)
+class CustomerQuery:
+    """What the customer list shows: filters and sort order."""
+
+    text: str = ""
+    tier: str | None = None
+    owner_id: uuid.UUID | None = None
+    unowned: bool = False
+    tag: str | None = None
+    province: str | None = None
+    industry: str | None = None
+    source: str | None = None
+    deleted: bool = False  # True: the recycle bin (soft-deleted customers) instead
+    sort: str = "name"
+    descending: bool = False
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[CustomerRow]
+    has_more: bool
+
+    @property
+    def last_key(self) -> tuple | None:
+        return self.rows[-1].sort_key if self.rows else None
+
+
+@dataclass
+class _SearchPlan:
+    """How a query's text terms are matched (cached per term: it depends on the data)."""
+
+    fts_terms: list[str] = field(default_factory=list)
+    scan_terms: list[str] = field(default_factory=list)
+
+
+# A term whose trigram match returns at least this many rows is matched by
+# scanning in sort order instead: common words fill a page quickly that way,
+# while a rare term is answered from the index.
+FTS_SELECTIVE_LIMIT = 2000
+
+
+# The FTS5 table made by migration 0001 (not mapped by the ORM).
+_FTS = table("customer_fts", column("rowid"), column("customer_fts"))
+
+
+def _fts_match(term: str) -> str:
+    grams = {term[i:i + 3] for i in range(len(term) - 2)}
+    return " AND ".join('"' + g.replace('"', '""') + '"' for g in sorted(grams))
+
+
+def _like_escape(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+class CustomerService:
+    """Customer records. Every method is one unit of work; writes are audited."""
+
+    def __init__(self, db: Database, actor_id: uuid.UUID | None = None):
+        self.db = db
+        self.actor_id = actor_id
+        self._fts_counts: dict[str, int] = {}
+
+    # -- validation ---------------------------------------------------------------
+
+    def _normalise(self, data: Mapping[str, Any], partial: bool) -> dict[str, Any]:
+        """Cleaned values, or ValidationError listing every bad field."""
+        out: dict[str, Any] = {}
+        errors: list[FieldError] = []
+        for key, value in data.items():
+            if key in ("owner_id", "custom_fields", "tags"):
+                out[key] = value
+                continue
+            if key not in CUSTOMER_FIELDS:
+                errors.append(FieldError(key, "unknown_field"))
+                continue
+            text = str(value).strip() if key == "notes" and value is not None else clean(value)
+            if key in ("phone", "phone2"):
+                try:
+                    text = normalize_phone(text)
+                except PhoneError as exc:
+                    errors.append(FieldError(key, "invalid_phone", clean(value), str(exc)))
+                    continue
+            elif key == "email":
+                try:
+                    text = normalize_email(text)
+                except EmailError as exc:
+                    errors.append(FieldError(key, "invalid_email", clean(value), str(exc)))
+                    continue
+            elif key == "tier" and text and text not in TIERS:
+                errors.append(FieldError(key, "invalid_choice", text))
+                continue
+            elif key == "kind" and text not in (CustomerKind.COMPANY.value, CustomerKind.PERSON.value):
+                errors.append(FieldError(key, "invalid_choice", text))
+                continue
+            elif key == "code":
+                text = text.upper()
+            if len(text) > CUSTOMER_FIELDS[key]:
+                errors.append(FieldError(key, "too_long", text[:40], str(CUSTOMER_FIELDS[key])))
+                continue
+            out[key] = text
+        if (not partial or "name" in data) and not out.get("name") and not any(
+            e.field == "name" for e in errors
+        ):
+            errors.append(FieldError("name", "required"))
+        if errors:
+            raise ValidationError(errors)
+        return out
+
+    # -- helpers ------------------------------------------------------------------
+
+    def _next_code(self, s: Session) -> str:
+        while True:
+            row = s.execute(
+                update(Counter).where(Counter.name == "customer_code")
+                .values(value=Counter.value + 1).returning(Counter.value)
+            ).first()
+            if row is None:
+                start = s.scalar(select(func.count()).select_from(Customer)) or 0
+                s.add(Counter(name="customer_code", value=start + 1))
+                s.flush()
+                n = start + 1
+            else:
+                n = row[0]
+            code = format_code(n)
+            if not s.scalar(select(Customer.id).where(Customer.code == code)):
+                return code
+
+    @staticmethod
+    def _refresh_search(c: Customer) -> None:
+        c.name_pinyin, c.name_initials = pinyin_of(c.name)
+        c.search_text = search_text(name=c.name, code=c.code, phones=(c.phone, c.phone2),
+                                    email=c.email)
+
+    def _set_tags(self, s: Session, c: Customer, names: list[str]) -> tuple[list[str], list[str]]:
+        names = sorted({clean(n) for n in names if clean(n)})
+        current = dict(s.execute(
+            select(Tag.name, CustomerTag).join(CustomerTag, CustomerTag.tag_id == Tag.id)
+            .where(CustomerTag.customer_id == c.id)
+        ).all())
+        for name in set(current) - set(names):
+            s.delete(current[name])
+        for name in set(names) - set(current):
+            tag = s.scalar(select(Tag).where(Tag.name == name))
+            if tag is None:
+                tag = Tag(name=name)
+                s.add(tag)
+                s.flush()
+            s.add(CustomerTag(customer_id=c.id, tag_id=tag.id))
+        return sorted(current), names
+
+    def _record(self, s: Session, c: Customer) -> CustomerRecord:
+        owner = s.scalar(select(User.display_name).where(User.id == c.owner_id)) if c.owner_id else ""
+        tags = tuple(s.scalars(
+            select(Tag.name).join(CustomerTag, CustomerTag.tag_id == Tag.id)
+            .where(CustomerTag.customer_id == c.id).order_by(Tag.name)
+        ))
+        return CustomerRecord(
+            c.id, c.version, c.code, c.kind, c.name, c.name_pinyin, c.phone, c.phone2, c.email,
+            c.region, c.province, c.city, c.address, c.industry, c.source, c.owner_id,
+            owner or "", c.tier, c.notes, dict(c.custom_fields or {}), tags, c.created_at,
+            c.updated_at, c.deleted_at,
+        )
+
+    def _load(self, s: Session, customer_id: uuid.UUID) -> Customer:
+        c = s.get(Customer, customer_id)
+        if c is None:
+            raise NotFound("customers", customer_id)
+        return c
+
+    # -- commands -----------------------------------------------------------------
+
+    def create(self, data: Mapping[str, Any]) -> CustomerRecord:
+        values = self._normalise(data, partial=False)
+        tags = values.pop("tags", None)
+        with self.db.session() as s:
+            if values.get("code"):
+                if s.scalar(select(Customer.id).where(Customer.code == values["code"])):
+                    raise ValidationError([FieldError("code", "duplicate", values["code"])])
+            else:
+                values["code"] = self._next_code(s)
+            values.setdefault("owner_id", self.actor_id)
+            c = Customer(**values)
+            self._refresh_search(c)
+            s.add(c)
+            s.flush()
+            audit.record(s, table="customers", row_id=c.id, action="create", user_id=self.actor_id)
+            if tags:
+                self._set_tags(s, c, list(tags))
+            return self._record(s, c)
+
+    def update(self, customer_id: uuid.UUID, changes: Mapping[str, Any],
+               expected_version: int) -> CustomerRecord:
+        """Apply ``changes`` if the record is still at ``expected_version``.
+
+        Raises ConflictError (nothing written) when someone else saved in between.
+        """
+        values = self._normalise(changes, partial=True)
+        tags = values.pop("tags", None)
+        try:
+            with self.db.session() as s:
+                c = self._load(s, customer_id)
+                if c.version != expected_version:
+                    raise ConflictError("customers", customer_id, expected_version, c.version)
+                if "code" in values and values["code"] != c.code:
+                    if not values["code"]:
+                        raise ValidationError([FieldError("code", "required")])
+                    if s.scalar(select(Customer.id).where(Customer.code == values["code"])):
+                        raise ValidationError([FieldError("code", "duplicate", values["code"])])
+                old = {k: getattr(c, k) for k in values}
+                for k, v in values.items():
+                    setattr(c, k, v)
+                self._refresh_search(c)
+                n = audit.record(s, table="customers", row_id=c.id, action="update",
+                                 user_id=self.actor_id, old=old, new=values)
+                if tags is not None:
+                    before, after = self._set_tags(s, c, list(tags))
+                    if before != after:
+                        n += audit.record(s, table="customers", row_id=c.id, action="update",
+                                          user_id=self.actor_id, old={"tags": ", ".join(before)},
+                                          new={"tags": ", ".join(after)})
+                        if not any(old[k] != v for k, v in values.items()):
+                            c.updated_at = dt.datetime.now(dt.timezone.utc)
+                s.flush()
+                return self._record(s, c)
+        except StaleDataError:
+            with self.db.read() as s:
+                actual = s.scalar(select(Customer.version).where(Customer.id == customer_id))
+            raise ConflictError("customers", customer_id, expected_version, actual) from None
+        except IntegrityError as exc:
+            raise ValidationError([FieldError("code", "duplicate", str(values.get("code", "")))]) from exc
+
+    def _set_deleted(self, customer_id: uuid.UUID, expected_version: int | None,
+                     deleted: bool) -> ChangeSet:
+        try:
+            with self.db.session() as s:
+                c = self._load(s, customer_id)
+                if expected_version is not None and c.version != expected_version:
+                    raise ConflictError("customers", customer_id, expected_version, c.version)
+                if (c.deleted_at is not None) == deleted:
+                    return ChangeSet()
+                c.deleted_at = dt.datetime.now(dt.timezone.utc) if deleted else None
+                audit.record(s, table="customers", row_id=c.id,
+                             action="delete" if deleted else "restore", user_id=self.actor_id)
+        except StaleDataError:
+            raise ConflictError("customers", customer_id, expected_version, None) from None
+        return ChangeSet.of("customers")
+
+    def delete(self, customer_id: uuid.UUID, expected_version: int | None = None) -> ChangeSet:
+        """Soft delete: the customer moves to the recycle bin and can be restored."""
+        return self._set_deleted(customer_id, expected_version, True)
+
+    def restore(self, customer_id: uuid.UUID, expected_version: int | None = None) -> ChangeSet:
+        return self._set_deleted(customer_id, expected_version, False)
+
+    # -- reading ------------------------------------------------------------------
+
+    def get(self, customer_id: uuid.UUID) -> CustomerRecord:
+        with self.db.read() as s:
+            return self._record(s, self._load(s, customer_id))
+
+    def get_by_code(self, code: str) -> CustomerRecord:
+        with self.db.read() as s:
+            c = s.scalar(select(Customer).where(Customer.code == code.strip().upper()))
+            if c is None:
+                raise NotFound("customers", code)
+            return self._record(s, c)
+
+    def _sort_exprs(self, sort: str) -> list:
+        owner = func.coalesce(User.display_name, "")
+        return {
+            "code": [Customer.code],
+            "name": [Customer.name],
+            "phone": [Customer.phone, Customer.name],
+            "owner": [owner, Customer.name],
+            "tier": [case(TIER_RANK, value=Customer.tier, else_=9), Customer.name],
+            "region": [Customer.province, Customer.name],
+            "industry": [Customer.industry, Customer.name],
+            "source": [Customer.source, Customer.name],
+            "updated_at": [Customer.updated_at],
+        }[sort] + [Customer.id]
+
+    def _plan(self, terms: list[str]) -> _SearchPlan:
+        plan = _SearchPlan()
+        if not self.db.is_sqlite:
+            plan.scan_terms = terms
+            return plan
+        for t in terms:
+            if len(t) < 3:
+                plan.scan_terms.append(t)
+                continue
+            n = self._fts_counts.get(t)
+            if n is None:
+                with self.db.engine.connect() as conn:
+                    n = conn.exec_driver_sql(
+                        "SELECT count(*) FROM (SELECT 1 FROM customer_fts WHERE customer_fts "
+                        "MATCH ? LIMIT ?)", (_fts_match(t), FTS_SELECTIVE_LIMIT)
+                    ).scalar_one()
+                if len(self._fts_counts) > 256:
+                    self._fts_counts.clear()
+                self._fts_counts[t] = n
+            (plan.fts_terms if n < FTS_SELECTIVE_LIMIT else plan.scan_terms).append(t)
+        return plan
+
+    def invalidate_search_cache(self) -> None:
+        self._fts_counts.clear()
+
+    def _filtered(self, stmt: Select, q: CustomerQuery) -> Select:
+        stmt = stmt.where(
+            Customer.deleted_at.is_not(None) if q.deleted else Customer.deleted_at.is_(None)
+        )
+        if q.tier is not None:
+            stmt = stmt.where(Customer.tier == q.tier)
+        if q.unowned:
+            stmt = stmt.where(Customer.owner_id.is_(None))
+        elif q.owner_id is not None:
+            stmt = stmt.where(Customer.owner_id == q.owner_id)
+        if q.province is not None:
+            stmt = stmt.where(Customer.province == q.province)
+        if q.industry is not None:
+            stmt = stmt.where(Customer.industry == q.industry)
+        if q.source is not None:
+            stmt = stmt.where(Customer.source == q.source)
+        if q.tag:
+            stmt = stmt.where(Customer.id.in_(
+                select(CustomerTag.customer_id).join(Tag, Tag.id == CustomerTag.tag_id)
+                .where(Tag.name == q.tag)
+            ))
+        terms = search_terms(q.text)
+        if terms:
+            plan = self._plan(terms)
+            if plan.fts_terms:
+                # The most selective term is answered from the trigram index.
+                best = min(plan.fts_terms, key=lambda t: self._fts_counts.get(t, 0))
+                stmt = stmt.where(literal_column("customers.rowid").in_(
+                    select(_FTS.c.rowid).where(_FTS.c.customer_fts.op("MATCH")(_fts_match(best)))
+                ))
+            for t in terms:  # every term re-checked exactly (trigram matches may over-match)
+                if self.db.is_sqlite:
+                    stmt = stmt.where(func.instr(Customer.search_text, t) > 0)
+                else:
+                    stmt = stmt.where(Customer.search_text.like(f"%{_like_escape(t)}%", escape="\\"))
+        return stmt
+
+    def page(self, q: CustomerQuery, after: tuple | None = None, limit: int = 200) -> Page:
+        """One window of the list, in ``q.sort`` order, starting after keyset position ``after``."""
+        if q.sort not in SORTS:
+            raise ValueError(f"unknown sort column {q.sort!r}")
+        keys = self._sort_exprs(q.sort)
+        owner = func.coalesce(User.display_name, "").label("owner")
+        stmt = (
+            select(Customer.id, Customer.code, Customer.name, Customer.phone, owner,
+                   Customer.tier, Customer.province, Customer.city, Customer.industry,
+                   Customer.source, Customer.updated_at, Customer.deleted_at,
+                   *[k.label(f"k{i}") for i, k in enumerate(keys)])
+            .outerjoin(User, User.id == Customer.owner_id)
+        )
+        stmt = self._filtered(stmt, q)
+        if after is not None:
+            cmp = tuple_(*keys) < tuple_(*after) if q.descending else tuple_(*keys) > tuple_(*after)
+            stmt = stmt.where(cmp)
+        stmt = stmt.order_by(*[k.desc() if q.descending else k.asc() for k in keys])
+        stmt = stmt.limit(limit + 1)
+        with self.db.read() as s:
+            result = s.execute(stmt).all()
+        rows = []
+        for r in result[:limit]:
+            region = " ".join(x for x in (r.province, r.city) if x)
+            key = tuple(r[12 + i] for i in range(len(keys)))
+            rows.append(CustomerRow(
+                r.id, r.code, r.name, display_phone(r.phone), r.owner, r.tier, region,
+                r.industry, r.source, r.updated_at, r.deleted_at is not None, key,
+            ))
+        return Page(rows, len(result) > limit)
+
+    def count(self, q: CustomerQuery) -> int:
+        stmt = self._filtered(select(func.count()).select_from(Customer), q)
+        with self.db.read() as s:
+            return int(s.scalar(stmt) or 0)
+
+    def distinct_values(self, column: str) -> list[str]:
+        """Values in use for a filter column (province, industry, source)."""
+        col = {"province": Customer.province, "industry": Customer.industry,
+               "source": Customer.source, "city": Customer.city}[column]
+        with self.db.read() as s:
+            return [v for v in s.scalars(select(col).distinct().order_by(col)) if v]
+
+    def tag_names(self) -> list[str]:
+        with self.db.read() as s:
+            return list(s.scalars(select(Tag.name).where(Tag.deleted_at.is_(None)).order_by(Tag.name)))
+
+    # -- contacts -----------------------------------------------------------------
+
+    def _contact_values(self, data: Mapping[str, Any], partial: bool) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        errors: list[FieldError] = []
+        limits = {"name": 100, "title": 100, "phone": 32, "email": 254, "wechat": 64,
+                  "notes": 20000}
+        for key, value in data.items():
+            if key == "is_primary":
+                out[key] = bool(value)
+                continue
+            if key not in limits:
+                errors.append(FieldError(key, "unknown_field"))
+                continue
+            text = clean(value)
+            try:
+                if key == "phone":
+                    text = normalize_phone(text)
+                elif key == "email":
+                    text = normalize_email(text)
+            except PhoneError as exc:
+                errors.append(FieldError(key, "invalid_phone", clean(value), str(exc)))
+                continue
+            except EmailError as exc:
+                errors.append(FieldError(key, "invalid_email", clean(value), str(exc)))
+                continue
+            if len(text) > limits[key]:
+                errors.append(FieldError(key, "too_long", text[:40], str(limits[key])))
+                continue
+            out[key] = text
+        if (not partial or "name" in data) and not out.get("name"):
+            errors.append(FieldError("name", "required"))
+        if errors:
+            raise ValidationError(errors)
+        return out
+
+    @staticmethod
+    def _contact_record(c: Contact) -> ContactRecord:
+        return ContactRecord(c.id, c.version, c.customer_id, c.name, c.title, c.phone, c.email,
+                             c.wechat, c.is_primary, c.notes)
+
+    def add_contact(self, customer_id: uuid.UUID, data: Mapping[str, Any]) -> ContactRecord:
+        values = self._contact_values(data, partial=False)
+        with self.db.session() as s:
+            self._load(s, customer_id)
+            c = Contact(customer_id=customer_id, name_pinyin=pinyin_of(values["name"])[0], **values)
+            s.add(c)
+            s.flush()
+            audit.record(s, table="contacts", row_id=c.id, action="create", user_id=self.actor_id)
+            return self._contact_record(c)
+
+    def update_contact(self, contact_id: uuid.UUID, changes: Mapping[str, Any],
+                       expected_version: int) -> ContactRecord:
+        values = self._contact_values(changes, partial=True)
+        try:
+            with self.db.session() as s:
+                c = s.get(Contact, contact_id)
+                if c is None:
+                    raise NotFound("contacts", contact_id)
+                if c.version != expected_version:
+                    raise ConflictError("contacts", contact_id, expected_version, c.version)
+                old = {k: getattr(c, k) for k in values}
+                for k, v in values.items():
+                    setattr(c, k, v)
+                if "name" in values:
+                    c.name_pinyin = pinyin_of(c.name)[0]
+                audit.record(s, table="contacts", row_id=c.id, action="update",
+                             user_id=self.actor_id, old=old, new=values)
+                s.flush()
+                return self._contact_record(c)
+        except StaleDataError:
+            raise ConflictError("contacts", contact_id, expected_version, None) from None
+
+    def delete_contact(self, contact_id: uuid.UUID) -> ChangeSet:
+        with self.db.session() as s:
+            c = s.get(Contact, contact_id)
+            if c is None:
+                raise NotFound("contacts", contact_id)
+            c.deleted_at = dt.datetime.now(dt.timezone.utc)
+            audit.record(s, table="contacts", row_id=c.id, action="delete", user_id=self.actor_id)
+        return ChangeSet.of("contacts")
+
+    def contacts(self, customer_id: uuid.UUID) -> list[ContactRecord]:
+        with self.db.read() as s:
+            return [self._contact_record(c) for c in s.scalars(
+                select(Contact).where(Contact.customer_id == customer_id,
+                                      Contact.deleted_at.is_(None))
+                .order_by(Contact.is_primary.desc(), Contact.name)
+            )]

@@ -1,0 +1,177 @@
+"""Engines, sessions, database location and schema upgrades."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+log = logging.getLogger(__name__)
+
+APP_NAME = "desktop-crm"
+KEYRING_SERVICE = "desktop-crm"
+ENV_DB = "DESKTOP_CRM_DB"
+
+
+def default_data_dir() -> Path:
+    import platformdirs
+
+    override = os.environ.get("DESKTOP_CRM_HOME")
+    if override:
+        return Path(override)
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_sqlite_url() -> str:
+    path = default_data_dir() / "crm.sqlite3"
+    return f"sqlite:///{path}"
+
+
+def resolve_url(url: str | None) -> str:
+    """``--db`` first, then ``$DESKTOP_CRM_DB``, then the SQLite file in the user data dir."""
+    return url or os.environ.get(ENV_DB) or default_sqlite_url()
+
+
+def keyring_key(url: URL) -> str:
+    return f"{url.username}@{url.host}:{url.port or 5432}/{url.database}"
+
+
+def password_from_keyring(url: URL) -> str | None:
+    """The password kept for this server in the system keyring, if there is a keyring."""
+    try:
+        import keyring
+        from keyring.errors import KeyringError
+
+        try:
+            return keyring.get_password(KEYRING_SERVICE, keyring_key(url))
+        except KeyringError as exc:  # no backend (headless Linux) or a locked one
+            log.info("no password from the keyring: %s", type(exc).__name__)
+            return None
+    except ImportError:  # pragma: no cover - keyring is a dependency
+        return None
+
+
+def safe_url(url: str | URL) -> str:
+    """The URL as it may appear in a window title, a log line or an error: no password."""
+    return make_url(url).render_as_string(hide_password=True) if url else ""
+
+
+def describe(url: str | URL) -> str:
+    u = make_url(url)
+    if u.get_backend_name() == "sqlite":
+        return f"SQLite: {u.database or ':memory:'}"
+    return f"PostgreSQL: {u.username or ''}@{u.host or 'localhost'}:{u.port or 5432}/{u.database}"
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=5000")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA cache_size=-65536")  # 64 MiB page cache
+    cur.close()
+
+
+def make_engine(url: str) -> Engine:
+    u = make_url(url)
+    if u.get_backend_name() == "sqlite":
+        if u.database and u.database != ":memory:":
+            Path(u.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(u, connect_args={"check_same_thread": False})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    if u.get_backend_name() == "postgresql":
+        if u.drivername == "postgresql":
+            u = u.set(drivername="postgresql+psycopg")
+        if u.password is None:
+            pw = password_from_keyring(u)
+            if pw:
+                u = u.set(password=pw)
+        return create_engine(u, pool_pre_ping=True)
+    raise ValueError(f"unsupported database URL: {safe_url(u)}")
+
+
+class Database:
+    """One engine and its session factory; created at start-up, never at import."""
+
+    def __init__(self, url: str | None = None):
+        self.url = resolve_url(url)
+        self.engine = make_engine(self.url)
+        self._factory = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.dialect == "sqlite"
+
+    def describe(self) -> str:
+        return describe(self.url)
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[Session]:
+        """One unit of work: committed when the block ends, rolled back on error."""
+        s = self._factory()
+        try:
+            yield s
+            s.commit()
+        except BaseException:
+            s.rollback()
+            raise
+        finally:
+            s.close()
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Session]:
+        s = self._factory()
+        try:
+            yield s
+        finally:
+            s.rollback()
+            s.close()
+
+    # -- schema -----------------------------------------------------------------
+
+    def alembic_config(self):
+        from alembic.config import Config
+
+        cfg = Config()
+        cfg.set_main_option("script_location", "desktop_crm:migrations")
+        cfg.attributes["engine"] = self.engine
+        return cfg
+
+    def current_revision(self) -> str | None:
+        from alembic.runtime.migration import MigrationContext
+
+        with self.engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+
+    def head_revision(self) -> str:
+        from alembic.script import ScriptDirectory
+
+        return ScriptDirectory.from_config(self.alembic_config()).get_current_head()
+
+    def upgrade(self) -> None:
+        """Create the schema or bring it to the newest revision."""
+        from alembic import command
+
+        command.upgrade(self.alembic_config(), "head")
+
+    def table_names(self) -> list[str]:
+        return inspect(self.engine).get_table_names()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    def ping(self) -> None:
+        with self.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
