@@ -1,0 +1,188 @@
+"""QApplication start-up: settings, translator, fonts, logging, database, main window."""
+
+from __future__ import annotations
+
+import logging
+import platform
+import sys
+import traceback
+from pathlib import Path
+
+from PySide6.QtCore import (
+    QLibraryInfo, QLocale, QSize, QThreadPool, QTranslator, QtMsgType, qInstallMessageHandler,
+)
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+log = logging.getLogger(__name__)
+
+I18N_DIR = Path(__file__).parent / "i18n"
+# In order of preference: Windows, macOS, then the Linux families Debian ships.
+CJK_FAMILIES = (
+    "Microsoft YaHei UI", "Microsoft YaHei", "PingFang SC", "Hiragino Sans GB",
+    "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei", "SimHei", "SimSun",
+)
+
+
+def resolve_language(override: str | None = None) -> str:
+    from desktop_crm.services.settings import Settings
+
+    lang = override or Settings().get("language")
+    if lang == "system":
+        lang = "zh_CN" if QLocale.system().name().startswith("zh") else "en"
+    return lang
+
+
+def install_translators(app: QApplication, lang: str) -> list[QTranslator]:
+    """Load our translation and Qt's own for ``lang``; English needs none."""
+    installed: list[QTranslator] = []
+    if lang == "en":
+        return installed
+    ours = QTranslator(app)
+    if ours.load(str(I18N_DIR / f"desktop_crm_{lang}.qm")):
+        app.installTranslator(ours)
+        installed.append(ours)
+    else:
+        log.warning("no translation file for %s in %s", lang, I18N_DIR)
+    qt = QTranslator(app)
+    if qt.load(f"qtbase_{lang}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(qt)
+        installed.append(qt)
+    return installed
+
+
+def choose_cjk_font() -> str | None:
+    """The first installed font family that has Chinese glyphs, or None."""
+    families = set(QFontDatabase.families())
+    for name in CJK_FAMILIES:
+        if name in families:
+            return name
+    for name in sorted(families):
+        if QFontDatabase.WritingSystem.SimplifiedChinese in QFontDatabase.writingSystems(name):
+            return name
+    return None
+
+
+def setup_fonts(app: QApplication) -> str | None:
+    family = choose_cjk_font()
+    if family is None:
+        log.warning(
+            "No Chinese font found: Chinese text will show as boxes. Install one "
+            "(Debian/Ubuntu: apt-get install fonts-noto-cjk fonts-wqy-microhei).")
+        return None
+    font = QFont(app.font())
+    font.setFamily(family)
+    app.setFont(font)
+    return family
+
+
+def _qt_message(mode, context, message) -> None:
+    level = {
+        QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
+        QtMsgType.QtWarningMsg: logging.WARNING, QtMsgType.QtCriticalMsg: logging.ERROR,
+        QtMsgType.QtFatalMsg: logging.CRITICAL,
+    }.get(mode, logging.WARNING)
+    logging.getLogger("qt").log(level, "%s", message)
+
+
+def make_app(lang: str | None = None) -> tuple[QApplication, str, str | None]:
+    qInstallMessageHandler(_qt_message)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("desktop-crm")
+    app.setApplicationDisplayName("Desktop CRM")
+    language = resolve_language(lang)
+    install_translators(app, language)
+    font = setup_fonts(app)
+    return app, language, font
+
+
+def _excepthook(exc_type, exc, tb) -> None:
+    """Show an unexpected error with what a bug report needs; keep the app running."""
+    text = "".join(traceback.format_exception(exc_type, exc, tb))
+    log.error("unexpected error\n%s", text)
+    from PySide6 import __version__ as pyside_version
+
+    details = (f"{text}\nOS: {platform.platform()}\nPython: {platform.python_version()}\n"
+               f"PySide6: {pyside_version}")
+    app = QApplication.instance()
+    if app is not None:
+        box = QMessageBox(QMessageBox.Icon.Critical, app.translate("App", "Unexpected error"),
+                          app.translate("App", "Something went wrong. Your data is safe; the "
+                                        "action that failed was not saved."))
+        box.setDetailedText(details)
+        box.exec()
+
+
+def run_gui(url: str | None = None, lang: str | None = None) -> int:
+    app, _language, font = make_app(lang)
+    sys.excepthook = _excepthook
+    from desktop_crm.services.container import SchemaError, Services
+
+    try:
+        services = Services.open(url)
+    except SchemaError as exc:
+        QMessageBox.critical(None, app.translate("App", "Database needs an upgrade"), str(exc))
+        return 1
+    except Exception as exc:  # noqa: BLE001 - say what failed, not a traceback
+        from desktop_crm.services.db import safe_url
+
+        log.exception("cannot open the database")
+        QMessageBox.critical(
+            None, app.translate("App", "Cannot open the database"),
+            app.translate("App", "The database %1 could not be opened:\n%2")
+            .replace("%1", safe_url(url or "") or app.translate("App", "(default)"))
+            .replace("%2", str(exc).splitlines()[0]))
+        return 1
+    from desktop_crm.views.demo_offer import offer_demo_data
+    from desktop_crm.views.main_window import MainWindow
+
+    window = MainWindow(services)
+    if font is None:
+        window.statusBar().showMessage(app.translate(
+            "App", "No Chinese font found: Chinese text may show as boxes. "
+            "Install fonts-noto-cjk or fonts-wqy-microhei."))
+    window.show()
+    offer_demo_data(window)
+    code = app.exec()
+    QThreadPool.globalInstance().waitForDone(5000)
+    services.close()
+    return code
+
+
+def screenshot(url: str | None, section: str, out: str, size: tuple[int, int],
+               lang: str | None = None, select_code: str | None = None) -> int:
+    """Render a main-window section with the current database to a PNG file."""
+    app, _language, _font = make_app(lang)
+    from desktop_crm.services.container import Services
+    from desktop_crm.views.main_window import MainWindow
+
+    services = Services.open(url)
+    window = MainWindow(services)
+    window.resize(QSize(*size))
+    window.show_section(section)
+    if section == "customers":
+        cs = window.customers
+        row = 0
+        if select_code:
+            rec = services.customers.get_by_code(select_code)
+            row = cs.model.row_of(rec.id)
+            if row < 0:
+                cs.search.setText(rec.code)
+                cs.apply_filters()
+                row = cs.model.row_of(rec.id)
+        if cs.model.rowCount() > 0:
+            cs.select_row(max(row, 0))
+    window.show()
+    app.processEvents()
+    QThreadPool.globalInstance().waitForDone(10000)
+    app.processEvents()
+    pixmap = window.grab()
+    ok = pixmap.save(out, "PNG")
+    window.close()
+    services.close()
+    if not ok:
+        print(f"desktop-crm screenshot: could not write {out}", file=sys.stderr)
+        return 1
+    print(out)
+    return 0

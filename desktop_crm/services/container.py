@@ -1,0 +1,48 @@
+"""The set of services one run of the app (GUI or CLI) works with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .customers import CustomerService
+from .db import Database
+from .profile import ProfileService
+from .users import UserInfo, UserService
+
+
+class SchemaError(Exception):
+    """The database schema is not the one this version of the app expects."""
+
+
+@dataclass
+class Services:
+    db: Database
+    user: UserInfo
+    users: UserService
+    customers: CustomerService
+    profiles: ProfileService
+
+    @classmethod
+    def open(cls, url: str | None = None, *, upgrade: bool | None = None) -> "Services":
+        """Open the database. A local SQLite database is created or upgraded on the spot
+        (``upgrade=None``); a shared server must already be at this app's revision
+        (its admin runs ``desktop-crm init``)."""
+        db = Database(url)
+        if upgrade is None:
+            upgrade = db.is_sqlite
+        if upgrade:
+            db.upgrade()
+        else:
+            current, head = db.current_revision(), db.head_revision()
+            if current != head:
+                db.dispose()
+                raise SchemaError(
+                    f"the database {db.describe()} is at schema revision {current or 'none'}, "
+                    f"this app needs {head}; run: desktop-crm init --db URL"
+                )
+        users = UserService(db)
+        user = users.ensure_local_user()
+        return cls(db, user, users, CustomerService(db, user.id), ProfileService(db, user.id))
+
+    def close(self) -> None:
+        self.db.dispose()

@@ -1,0 +1,1 @@
+"""Qt widgets and dialogs. They call services and show what they return: no SQL here."""

@@ -1,0 +1,269 @@
+"""Create or edit a customer, with validation messages next to each field."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QMessageBox,
+    QPlainTextEdit, QVBoxLayout, QWidget,
+)
+
+from desktop_crm.services.customers import CustomerRecord
+from desktop_crm.services.errors import ConflictError, FieldError, ValidationError
+from desktop_crm.services.text import EmailError, PhoneError, normalize_email, normalize_phone
+
+from . import labels
+
+log = logging.getLogger(__name__)
+
+ERROR_STYLE = "color: #c62828;"
+REGIONS = ("华东", "华北", "华南", "华中", "西南", "西北", "东北")
+
+
+class CustomerDialog(QDialog):
+    """The customer form.
+
+    ``save(values)`` is the service call (create, or update with the loaded version);
+    the dialog stays open with the user's input whenever it raises.
+
+    Signals:
+        saved(object): the CustomerRecord as stored
+    """
+
+    saved = Signal(object)
+
+    def __init__(self, save: Callable[[dict[str, Any]], CustomerRecord], *,
+                 record: CustomerRecord | None = None, owners: list[tuple[str, Any]] = (),
+                 industries: list[str] = (), sources: list[str] = (), parent=None):
+        super().__init__(parent)
+        self._save = save
+        self._record = record
+        self.setWindowTitle(self.tr("Edit customer") if record else self.tr("New customer"))
+        self.setMinimumWidth(520)
+        self.edits: dict[str, QWidget] = {}
+        self.errors: dict[str, QLabel] = {}
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+
+        kind = QComboBox()
+        for code in ("company", "person"):
+            kind.addItem(labels.label(labels.KINDS, code), code)
+        self._add(form, "kind", kind)
+
+        code = QLineEdit()
+        code.setPlaceholderText(self.tr("Assigned automatically"))
+        self._add(form, "code", code)
+        name = QLineEdit()
+        name.setPlaceholderText(self.tr("Company or person name"))
+        self._add(form, "name", name)
+        phone = QLineEdit()
+        phone.setPlaceholderText(self.tr("e.g. 138 1234 5678 or 010 6552 9988"))
+        self._add(form, "phone", phone)
+        self._add(form, "phone2", QLineEdit())
+        self._add(form, "email", QLineEdit())
+
+        region = QComboBox()
+        region.addItem("", "")
+        for r in REGIONS:
+            region.addItem(r, r)
+        self._add(form, "region", region)
+        self._add(form, "province", QLineEdit())
+        self._add(form, "city", QLineEdit())
+        self._add(form, "address", QLineEdit())
+        self._add(form, "industry", self._editable_combo(industries))
+        self._add(form, "source", self._editable_combo(sources))
+
+        owner = QComboBox()
+        owner.addItem(self.tr("(public pool)"), None)
+        for display, user_id in owners:
+            owner.addItem(display, user_id)
+        self._add(form, "owner_id", owner)
+
+        tier = QComboBox()
+        for code_ in ("", "strategic", "growth", "basic", "dormant"):
+            tier.addItem(labels.label(labels.TIERS, code_), code_)
+        self._add(form, "tier", tier)
+
+        tags = QLineEdit()
+        tags.setPlaceholderText(self.tr("Separate tags with commas"))
+        self._add(form, "tags", tags)
+        notes = QPlainTextEdit()
+        notes.setFixedHeight(80)
+        self._add(form, "notes", notes)
+
+        self.general_error = QLabel()
+        self.general_error.setStyleSheet(ERROR_STYLE)
+        self.general_error.setWordWrap(True)
+        self.general_error.hide()
+
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("Save"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
+        buttons.accepted.connect(self.try_save)
+        buttons.rejected.connect(self.reject)
+        self.buttons = buttons
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.general_error)
+        layout.addWidget(buttons)
+
+        phone.editingFinished.connect(lambda: self._check_phone("phone"))
+        self.edits["phone2"].editingFinished.connect(lambda: self._check_phone("phone2"))
+        self.edits["email"].editingFinished.connect(self._check_email)
+        if record:
+            self._fill(record)
+
+    # -- building -----------------------------------------------------------------
+
+    def _editable_combo(self, values) -> QComboBox:
+        combo = QComboBox()
+        combo.setEditable(True)
+        combo.addItem("")
+        combo.addItems(list(values))
+        return combo
+
+    def _add(self, form: QFormLayout, field: str, widget: QWidget) -> None:
+        box = QWidget()
+        lay = QVBoxLayout(box)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(2)
+        lay.addWidget(widget)
+        err = QLabel()
+        err.setStyleSheet(ERROR_STYLE)
+        err.setWordWrap(True)
+        err.hide()
+        err.setObjectName(f"error_{field}")
+        lay.addWidget(err)
+        label = labels.label(labels.FIELDS, field)
+        if field == "name":
+            label += " *"
+        form.addRow(label, box)
+        widget.setObjectName(f"edit_{field}")
+        self.edits[field] = widget
+        self.errors[field] = err
+
+    def _fill(self, r: CustomerRecord) -> None:
+        self._set("kind", r.kind)
+        self._set("code", r.code)
+        self._set("name", r.name)
+        self._set("phone", r.phone_display)
+        self._set("phone2", r.phone2_display)
+        self._set("email", r.email)
+        for f in ("region", "province", "city", "address", "industry", "source", "tier", "notes"):
+            self._set(f, getattr(r, f))
+        self._set("owner_id", r.owner_id)
+        self._set("tags", ", ".join(r.tags))
+
+    def _set(self, field: str, value) -> None:
+        w = self.edits[field]
+        if isinstance(w, QLineEdit):
+            w.setText(value or "")
+        elif isinstance(w, QPlainTextEdit):
+            w.setPlainText(value or "")
+        elif isinstance(w, QComboBox):
+            i = w.findData(value)
+            if i < 0 and w.isEditable():
+                w.setEditText(value or "")
+            else:
+                w.setCurrentIndex(max(i, 0))
+
+    def _get(self, field: str):
+        w = self.edits[field]
+        if isinstance(w, QLineEdit):
+            return w.text()
+        if isinstance(w, QPlainTextEdit):
+            return w.toPlainText()
+        if isinstance(w, QComboBox):
+            return w.currentText() if w.isEditable() else w.currentData()
+        return None
+
+    def values(self) -> dict[str, Any]:
+        out: dict[str, Any] = {f: self._get(f) for f in self.edits if f != "tags"}
+        out["tags"] = [t for t in self._get("tags").replace("，", ",").split(",") if t.strip()]
+        if self._record is not None:
+            # Send only what changed, so a save never rewrites fields nobody touched.
+            current = {
+                "kind": self._record.kind, "code": self._record.code, "name": self._record.name,
+                "phone": self._record.phone_display, "phone2": self._record.phone2_display,
+                "email": self._record.email, "region": self._record.region,
+                "province": self._record.province, "city": self._record.city,
+                "address": self._record.address, "industry": self._record.industry,
+                "source": self._record.source, "owner_id": self._record.owner_id,
+                "tier": self._record.tier, "notes": self._record.notes,
+                "tags": list(self._record.tags),
+            }
+            out = {k: v for k, v in out.items() if v != current.get(k)}
+        elif not out.get("code"):
+            out.pop("code", None)
+        return out
+
+    # -- validation ---------------------------------------------------------------
+
+    def show_error(self, field: str, text: str) -> None:
+        label = self.errors.get(field)
+        if label is None:
+            self.general_error.setText(text)
+            self.general_error.show()
+            return
+        label.setText(text)
+        label.setVisible(bool(text))
+
+    def clear_errors(self) -> None:
+        for label in self.errors.values():
+            label.clear()
+            label.hide()
+        self.general_error.hide()
+
+    def _check_phone(self, field: str) -> None:
+        try:
+            normalize_phone(self._get(field))
+        except PhoneError:
+            self.show_error(field, labels.error_text(
+                FieldError(field, "invalid_phone", self._get(field).strip())))
+        else:
+            self.show_error(field, "")
+
+    def _check_email(self) -> None:
+        try:
+            normalize_email(self._get("email"))
+        except EmailError:
+            self.show_error("email", labels.error_text(
+                FieldError("email", "invalid_email", self._get("email").strip())))
+        else:
+            self.show_error("email", "")
+
+    def try_save(self) -> bool:
+        self.clear_errors()
+        values = self.values()
+        if self._record is not None and not values:
+            self.accept()
+            return True
+        try:
+            record = self._save(values)
+        except ValidationError as exc:
+            for err in exc.errors:
+                self.show_error(err.field, labels.error_text(err))
+            first = exc.errors[0].field if exc.errors else None
+            if first in self.edits:
+                self.edits[first].setFocus(Qt.FocusReason.OtherFocusReason)
+            return False
+        except ConflictError:
+            self.show_error("", self.tr(
+                "Someone else changed this customer after you opened it. Nothing was saved: "
+                "your edits are still in this form. Copy what you need, then close it and "
+                "open the customer again to see their changes."))
+            QMessageBox.warning(self, self.tr("Changed by someone else"), self.tr(
+                "This customer was changed by someone else after you opened it, so your "
+                "changes were not saved. They are still in the form."))
+            return False
+        self.saved.emit(record)
+        self.accept()
+        return True

@@ -1,0 +1,346 @@
+"""The Customers section: search, filters, the paged list, and the 360° view."""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+import logging
+
+from PySide6.QtCore import QItemSelectionModel, QThreadPool, QTimer, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox, QPushButton,
+    QSplitter, QTableView, QVBoxLayout, QWidget,
+)
+
+from desktop_crm.services.container import Services
+from desktop_crm.services.customers import CustomerQuery
+from desktop_crm.services.errors import ChangeSet, ConflictError, NotFound
+
+from . import labels
+from .customer_dialog import CustomerDialog
+from .itemmodels.customer_table import CustomerTableModel
+from .profile_pane import InteractionDialog, ProfilePane
+from .workers import Worker
+
+log = logging.getLogger(__name__)
+
+SEARCH_DELAY_MS = 150
+
+
+class CustomersSection(QWidget):
+    """Signals:
+        data_changed(object): a ChangeSet after this section saved something
+        status_message(str): a short message for the status bar
+    """
+
+    data_changed = Signal(object)
+    status_message = Signal(str)
+
+    def __init__(self, services: Services, parent=None):
+        super().__init__(parent)
+        self.services = services
+        self._count_generation = 0
+        self._workers: set[Worker] = set()
+        self._pool = QThreadPool.globalInstance()
+
+        self.search = QLineEdit()
+        self.search.setObjectName("customerSearch")
+        self.search.setPlaceholderText(
+            self.tr("Search name, pinyin or initials, code, phone, email"))
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(280)
+
+        self.tier_filter = QComboBox()
+        self.tier_filter.addItem(self.tr("All tiers"), None)
+        for code in ("strategic", "growth", "basic", "dormant", ""):
+            self.tier_filter.addItem(labels.label(labels.TIERS, code), code)
+        self.owner_filter = QComboBox()
+        self.province_filter = QComboBox()
+        self.industry_filter = QComboBox()
+        self.tag_filter = QComboBox()
+        self.deleted_toggle = QCheckBox(self.tr("Recycle bin"))
+        self.deleted_toggle.setToolTip(self.tr("Show deleted customers, which can be restored"))
+        self.new_button = QPushButton(self.tr("New customer"))
+        self.new_button.setObjectName("newCustomer")
+
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 2)
+        for w in (self.tier_filter, self.owner_filter, self.province_filter,
+                  self.industry_filter, self.tag_filter):
+            w.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            bar.addWidget(w)
+        bar.addWidget(self.deleted_toggle)
+        bar.addStretch(1)
+        bar.addWidget(self.new_button)
+
+        self.model = CustomerTableModel(services.customers, self)
+        self.table = QTableView()
+        self.table.setObjectName("customerTable")
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.setSortIndicator(1, Qt.SortOrder.AscendingOrder)
+        for col, width in enumerate((80, 240, 120, 80, 70, 110, 90, 80, 120)):
+            self.table.setColumnWidth(col, width)
+
+        self.count_label = QLabel()
+        self.count_label.setObjectName("customerCount")
+        self.count_label.setStyleSheet("color: #475569;")
+
+        self.profile = ProfilePane()
+        left = QWidget()
+        left_lay = QVBoxLayout(left)
+        left_lay.setContentsMargins(0, 0, 0, 0)
+        left_lay.addWidget(self.table, 1)
+        left_lay.addWidget(self.count_label)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.profile)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([760, 520])
+
+        lay = QVBoxLayout(self)
+        lay.addLayout(bar)
+        lay.addWidget(self.splitter, 1)
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.apply_filters)
+        self.search.textChanged.connect(self._search_timer.start)
+        self.search.returnPressed.connect(self.apply_filters)
+        for combo in (self.tier_filter, self.owner_filter, self.province_filter,
+                      self.industry_filter, self.tag_filter):
+            combo.currentIndexChanged.connect(self.apply_filters)
+        self.deleted_toggle.toggled.connect(self.apply_filters)
+        self.new_button.clicked.connect(self.new_customer)
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.table.doubleClicked.connect(lambda _i: self.edit_customer())
+        self.model.reloaded.connect(self._update_count)
+        self.model.rowsInserted.connect(lambda *_: self._show_count())
+        self.profile.edit_requested.connect(self.edit_customer)
+        self.profile.delete_requested.connect(self.delete_or_restore)
+        self.profile.interaction_requested.connect(self.add_interaction)
+
+        self._total: int | None = None
+        self.reload_filters()
+        self.model.set_query(CustomerQuery())
+
+    # -- filters and query --------------------------------------------------------
+
+    def reload_filters(self) -> None:
+        """Fill the filter lists from the data, keeping what is selected."""
+        def refill(combo: QComboBox, all_text: str, items: list[tuple[str, object]]) -> None:
+            current = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(all_text, None)
+            for text, data in items:
+                combo.addItem(text, data)
+            i = combo.findData(current)
+            combo.setCurrentIndex(max(i, 0))
+            combo.blockSignals(False)
+
+        users = self.services.users.list()
+        refill(self.owner_filter, self.tr("All owners"),
+               [(self.tr("Mine"), "me"), (self.tr("Public pool"), "pool")]
+               + [(u.display_name, str(u.id)) for u in users])
+        refill(self.province_filter, self.tr("All provinces"),
+               [(p, p) for p in self.services.customers.distinct_values("province")])
+        refill(self.industry_filter, self.tr("All industries"),
+               [(p, p) for p in self.services.customers.distinct_values("industry")])
+        refill(self.tag_filter, self.tr("All tags"),
+               [(t, t) for t in self.services.customers.tag_names()])
+
+    def current_query(self) -> CustomerQuery:
+        owner = self.owner_filter.currentData()
+        owner_id = None
+        if owner == "me":
+            owner_id = self.services.user.id
+        elif owner not in (None, "pool"):
+            owner_id = uuid.UUID(owner)
+        base = self.model.query
+        return dataclasses.replace(
+            base,
+            text=self.search.text(),
+            tier=self.tier_filter.currentData(),
+            owner_id=owner_id,
+            unowned=owner == "pool",
+            province=self.province_filter.currentData(),
+            industry=self.industry_filter.currentData(),
+            tag=self.tag_filter.currentData(),
+            deleted=self.deleted_toggle.isChecked(),
+        )
+
+    def apply_filters(self) -> None:
+        self._search_timer.stop()
+        query = self.current_query()
+        if query != self.model.query:
+            selected = self.selected_id()
+            self.model.set_query(query)
+            self._reselect(selected)
+
+    def _update_count(self) -> None:
+        """Count matches in the background; the list never waits for it."""
+        self._count_generation += 1
+        generation = self._count_generation
+        self._total = None
+        self._show_count()
+        query = self.model.query
+        worker = Worker(lambda: self.services.customers.count(query))
+        # Keep the worker (and its signals object) alive until its result is delivered.
+        self._workers.add(worker)
+        worker.signals.finished.connect(
+            lambda n, g=generation, w=worker: (self._workers.discard(w), self._count_ready(g, n)))
+        worker.signals.failed.connect(lambda _e, w=worker: self._workers.discard(w))
+        self._pool.start(worker)
+
+    def _count_ready(self, generation: int, n: int) -> None:
+        if generation == self._count_generation:
+            self._total = n
+            self._show_count()
+
+    def _show_count(self) -> None:
+        loaded = self.model.loaded
+        if self._total is None:
+            text = self.tr("%1 customers shown, counting…").replace("%1", f"{loaded:,}")
+        else:
+            text = self.tr("%1 of %2 customers shown").replace("%1", f"{loaded:,}").replace(
+                "%2", f"{self._total:,}")
+        self.count_label.setText(text)
+
+    # -- selection and the 360 view ---------------------------------------------
+
+    def selected_id(self):
+        idx = self.table.selectionModel().currentIndex()
+        row = self.model.row_at(idx.row()) if idx.isValid() else None
+        return row.id if row else None
+
+    def _reselect(self, customer_id) -> None:
+        row = self.model.row_of(customer_id) if customer_id else -1
+        if row >= 0:
+            self.select_row(row)
+        else:
+            self.profile.clear()
+
+    def select_row(self, row: int) -> None:
+        idx = self.model.index(row, 1)
+        self.table.selectionModel().setCurrentIndex(
+            idx, QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows)
+        self.table.scrollTo(idx)
+
+    def _row_changed(self, current, _previous) -> None:
+        row = self.model.row_at(current.row()) if current.isValid() else None
+        if row is None:
+            self.profile.clear()
+            return
+        self.show_customer(row.id)
+
+    def show_customer(self, customer_id) -> None:
+        try:
+            self.profile.show_profile(self.services.profiles.profile(customer_id))
+        except NotFound:
+            self.profile.clear()
+
+    def refresh(self, changes: ChangeSet | None = None) -> None:
+        """Reload what a change touched: the list, the filters and the open profile."""
+        selected = self.selected_id()
+        self.services.customers.invalidate_search_cache()
+        self.reload_filters()
+        self.model.reload()
+        self._reselect(selected)
+        if selected and self.model.row_of(selected) < 0:
+            self.show_customer(selected)
+
+    # -- commands -----------------------------------------------------------------
+
+    def _owner_choices(self):
+        return [(u.display_name, u.id) for u in self.services.users.list()]
+
+    def new_customer(self) -> CustomerDialog:
+        dlg = CustomerDialog(
+            self.services.customers.create, owners=self._owner_choices(),
+            industries=self.services.customers.distinct_values("industry"),
+            sources=self.services.customers.distinct_values("source"), parent=self)
+        dlg.edits["owner_id"].setCurrentIndex(
+            max(dlg.edits["owner_id"].findData(self.services.user.id), 0))
+        dlg.saved.connect(self._saved)
+        dlg.open()
+        return dlg
+
+    def edit_customer(self) -> CustomerDialog | None:
+        customer_id = self.selected_id() or (
+            self.profile.profile.customer.id if self.profile.profile else None)
+        if customer_id is None:
+            return None
+        record = self.services.customers.get(customer_id)
+        if record.deleted_at is not None:
+            return None
+        dlg = CustomerDialog(
+            lambda values: self.services.customers.update(record.id, values, record.version),
+            record=record, owners=self._owner_choices(),
+            industries=self.services.customers.distinct_values("industry"),
+            sources=self.services.customers.distinct_values("source"), parent=self)
+        dlg.saved.connect(self._saved)
+        dlg.open()
+        return dlg
+
+    def _saved(self, record) -> None:
+        self.status_message.emit(self.tr("Saved %1").replace("%1", record.name))
+        self.refresh()
+        row = self.model.row_of(record.id)
+        if row >= 0:
+            self.select_row(row)
+        else:
+            self.show_customer(record.id)
+        self.data_changed.emit(ChangeSet.of("customers"))
+
+    def delete_or_restore(self) -> None:
+        p = self.profile.profile
+        if p is None:
+            return
+        c = p.customer
+        try:
+            if c.deleted_at is None:
+                answer = QMessageBox.question(
+                    self, self.tr("Delete customer"),
+                    self.tr("Move %1 to the recycle bin? It can be restored from there.")
+                    .replace("%1", c.name))
+                if answer != QMessageBox.StandardButton.Yes:
+                    return
+                changes = self.services.customers.delete(c.id, c.version)
+                self.status_message.emit(self.tr("Moved %1 to the recycle bin").replace("%1", c.name))
+            else:
+                changes = self.services.customers.restore(c.id, c.version)
+                self.status_message.emit(self.tr("Restored %1").replace("%1", c.name))
+        except ConflictError:
+            QMessageBox.warning(self, self.tr("Changed by someone else"), self.tr(
+                "This customer was changed by someone else; it has been reloaded. "
+                "Check it and try again."))
+            self.show_customer(c.id)
+            return
+        self.refresh()
+        self.data_changed.emit(changes)
+
+    def add_interaction(self) -> InteractionDialog | None:
+        p = self.profile.profile
+        if p is None:
+            return None
+        customer_id = p.customer.id
+        dlg = InteractionDialog(
+            lambda values: self.services.profiles.add_interaction(customer_id, values),
+            contacts=p.contacts, parent=self)
+        dlg.saved.connect(lambda _line: (self.show_customer(customer_id),
+                                         self.data_changed.emit(ChangeSet.of("interactions"))))
+        dlg.open()
+        return dlg

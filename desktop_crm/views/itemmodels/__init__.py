@@ -1,0 +1,1 @@
+"""Qt item models that page their rows in from services."""

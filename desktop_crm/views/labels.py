@@ -1,0 +1,134 @@
+"""Translated labels for the codes services use (tiers, channels, statuses, fields, errors)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, QT_TRANSLATE_NOOP
+
+_C = "Labels"
+
+TIERS = {
+    "strategic": QT_TRANSLATE_NOOP("Labels", "Strategic"),
+    "growth": QT_TRANSLATE_NOOP("Labels", "Growth"),
+    "basic": QT_TRANSLATE_NOOP("Labels", "Basic"),
+    "dormant": QT_TRANSLATE_NOOP("Labels", "Dormant"),
+    "": QT_TRANSLATE_NOOP("Labels", "Unrated"),
+}
+KINDS = {
+    "company": QT_TRANSLATE_NOOP("Labels", "Company"),
+    "person": QT_TRANSLATE_NOOP("Labels", "Person"),
+}
+CHANNELS = {
+    "phone": QT_TRANSLATE_NOOP("Labels", "Phone call"),
+    "visit": QT_TRANSLATE_NOOP("Labels", "Visit"),
+    "wechat": QT_TRANSLATE_NOOP("Labels", "WeChat"),
+    "email": QT_TRANSLATE_NOOP("Labels", "Email"),
+    "meeting": QT_TRANSLATE_NOOP("Labels", "Meeting"),
+}
+ACTIVITY_TYPES = {
+    "call": QT_TRANSLATE_NOOP("Labels", "Call"),
+    "visit": QT_TRANSLATE_NOOP("Labels", "Visit"),
+    "meeting": QT_TRANSLATE_NOOP("Labels", "Meeting"),
+    "email": QT_TRANSLATE_NOOP("Labels", "Email"),
+    "task": QT_TRANSLATE_NOOP("Labels", "Task"),
+    "wechat": QT_TRANSLATE_NOOP("Labels", "WeChat"),
+}
+ORDER_STATUS = {
+    "pending": QT_TRANSLATE_NOOP("Labels", "Pending"),
+    "paid": QT_TRANSLATE_NOOP("Labels", "Paid"),
+    "cancelled": QT_TRANSLATE_NOOP("Labels", "Cancelled"),
+    "refunded": QT_TRANSLATE_NOOP("Labels", "Refunded"),
+}
+OPPORTUNITY_STATUS = {
+    "open": QT_TRANSLATE_NOOP("Labels", "Open"),
+    "won": QT_TRANSLATE_NOOP("Labels", "Won"),
+    "lost": QT_TRANSLATE_NOOP("Labels", "Lost"),
+}
+STAGES = {
+    "lead": QT_TRANSLATE_NOOP("Labels", "Lead"),
+    "qualified": QT_TRANSLATE_NOOP("Labels", "Qualified"),
+    "proposal": QT_TRANSLATE_NOOP("Labels", "Proposal"),
+    "negotiation": QT_TRANSLATE_NOOP("Labels", "Negotiation"),
+    "won": QT_TRANSLATE_NOOP("Labels", "Won"),
+    "lost": QT_TRANSLATE_NOOP("Labels", "Lost"),
+}
+TICKET_STATUS = {
+    "new": QT_TRANSLATE_NOOP("Labels", "New"),
+    "in_progress": QT_TRANSLATE_NOOP("Labels", "In progress"),
+    "waiting": QT_TRANSLATE_NOOP("Labels", "Waiting on customer"),
+    "resolved": QT_TRANSLATE_NOOP("Labels", "Resolved"),
+    "closed": QT_TRANSLATE_NOOP("Labels", "Closed"),
+}
+PRIORITIES = {
+    "low": QT_TRANSLATE_NOOP("Labels", "Low"),
+    "normal": QT_TRANSLATE_NOOP("Labels", "Normal"),
+    "high": QT_TRANSLATE_NOOP("Labels", "High"),
+    "urgent": QT_TRANSLATE_NOOP("Labels", "Urgent"),
+}
+FIELDS = {
+    "code": QT_TRANSLATE_NOOP("Labels", "Customer code"),
+    "kind": QT_TRANSLATE_NOOP("Labels", "Type"),
+    "name": QT_TRANSLATE_NOOP("Labels", "Name"),
+    "phone": QT_TRANSLATE_NOOP("Labels", "Phone"),
+    "phone2": QT_TRANSLATE_NOOP("Labels", "Other phone"),
+    "email": QT_TRANSLATE_NOOP("Labels", "Email"),
+    "region": QT_TRANSLATE_NOOP("Labels", "Region"),
+    "province": QT_TRANSLATE_NOOP("Labels", "Province"),
+    "city": QT_TRANSLATE_NOOP("Labels", "City"),
+    "address": QT_TRANSLATE_NOOP("Labels", "Address"),
+    "industry": QT_TRANSLATE_NOOP("Labels", "Industry"),
+    "source": QT_TRANSLATE_NOOP("Labels", "Source"),
+    "owner_id": QT_TRANSLATE_NOOP("Labels", "Owner"),
+    "owner": QT_TRANSLATE_NOOP("Labels", "Owner"),
+    "tier": QT_TRANSLATE_NOOP("Labels", "Tier"),
+    "notes": QT_TRANSLATE_NOOP("Labels", "Notes"),
+    "tags": QT_TRANSLATE_NOOP("Labels", "Tags"),
+    "summary": QT_TRANSLATE_NOOP("Labels", "Summary"),
+    "channel": QT_TRANSLATE_NOOP("Labels", "Channel"),
+    "occurred_at": QT_TRANSLATE_NOOP("Labels", "Time"),
+    "title": QT_TRANSLATE_NOOP("Labels", "Job title"),
+    "wechat": QT_TRANSLATE_NOOP("Labels", "WeChat ID"),
+    "updated_at": QT_TRANSLATE_NOOP("Labels", "Updated"),
+}
+ERRORS = {
+    "required": QT_TRANSLATE_NOOP("Labels", "This field is required."),
+    "invalid_phone": QT_TRANSLATE_NOOP("Labels", "Not a valid phone number: %1"),
+    "invalid_email": QT_TRANSLATE_NOOP("Labels", "Not a valid email address: %1"),
+    "too_long": QT_TRANSLATE_NOOP("Labels", "Too long (at most %1 characters)."),
+    "duplicate": QT_TRANSLATE_NOOP("Labels", "Already used by another record: %1"),
+    "invalid_choice": QT_TRANSLATE_NOOP("Labels", "Not one of the allowed values: %1"),
+    "invalid_datetime": QT_TRANSLATE_NOOP("Labels", "Not a valid date and time."),
+    "in_future": QT_TRANSLATE_NOOP("Labels", "This time is in the future."),
+    "unknown_field": QT_TRANSLATE_NOOP("Labels", "Unknown field."),
+}
+TIMELINE = {
+    "interaction": QT_TRANSLATE_NOOP("Labels", "Interaction"),
+    "order": QT_TRANSLATE_NOOP("Labels", "Order"),
+    "activity": QT_TRANSLATE_NOOP("Labels", "Follow-up"),
+    "opportunity": QT_TRANSLATE_NOOP("Labels", "Opportunity"),
+    "ticket": QT_TRANSLATE_NOOP("Labels", "Ticket"),
+    "change": QT_TRANSLATE_NOOP("Labels", "Change"),
+}
+ACTIONS = {
+    "create": QT_TRANSLATE_NOOP("Labels", "Created"),
+    "delete": QT_TRANSLATE_NOOP("Labels", "Deleted"),
+    "restore": QT_TRANSLATE_NOOP("Labels", "Restored"),
+    "done": QT_TRANSLATE_NOOP("Labels", "Done"),
+    "planned": QT_TRANSLATE_NOOP("Labels", "Planned"),
+}
+
+
+def label(table: dict[str, str], code: str) -> str:
+    """The translated label of ``code``, or the code itself when it is not a known one."""
+    text = table.get(code)
+    return QCoreApplication.translate(_C, text) if text else code
+
+
+def error_text(err) -> str:
+    """A service FieldError in the user's language."""
+    text = ERRORS.get(err.code)
+    if not text:
+        return str(err)
+    msg = QCoreApplication.translate(_C, text)
+    if "%1" in msg:
+        msg = msg.replace("%1", err.detail if err.code == "too_long" else err.value)
+    return msg

@@ -1,0 +1,118 @@
+"""The main window: navigation on the left, one section at a time on the right."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QSize, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QStackedWidget,
+    QWidget,
+)
+
+from desktop_crm import __version__
+from desktop_crm.services.container import Services
+
+from .customers_section import CustomersSection
+from .settings_dialog import SettingsDialog
+
+log = logging.getLogger(__name__)
+
+
+class MainWindow(QMainWindow):
+    """Signals:
+        data_changed(object): a ChangeSet from any section; every section reloads what it shows
+    """
+
+    data_changed = Signal(object)
+
+    def __init__(self, services: Services, parent=None):
+        super().__init__(parent)
+        self.services = services
+        self.setWindowTitle(self.tr("Desktop CRM"))
+        self.resize(1400, 900)
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setFixedWidth(150)
+        self.nav.setIconSize(QSize(20, 20))
+        self.nav.setStyleSheet(
+            "QListWidget { background: #1e293b; color: #e2e8f0; border: none; font-size: 14px; }"
+            "QListWidget::item { padding: 10px 14px; }"
+            "QListWidget::item:selected { background: #2563eb; color: white; }")
+        self.stack = QStackedWidget()
+        self.sections: dict[str, QWidget] = {}
+
+        self.customers = CustomersSection(services)
+        self._add_section("customers", self.tr("Customers"), self.customers)
+        # Calendar, Pipeline, Tiers, Tickets and Reports join here as they are built.
+
+        for section in self.sections.values():
+            if hasattr(section, "status_message"):
+                section.status_message.connect(lambda m: self.statusBar().showMessage(m, 5000))
+            if hasattr(section, "data_changed"):
+                section.data_changed.connect(self.data_changed)
+
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.setCurrentRow(0)
+
+        self.db_label = QLabel(self.tr("Database: %1").replace("%1", services.db.describe()))
+        self.db_label.setObjectName("databaseLabel")
+        self.user_label = QLabel(self.tr("User: %1").replace("%1", services.user.display_name))
+        self.statusBar().addPermanentWidget(self.user_label)
+        self.statusBar().addPermanentWidget(self.db_label)
+        self._build_menus()
+
+    def _add_section(self, key: str, title: str, widget: QWidget) -> None:
+        self.sections[key] = widget
+        QListWidgetItem(title, self.nav)
+        self.stack.addWidget(widget)
+
+    def show_section(self, key: str) -> None:
+        keys = list(self.sections)
+        self.nav.setCurrentRow(keys.index(key))
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        new = QAction(self.tr("&New customer"), self)
+        new.setShortcut(QKeySequence.StandardKey.New)
+        new.triggered.connect(lambda: (self.show_section("customers"),
+                                       self.customers.new_customer()))
+        file_menu.addAction(new)
+        find = QAction(self.tr("&Find customer"), self)
+        find.setShortcut(QKeySequence.StandardKey.Find)
+        find.triggered.connect(lambda: (self.show_section("customers"),
+                                        self.customers.search.setFocus(),
+                                        self.customers.search.selectAll()))
+        file_menu.addAction(find)
+        file_menu.addSeparator()
+        settings = QAction(self.tr("&Settings…"), self)
+        settings.triggered.connect(self.open_settings)
+        file_menu.addAction(settings)
+        file_menu.addSeparator()
+        quit_ = QAction(self.tr("&Quit"), self)
+        quit_.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_.triggered.connect(self.close)
+        file_menu.addAction(quit_)
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        about = QAction(self.tr("&About"), self)
+        about.triggered.connect(self.about)
+        help_menu.addAction(about)
+
+    def open_settings(self) -> SettingsDialog:
+        dlg = SettingsDialog(self)
+        dlg.open()
+        return dlg
+
+    def about(self) -> None:
+        QMessageBox.about(self, self.tr("About Desktop CRM"), self.tr(
+            "Desktop CRM %1\nCustomer management for small and mid-size companies.\n%2"
+        ).replace("%1", __version__).replace("%2", self.services.db.describe()))

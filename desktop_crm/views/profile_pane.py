@@ -1,0 +1,295 @@
+"""The customer 360° view: profile, figures, and the whole history on one screen."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import logging
+
+from PySide6.QtCore import QDateTime, Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox, QDateTimeEdit, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView,
+    QLabel, QPlainTextEdit, QPushButton, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout,
+    QWidget,
+)
+
+from desktop_crm.services.errors import ValidationError
+from desktop_crm.services.profile import Profile
+
+from . import labels
+
+log = logging.getLogger(__name__)
+
+
+def local(ts: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    return ts.astimezone().strftime(fmt) if ts else ""
+
+
+def money(value) -> str:
+    return f"¥{value:,.2f}"
+
+
+class InteractionDialog(QDialog):
+    """Record a call, visit, WeChat message, email or meeting with a customer.
+
+    Signals:
+        saved(object): the InteractionLine as stored
+    """
+
+    saved = Signal(object)
+
+    def __init__(self, save, contacts=(), parent=None):
+        super().__init__(parent)
+        self._save = save
+        self.setWindowTitle(self.tr("Add interaction"))
+        self.setMinimumWidth(440)
+        self.channel = QComboBox()
+        for code in labels.CHANNELS:
+            self.channel.addItem(labels.label(labels.CHANNELS, code), code)
+        self.when = QDateTimeEdit(QDateTime.currentDateTime())
+        self.when.setCalendarPopup(True)
+        self.when.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.contact = QComboBox()
+        self.contact.addItem(self.tr("(none)"), None)
+        for c in contacts:
+            self.contact.addItem(c.name, c.id)
+        self.summary = QPlainTextEdit()
+        self.summary.setPlaceholderText(self.tr("What was discussed, what was agreed"))
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #c62828;")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        form = QFormLayout()
+        form.addRow(labels.label(labels.FIELDS, "channel"), self.channel)
+        form.addRow(labels.label(labels.FIELDS, "occurred_at"), self.when)
+        form.addRow(self.tr("Contact"), self.contact)
+        form.addRow(labels.label(labels.FIELDS, "summary") + " *", self.summary)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("Save"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
+        buttons.accepted.connect(self.try_save)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addWidget(self.error)
+        lay.addWidget(buttons)
+
+    def values(self) -> dict:
+        when = self.when.dateTime().toPython()
+        if when.tzinfo is None:
+            when = when.astimezone()
+        return {"channel": self.channel.currentData(), "summary": self.summary.toPlainText(),
+                "occurred_at": when.astimezone(dt.timezone.utc),
+                "contact_id": self.contact.currentData()}
+
+    def try_save(self) -> bool:
+        try:
+            line = self._save(self.values())
+        except ValidationError as exc:
+            self.error.setText("\n".join(
+                f"{labels.label(labels.FIELDS, e.field)}: {labels.error_text(e)}"
+                for e in exc.errors))
+            self.error.show()
+            return False
+        self.saved.emit(line)
+        self.accept()
+        return True
+
+
+class ProfilePane(QWidget):
+    """Everything about one customer. Buttons ask the section to act.
+
+    Signals:
+        edit_requested(): the Edit button was clicked
+        delete_requested(): Delete (or Restore, for a deleted customer) was clicked
+        interaction_requested(): Add interaction was clicked
+    """
+
+    edit_requested = Signal()
+    delete_requested = Signal()
+    interaction_requested = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.profile: Profile | None = None
+        self.title = QLabel()
+        self.title.setObjectName("profileTitle")
+        self.title.setStyleSheet("font-size: 18px; font-weight: 600;")
+        self.title.setWordWrap(True)
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.facts = QLabel()
+        self.facts.setWordWrap(True)
+        self.facts.setTextFormat(Qt.TextFormat.RichText)
+        self.facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.figures = QLabel()
+        self.figures.setObjectName("profileFigures")
+        self.figures.setStyleSheet(
+            "background: #f1f5f9; border-radius: 4px; padding: 6px; color: #1e293b;")
+
+        self.edit_button = QPushButton(self.tr("Edit"))
+        self.delete_button = QPushButton(self.tr("Delete"))
+        self.interaction_button = QPushButton(self.tr("Add interaction"))
+        self.edit_button.clicked.connect(self.edit_requested)
+        self.delete_button.clicked.connect(self.delete_requested)
+        self.interaction_button.clicked.connect(self.interaction_requested)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.interaction_button)
+        buttons.addWidget(self.edit_button)
+        buttons.addWidget(self.delete_button)
+        buttons.addStretch(1)
+
+        self.tabs = QTabWidget()
+        self.timeline = self._table([self.tr("Time"), self.tr("What"), self.tr("Details"),
+                                     self.tr("By")])
+        self.contacts = self._table([self.tr("Name"), self.tr("Job title"), self.tr("Phone"),
+                                     self.tr("Email"), self.tr("WeChat ID")])
+        self.orders = self._table([self.tr("Date"), self.tr("Order no."), self.tr("Amount"),
+                                   self.tr("Status")])
+        self.opportunities = self._table([self.tr("Title"), self.tr("Stage"), self.tr("Amount"),
+                                          self.tr("Expected close"), self.tr("Owner")])
+        self.activities = self._table([self.tr("Due"), self.tr("Type"), self.tr("Subject"),
+                                       self.tr("Status"), self.tr("Owner")])
+        self.tickets = self._table([self.tr("Opened"), self.tr("Number"), self.tr("Subject"),
+                                    self.tr("Priority"), self.tr("Status")])
+        self.tabs.addTab(self.timeline, self.tr("History"))
+        self.tabs.addTab(self.contacts, self.tr("Contacts"))
+        self.tabs.addTab(self.orders, self.tr("Orders"))
+        self.tabs.addTab(self.opportunities, self.tr("Opportunities"))
+        self.tabs.addTab(self.activities, self.tr("Follow-ups"))
+        self.tabs.addTab(self.tickets, self.tr("Tickets"))
+
+        self.placeholder = QLabel(self.tr("Select a customer to see their profile and history."))
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setStyleSheet("color: #64748b;")
+        self.body = QWidget()
+        body = QVBoxLayout(self.body)
+        body.setContentsMargins(0, 0, 0, 0)
+        body.addWidget(self.title)
+        body.addWidget(self.facts)
+        body.addWidget(self.figures)
+        body.addLayout(buttons)
+        body.addWidget(self.tabs, 1)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.placeholder)
+        lay.addWidget(self.body)
+        self.body.hide()
+
+    def _table(self, headers: list[str]) -> QTableWidget:
+        t = QTableWidget(0, len(headers))
+        t.setHorizontalHeaderLabels(headers)
+        t.verticalHeader().hide()
+        t.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        t.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        t.setWordWrap(False)
+        t.horizontalHeader().setStretchLastSection(True)
+        t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        return t
+
+    @staticmethod
+    def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
+        table.setRowCount(len(rows))
+        for r, cells in enumerate(rows):
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                table.setItem(r, c, item)
+        table.resizeColumnsToContents()
+        for c in range(table.columnCount() - 1):
+            table.setColumnWidth(c, min(table.columnWidth(c), 260))
+
+    def clear(self) -> None:
+        self.profile = None
+        self.body.hide()
+        self.placeholder.show()
+
+    def show_profile(self, p: Profile) -> None:
+        self.profile = p
+        c = p.customer
+        deleted = c.deleted_at is not None
+        title = (f"{html.escape(c.name)}  <span style='color:#64748b;font-size:13px'>"
+                 f"{html.escape(c.code)}</span>")
+        if deleted:
+            title += f"  <span style='color:#c62828;font-size:13px'>{self.tr('(deleted)')}</span>"
+        self.title.setText(title)
+        facts = [
+            (labels.label(labels.FIELDS, "kind"), labels.label(labels.KINDS, c.kind)),
+            (labels.label(labels.FIELDS, "tier"), labels.label(labels.TIERS, c.tier)),
+            (labels.label(labels.FIELDS, "owner"), c.owner or self.tr("(public pool)")),
+            (labels.label(labels.FIELDS, "phone"),
+             " / ".join(x for x in (c.phone_display, c.phone2_display) if x)),
+            (labels.label(labels.FIELDS, "email"), c.email),
+            (labels.label(labels.FIELDS, "address"),
+             " ".join(x for x in (c.region, c.province, c.city, c.address) if x)),
+            (labels.label(labels.FIELDS, "industry"), c.industry),
+            (labels.label(labels.FIELDS, "source"), c.source),
+            (labels.label(labels.FIELDS, "tags"), ", ".join(c.tags)),
+            (labels.label(labels.FIELDS, "notes"), c.notes),
+        ]
+        self.facts.setText("<table cellspacing=2>" + "".join(
+            f"<tr><td style='color:#64748b;padding-right:10px'>{html.escape(k)}</td>"
+            f"<td>{html.escape(v)}</td></tr>" for k, v in facts if v) + "</table>")
+        o = p.orders
+        self.figures.setText(self.tr(
+            "Orders: %1   Total: %2   First: %3   Last: %4   Open opportunities: %5"
+        ).replace("%1", f"{o.count:,}").replace("%2", money(o.total))
+         .replace("%3", o.first_date.isoformat() if o.first_date else "-")
+         .replace("%4", o.last_date.isoformat() if o.last_date else "-")
+         .replace("%5", str(sum(1 for x in p.opportunities if x.status == "open"))))
+        self.delete_button.setText(self.tr("Restore") if deleted else self.tr("Delete"))
+        self.edit_button.setEnabled(not deleted)
+        self.interaction_button.setEnabled(not deleted)
+
+        self._fill(self.timeline, [[local(e.at), self._event_what(e), self._event_detail(e),
+                                    e.user] for e in p.timeline])
+        self._fill(self.contacts, [[x.name + (" ★" if x.is_primary else ""), x.title,
+                                    x.phone_display, x.email, x.wechat] for x in p.contacts])
+        self._fill(self.orders, [[x.order_date.isoformat(), x.order_no, money(x.amount),
+                                  labels.label(labels.ORDER_STATUS, x.status)]
+                                 for x in p.recent_orders])
+        self._fill(self.opportunities, [
+            [x.title, x.stage_name or labels.label(labels.STAGES, x.stage_code), money(x.amount),
+             x.expected_close.isoformat() if x.expected_close else "", x.owner]
+            for x in p.opportunities])
+        self._fill(self.activities, [
+            [local(x.due_at), labels.label(labels.ACTIVITY_TYPES, x.type), x.subject,
+             labels.label(labels.ACTIONS, "done" if x.done_at else "planned"), x.owner]
+            for x in p.activities])
+        self._fill(self.tickets, [
+            [local(x.opened_at), x.number, x.subject, labels.label(labels.PRIORITIES, x.priority),
+             labels.label(labels.TICKET_STATUS, x.status)] for x in p.tickets])
+        self.tabs.setTabText(1, self.tr("Contacts (%1)").replace("%1", str(len(p.contacts))))
+        self.placeholder.hide()
+        self.body.show()
+
+    def _event_what(self, e) -> str:
+        kind = labels.label(labels.TIMELINE, e.kind)
+        if e.kind == "interaction":
+            return f"{kind} · {labels.label(labels.CHANNELS, e.subkind)}"
+        if e.kind == "order":
+            return f"{kind} · {labels.label(labels.ORDER_STATUS, e.subkind)}"
+        if e.kind == "activity":
+            return f"{kind} · {labels.label(labels.ACTIVITY_TYPES, e.subkind)}"
+        if e.kind == "ticket":
+            return f"{kind} · {labels.label(labels.TICKET_STATUS, e.subkind)}"
+        if e.kind == "change":
+            if e.subkind in labels.ACTIONS:
+                return f"{kind} · {labels.label(labels.ACTIONS, e.subkind)}"
+            return f"{kind} · {labels.label(labels.FIELDS, e.subkind)}"
+        return kind
+
+    def _event_detail(self, e) -> str:
+        if e.kind == "interaction":
+            return f"{e.title}" + (f" ({e.detail})" if e.detail else "")
+        if e.kind == "order":
+            return f"{e.title}  {e.detail}"
+        if e.kind == "activity":
+            return f"{e.title} ({labels.label(labels.ACTIONS, e.detail)})"
+        if e.kind == "ticket":
+            return f"{e.title} ({labels.label(labels.PRIORITIES, e.detail)})"
+        if e.kind == "change":
+            if e.subkind == "tier":
+                old, _, new = e.detail.partition(" → ")
+                return f"{labels.label(labels.TIERS, old)} → {labels.label(labels.TIERS, new)}"
+            return e.detail
+        return e.title

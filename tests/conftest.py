@@ -1,0 +1,84 @@
+"""Shared fixtures: a real SQLite file and a real PostgreSQL database per test."""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+
+PG_ADMIN_URL = os.environ.get(
+    "DESKTOP_CRM_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path, monkeypatch):
+    """Nothing a test does touches the real user data dir, settings or database choice."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("DESKTOP_CRM_HOME", str(home))
+    monkeypatch.delenv("DESKTOP_CRM_DB", raising=False)
+    return home
+
+
+@pytest.fixture
+def sqlite_url(tmp_path) -> str:
+    return f"sqlite:///{tmp_path / 'crm.sqlite3'}"
+
+
+def _pg_admin_engine():
+    return create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+
+
+@pytest.fixture
+def pg_url():
+    """A new, empty PostgreSQL database on the real server; dropped afterwards.
+
+    The server must be reachable: these tests fail rather than skip (CI runs them).
+    """
+    name = f"crm_test_{uuid.uuid4().hex[:12]}"
+    admin = _pg_admin_engine()
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"
+            ), {"n": name})
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path) -> str:
+    if request.param == "sqlite":
+        return request.getfixturevalue("sqlite_url")
+    return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture
+def db(db_url):
+    """An upgraded database on each engine."""
+    from desktop_crm.services.db import Database
+
+    database = Database(db_url)
+    database.upgrade()
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def sqlite_db(sqlite_url):
+    from desktop_crm.services.db import Database
+
+    database = Database(sqlite_url)
+    database.upgrade()
+    yield database
+    database.dispose()
