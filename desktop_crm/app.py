@@ -9,7 +9,7 @@ import traceback
 from pathlib import Path
 
 from PySide6.QtCore import (
-    QLibraryInfo, QLocale, QSize, QThreadPool, QTranslator, QtMsgType, qInstallMessageHandler,
+    QCoreApplication, QLibraryInfo, QLocale, QSize, QThreadPool, QTranslator, QtMsgType, qInstallMessageHandler,
 )
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -107,8 +107,8 @@ def _excepthook(exc_type, exc, tb) -> None:
                f"PySide6: {pyside_version}")
     app = QApplication.instance()
     if app is not None:
-        box = QMessageBox(QMessageBox.Icon.Critical, app.translate("App", "Unexpected error"),
-                          app.translate("App", "Something went wrong. Your data is safe; the "
+        box = QMessageBox(QMessageBox.Icon.Critical, QCoreApplication.translate("App", "Unexpected error"),
+                          QCoreApplication.translate("App", "Something went wrong. Your data is safe; the "
                                         "action that failed was not saved."))
         box.setDetailedText(details)
         box.exec()
@@ -122,16 +122,16 @@ def run_gui(url: str | None = None, lang: str | None = None) -> int:
     try:
         services = Services.open(url)
     except SchemaError as exc:
-        QMessageBox.critical(None, app.translate("App", "Database needs an upgrade"), str(exc))
+        QMessageBox.critical(None, QCoreApplication.translate("App", "Database needs an upgrade"), str(exc))
         return 1
     except Exception as exc:  # noqa: BLE001 - say what failed, not a traceback
         from desktop_crm.services.db import safe_url
 
         log.exception("cannot open the database")
         QMessageBox.critical(
-            None, app.translate("App", "Cannot open the database"),
-            app.translate("App", "The database %1 could not be opened:\n%2")
-            .replace("%1", safe_url(url or "") or app.translate("App", "(default)"))
+            None, QCoreApplication.translate("App", "Cannot open the database"),
+            QCoreApplication.translate("App", "The database %1 could not be opened:\n%2")
+            .replace("%1", safe_url(url or "") or QCoreApplication.translate("App", "(default)"))
             .replace("%2", str(exc).splitlines()[0]))
         return 1
     from desktop_crm.views.demo_offer import offer_demo_data
@@ -139,7 +139,7 @@ def run_gui(url: str | None = None, lang: str | None = None) -> int:
 
     window = MainWindow(services)
     if font is None:
-        window.statusBar().showMessage(app.translate(
+        window.statusBar().showMessage(QCoreApplication.translate(
             "App", "No Chinese font found: Chinese text may show as boxes. "
             "Install fonts-noto-cjk or fonts-wqy-microhei."))
     window.show()

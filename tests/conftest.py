@@ -82,3 +82,55 @@ def sqlite_db(sqlite_url):
     database.upgrade()
     yield database
     database.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _no_blocking_message_boxes(request, monkeypatch):
+    """Static QMessageBox calls answer at once (Yes / OK) and are recorded, so no test blocks."""
+    if "qtbot" not in request.fixturenames:
+        yield []
+        return
+    from PySide6.QtWidgets import QMessageBox
+
+    shown: list[tuple[str, str]] = []
+
+    def answer(kind, result):
+        def fn(_parent, title, text, *args, **kwargs):
+            shown.append((kind, text))
+            return result
+        return fn
+
+    monkeypatch.setattr(QMessageBox, "question", answer("question", QMessageBox.StandardButton.Yes))
+    monkeypatch.setattr(QMessageBox, "warning", answer("warning", QMessageBox.StandardButton.Ok))
+    monkeypatch.setattr(QMessageBox, "critical", answer("critical", QMessageBox.StandardButton.Ok))
+    monkeypatch.setattr(QMessageBox, "information",
+                        answer("information", QMessageBox.StandardButton.Ok))
+    yield shown
+    from PySide6.QtCore import QThreadPool
+
+    QThreadPool.globalInstance().waitForDone(10000)
+
+
+@pytest.fixture
+def message_boxes(_no_blocking_message_boxes):
+    return _no_blocking_message_boxes
+
+
+def type_into(qtbot, widget, text: str) -> None:
+    """Type as a user does: ASCII key by key, Chinese as an input-method commit (拼音输入法)."""
+    from PySide6.QtGui import QInputMethodEvent
+    from PySide6.QtWidgets import QApplication
+
+    widget.setFocus()
+    run = ""
+    for ch in text + "\0":
+        if ch != "\0" and ch.isascii():
+            run += ch
+            continue
+        if run:
+            qtbot.keyClicks(widget, run)
+            run = ""
+        if ch != "\0":
+            ev = QInputMethodEvent("", [])
+            ev.setCommitString(ch)
+            QApplication.sendEvent(widget, ev)

@@ -18,10 +18,6 @@ log = logging.getLogger(__name__)
 DEMO_CUSTOMERS = 1000
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("DemoOffer", text)
-
-
 def offer_demo_data(window, settings: Settings | None = None) -> QMessageBox | None:
     """Ask once, on an empty database, whether to add demo customers."""
     settings = settings or Settings()
@@ -33,13 +29,13 @@ def offer_demo_data(window, settings: Settings | None = None) -> QMessageBox | N
         return None
     settings.set("demo_offered", True)
     box = QMessageBox(
-        QMessageBox.Icon.Question, _tr("Welcome"),
-        _tr("Your customer database is empty. Add %1 demo customers with orders, "
+        QMessageBox.Icon.Question, QCoreApplication.translate("DemoOffer", "Welcome"),
+        QCoreApplication.translate("DemoOffer", "Your customer database is empty. Add %1 demo customers with orders, "
             "follow-ups and tickets to try the app? You can delete them later by starting "
             "with a new database.").replace("%1", f"{DEMO_CUSTOMERS:,}"),
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, window)
-    box.button(QMessageBox.StandardButton.Yes).setText(_tr("Add demo data"))
-    box.button(QMessageBox.StandardButton.No).setText(_tr("Start empty"))
+    box.button(QMessageBox.StandardButton.Yes).setText(QCoreApplication.translate("DemoOffer", "Add demo data"))
+    box.button(QMessageBox.StandardButton.No).setText(QCoreApplication.translate("DemoOffer", "Start empty"))
     box.finished.connect(lambda result: result == QMessageBox.StandardButton.Yes
                          and run_demo(window, DEMO_CUSTOMERS))
     box.open()
@@ -51,21 +47,21 @@ def run_demo(window, customers: int) -> Worker:
     from desktop_crm.services.demo import generate_demo
 
     services = window.services
-    dlg = QProgressDialog(_tr("Creating demo data…"), _tr("Cancel"), 0, 100, window)
-    dlg.setWindowTitle(_tr("Demo data"))
+    dlg = QProgressDialog(QCoreApplication.translate("DemoOffer", "Creating demo data…"), QCoreApplication.translate("DemoOffer", "Cancel"), 0, 100, window)
+    dlg.setWindowTitle(QCoreApplication.translate("DemoOffer", "Demo data"))
     dlg.setWindowModality(Qt.WindowModality.WindowModal)
     dlg.setMinimumDuration(0)
     worker = Worker(lambda progress: generate_demo(services.db, customers, progress=progress),
                     with_progress=True)
 
     def progressed(stage: str, done: int, total: int) -> None:
-        dlg.setLabelText(_tr("Creating demo data: %1").replace("%1", stage))
+        dlg.setLabelText(QCoreApplication.translate("DemoOffer", "Creating demo data: %1").replace("%1", stage))
         dlg.setValue(int(100 * done / total) if total else 0)
 
     def finished(summary) -> None:
         dlg.reset()
         window.statusBar().showMessage(
-            _tr("Added %1 demo customers").replace("%1", f"{summary.customers:,}"), 8000)
+            QCoreApplication.translate("DemoOffer", "Added %1 demo customers").replace("%1", f"{summary.customers:,}"), 8000)
         window.customers.refresh()
         window.data_changed.emit(ChangeSet.of("customers", "orders", "activities",
                                               "opportunities", "tickets"))
@@ -74,8 +70,8 @@ def run_demo(window, customers: int) -> Worker:
         dlg.reset()
         window.customers.refresh()
         if type(exc).__name__ != "Cancelled":
-            QMessageBox.warning(window, _tr("Demo data"),
-                                _tr("Demo data could not be created: %1").replace("%1", str(exc)))
+            QMessageBox.warning(window, QCoreApplication.translate("DemoOffer", "Demo data"),
+                                QCoreApplication.translate("DemoOffer", "Demo data could not be created: %1").replace("%1", str(exc)))
 
     worker.signals.progressed.connect(progressed)
     worker.signals.finished.connect(finished)

@@ -70,7 +70,7 @@ FIELDS = {
     "name": QT_TRANSLATE_NOOP("Labels", "Name"),
     "phone": QT_TRANSLATE_NOOP("Labels", "Phone"),
     "phone2": QT_TRANSLATE_NOOP("Labels", "Other phone"),
-    "email": QT_TRANSLATE_NOOP("Labels", "Email"),
+    "email": QT_TRANSLATE_NOOP("Labels", "Email address"),
     "region": QT_TRANSLATE_NOOP("Labels", "Region"),
     "province": QT_TRANSLATE_NOOP("Labels", "Province"),
     "city": QT_TRANSLATE_NOOP("Labels", "City"),

@@ -210,7 +210,8 @@ class ProfilePane(QWidget):
         title = (f"{html.escape(c.name)}  <span style='color:#64748b;font-size:13px'>"
                  f"{html.escape(c.code)}</span>")
         if deleted:
-            title += f"  <span style='color:#c62828;font-size:13px'>{self.tr('(deleted)')}</span>"
+            mark = self.tr("(deleted)")
+            title += f"  <span style='color:#c62828;font-size:13px'>{mark}</span>"
         self.title.setText(title)
         facts = [
             (labels.label(labels.FIELDS, "kind"), labels.label(labels.KINDS, c.kind)),
