@@ -66,10 +66,24 @@ def normalize_phone(raw: str, region: str = DEFAULT_REGION) -> str:
     return phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
 
 
+_CN_MOBILE = re.compile(r"^\+861[3-9]\d{9}$")
+
+
 def display_phone(e164: str, region: str = DEFAULT_REGION) -> str:
-    """National form for numbers of ``region`` ("138 1234 5678"), international otherwise."""
+    """National form for numbers of ``region`` ("138 1234 5678"), international otherwise.
+
+    Called for every row of a list page, so the common case (a Chinese mobile) is
+    formatted by slicing, and the rest is cached: phonenumbers takes ~0.2 ms a number.
+    """
     if not e164:
         return ""
+    if region == "CN" and _CN_MOBILE.match(e164):
+        return f"{e164[3:6]} {e164[6:10]} {e164[10:]}"
+    return _display_phone(e164, region)
+
+
+@lru_cache(maxsize=65536)
+def _display_phone(e164: str, region: str) -> str:
     try:
         num = phonenumbers.parse(e164, region)
     except phonenumbers.NumberParseException:
@@ -119,8 +133,14 @@ def search_text(*, name: str, code: str = "", phones: tuple[str, ...] = (), emai
 def search_terms(query: str) -> list[str]:
     """Terms of a search box query: lower-cased, split on white space, phone-like
     terms reduced to their digits."""
+    query = clean(query)
+    if re.fullmatch(r"[\d\s\-+()]+", query):  # a phone number typed with spaces or dashes
+        digits = re.sub(r"\D", "", query)
+        if query.lstrip().startswith("+86") or (digits.startswith("86") and len(digits) > 11):
+            digits = digits[2:]
+        return [digits] if len(digits) >= 3 else ([query] if query else [])
     terms = []
-    for t in clean(query).lower().split(" "):
+    for t in query.lower().split(" "):
         if not t:
             continue
         digits = re.sub(r"[\s\-()+]", "", t)

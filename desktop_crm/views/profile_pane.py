@@ -274,8 +274,8 @@ class ProfilePane(QWidget):
         if e.kind == "ticket":
             return f"{kind} · {labels.label(labels.TICKET_STATUS, e.subkind)}"
         if e.kind == "change":
-            if e.subkind in labels.ACTIONS:
-                return f"{kind} · {labels.label(labels.ACTIONS, e.subkind)}"
+            if e.subkind in labels.ACTIONS:  # created, deleted, restored: the action says it
+                return labels.label(labels.ACTIONS, e.subkind)
             return f"{kind} · {labels.label(labels.FIELDS, e.subkind)}"
         return kind
 
