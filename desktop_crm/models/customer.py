@@ -56,6 +56,7 @@ class Customer(SyncedMixin, Base):
         Index("ix_customers_tier_name", "tier", "name", "id"),
         Index("ix_customers_province_name", "province", "name", "id"),
         Index("ix_customers_industry_name", "industry", "name", "id"),
+        Index("ix_customers_source_name", "source", "name", "id"),
         Index("ix_customers_updated_id", "updated_at", "id"),
     )
 

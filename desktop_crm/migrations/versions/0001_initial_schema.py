@@ -131,6 +131,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_customers_name_id', ['name', 'id'], unique=False)
         batch_op.create_index('ix_customers_owner_name', ['owner_id', 'name', 'id'], unique=False)
         batch_op.create_index('ix_customers_province_name', ['province', 'name', 'id'], unique=False)
+        batch_op.create_index('ix_customers_source_name', ['source', 'name', 'id'], unique=False)
         batch_op.create_index('ix_customers_tier_name', ['tier', 'name', 'id'], unique=False)
         batch_op.create_index('ix_customers_updated_id', ['updated_at', 'id'], unique=False)
 
@@ -369,6 +370,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_customers_owner_name')
         batch_op.drop_index('ix_customers_name_id')
         batch_op.drop_index('ix_customers_industry_name')
+        batch_op.drop_index('ix_customers_source_name')
 
     op.drop_table('customers')
     with op.batch_alter_table('audit_log', schema=None) as batch_op:
