@@ -167,7 +167,7 @@ def screenshot(url: str | None, section: str, out: str, size: tuple[int, int],
         if select_code:
             rec = services.customers.get_by_code(select_code)
             row = cs.model.row_of(rec.id)
-            if row < 0:
+            if row < 0:  # not on the first page: find it as a user would
                 cs.search.setText(rec.code)
                 cs.apply_filters()
                 row = cs.model.row_of(rec.id)

@@ -194,3 +194,10 @@ def test_contacts(svc):
     assert b.title == "采购经理"
     svc.delete_contact(a.id)
     assert [x.name for x in svc.contacts(c.id)] == ["Li Lei"]
+
+
+def test_names_sort_by_pinyin_among_latin_names(svc):
+    for n in ["张三", "Zed", "安徽贸易", "Anderson"]:
+        svc.create({"name": n})
+    assert [r.name for r in svc.page(CustomerQuery(sort="name")).rows] == [
+        "Anderson", "安徽贸易", "Zed", "张三"]

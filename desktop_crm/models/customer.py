@@ -32,6 +32,9 @@ class Customer(SyncedMixin, Base):
     name: Mapped[str] = mapped_column(String(200))
     name_pinyin: Mapped[str] = mapped_column(String(600), default="")
     name_initials: Mapped[str] = mapped_column(String(200), default="")
+    # The list's name order: pinyin for Chinese names, lower case otherwise, so 安徽 sorts
+    # next to Anderson as Chinese users expect, not after every Latin name.
+    sort_name: Mapped[str] = mapped_column(String(600), default="", server_default="")
     # Phones in E.164 ("+8613812345678"); shown in national form.
     phone: Mapped[str] = mapped_column(String(32), default="")
     phone2: Mapped[str] = mapped_column(String(32), default="")
@@ -51,12 +54,12 @@ class Customer(SyncedMixin, Base):
     search_text: Mapped[str] = mapped_column(Text, default="")
 
     __table_args__ = (
-        Index("ix_customers_name_id", "name", "id"),
-        Index("ix_customers_owner_name", "owner_id", "name", "id"),
-        Index("ix_customers_tier_name", "tier", "name", "id"),
-        Index("ix_customers_province_name", "province", "name", "id"),
-        Index("ix_customers_industry_name", "industry", "name", "id"),
-        Index("ix_customers_source_name", "source", "name", "id"),
+        Index("ix_customers_sort_name_id", "sort_name", "id"),
+        Index("ix_customers_owner_name", "owner_id", "sort_name", "id"),
+        Index("ix_customers_tier_name", "tier", "sort_name", "id"),
+        Index("ix_customers_province_name", "province", "sort_name", "id"),
+        Index("ix_customers_industry_name", "industry", "sort_name", "id"),
+        Index("ix_customers_source_name", "source", "sort_name", "id"),
         Index("ix_customers_updated_id", "updated_at", "id"),
     )
 

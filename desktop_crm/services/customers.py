@@ -22,7 +22,7 @@ from .db import Database
 from .errors import ChangeSet, ConflictError, FieldError, NotFound, ValidationError
 from .text import (
     EmailError, PhoneError, clean, display_phone, normalize_email, normalize_phone, pinyin_of,
-    search_terms, search_text,
+    search_terms, search_text, sort_name_of,
 )
 
 # Fields a caller may set, with their maximum lengths.
@@ -249,6 +249,7 @@ class CustomerService:
     @staticmethod
     def _refresh_search(c: Customer) -> None:
         c.name_pinyin, c.name_initials = pinyin_of(c.name)
+        c.sort_name = sort_name_of(c.name)
         c.search_text = search_text(name=c.name, code=c.code, phones=(c.phone, c.phone2),
                                     email=c.email)
 
@@ -388,15 +389,16 @@ class CustomerService:
 
     def _sort_exprs(self, sort: str) -> list:
         owner = func.coalesce(User.display_name, "")
+        name = Customer.sort_name
         return {
             "code": [Customer.code],
-            "name": [Customer.name],
-            "phone": [Customer.phone, Customer.name],
-            "owner": [owner, Customer.name],
-            "tier": [case(TIER_RANK, value=Customer.tier, else_=9), Customer.name],
-            "region": [Customer.province, Customer.name],
-            "industry": [Customer.industry, Customer.name],
-            "source": [Customer.source, Customer.name],
+            "name": [name],
+            "phone": [Customer.phone, name],
+            "owner": [owner, name],
+            "tier": [case(TIER_RANK, value=Customer.tier, else_=9), name],
+            "region": [Customer.province, name],
+            "industry": [Customer.industry, name],
+            "source": [Customer.source, name],
             "updated_at": [Customer.updated_at],
         }[sort] + [Customer.id]
 

@@ -132,11 +132,12 @@ class Database:
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Session]:
+        """A read-only unit of work. Closing ends the transaction without expiring what was
+        loaded, so returned values stay readable."""
         s = self._factory()
         try:
             yield s
         finally:
-            s.rollback()
             s.close()
 
     # -- schema -----------------------------------------------------------------

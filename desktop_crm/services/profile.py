@@ -99,6 +99,8 @@ class TimelineEvent:
     title: str
     detail: str
     user: str
+    amount: Decimal | None = None  # orders: the amount, formatted by the view
+    date_only: bool = False  # orders have a date, not a time
 
 
 @dataclass(frozen=True)
@@ -201,7 +203,8 @@ class ProfileService:
         events += [TimelineEvent(i.occurred_at, "interaction", i.channel, i.summary,
                                  i.contact, i.user) for i in interactions]
         events += [TimelineEvent(_midnight(o.order_date), "order", o.status, o.order_no,
-                                 f"{o.amount:,.2f} {o.currency}", "") for o in orders]
+                                 o.currency, "", amount=o.amount, date_only=True)
+                   for o in orders]
         events += [TimelineEvent(a.done_at or a.due_at, "activity", a.type, a.subject,
                                  "done" if a.done_at else "planned", a.owner)
                    for a in activities]

@@ -45,6 +45,12 @@ def pinyin_of(text: str) -> tuple[str, str]:
     return "".join(full), "".join(initials)
 
 
+def sort_name_of(name: str) -> str:
+    """The key the customer list sorts names by: pinyin of Chinese names, lower case otherwise."""
+    full, _ = pinyin_of(name)
+    return full or clean(name).lower()
+
+
 class PhoneError(ValueError):
     pass
 

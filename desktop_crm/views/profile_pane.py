@@ -25,8 +25,10 @@ def local(ts: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return ts.astimezone().strftime(fmt) if ts else ""
 
 
-def money(value) -> str:
-    return f"¥{value:,.2f}"
+def money(value, currency: str = "CNY") -> str:
+    if currency == "CNY":
+        return f"¥{value:,.2f}"
+    return f"{value:,.2f} {currency}"
 
 
 class InteractionDialog(QDialog):
@@ -142,6 +144,8 @@ class ProfilePane(QWidget):
         self.tabs = QTabWidget()
         self.timeline = self._table([self.tr("Time"), self.tr("What"), self.tr("Details"),
                                      self.tr("By")])
+        self.timeline.horizontalHeader().setStretchLastSection(False)
+        self.timeline.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.contacts = self._table([self.tr("Name"), self.tr("Job title"), self.tr("Phone"),
                                      self.tr("Email"), self.tr("WeChat ID")])
         self.orders = self._table([self.tr("Date"), self.tr("Order no."), self.tr("Amount"),
@@ -194,9 +198,12 @@ class ProfilePane(QWidget):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
                 table.setItem(r, c, item)
-        table.resizeColumnsToContents()
-        for c in range(table.columnCount() - 1):
-            table.setColumnWidth(c, min(table.columnWidth(c), 260))
+        header = table.horizontalHeader()
+        header.setResizeContentsPrecision(50)  # measure a few rows, not all of them
+        for c in range(table.columnCount()):
+            if header.sectionResizeMode(c) != QHeaderView.ResizeMode.Stretch:
+                table.resizeColumnToContents(c)
+                table.setColumnWidth(c, min(table.columnWidth(c), 260))
 
     def clear(self) -> None:
         self.profile = None
@@ -220,8 +227,9 @@ class ProfilePane(QWidget):
             (labels.label(labels.FIELDS, "phone"),
              " / ".join(x for x in (c.phone_display, c.phone2_display) if x)),
             (labels.label(labels.FIELDS, "email"), c.email),
-            (labels.label(labels.FIELDS, "address"),
-             " ".join(x for x in (c.region, c.province, c.city, c.address) if x)),
+            (labels.label(labels.FIELDS, "region"),
+             " ".join(x for x in (c.region, c.province, c.city) if x)),
+            (labels.label(labels.FIELDS, "address"), c.address),
             (labels.label(labels.FIELDS, "industry"), c.industry),
             (labels.label(labels.FIELDS, "source"), c.source),
             (labels.label(labels.FIELDS, "tags"), ", ".join(c.tags)),
@@ -241,8 +249,9 @@ class ProfilePane(QWidget):
         self.edit_button.setEnabled(not deleted)
         self.interaction_button.setEnabled(not deleted)
 
-        self._fill(self.timeline, [[local(e.at), self._event_what(e), self._event_detail(e),
-                                    e.user] for e in p.timeline])
+        self._fill(self.timeline, [
+            [e.at.date().isoformat() if e.date_only else local(e.at), self._event_what(e),
+             self._event_detail(e), e.user] for e in p.timeline])
         self._fill(self.contacts, [[x.name + (" ★" if x.is_primary else ""), x.title,
                                     x.phone_display, x.email, x.wechat] for x in p.contacts])
         self._fill(self.orders, [[x.order_date.isoformat(), x.order_no, money(x.amount),
@@ -283,7 +292,7 @@ class ProfilePane(QWidget):
         if e.kind == "interaction":
             return f"{e.title}" + (f" ({e.detail})" if e.detail else "")
         if e.kind == "order":
-            return f"{e.title}  {e.detail}"
+            return f"{e.title}  {money(e.amount, e.detail)}"
         if e.kind == "activity":
             return f"{e.title} ({labels.label(labels.ACTIONS, e.detail)})"
         if e.kind == "ticket":

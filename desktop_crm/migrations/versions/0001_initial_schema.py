@@ -103,6 +103,7 @@ def upgrade() -> None:
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('name_pinyin', sa.String(length=600), nullable=False),
     sa.Column('name_initials', sa.String(length=200), nullable=False),
+    sa.Column('sort_name', sa.String(length=600), server_default='', nullable=False),
     sa.Column('phone', sa.String(length=32), nullable=False),
     sa.Column('phone2', sa.String(length=32), nullable=False),
     sa.Column('email', sa.String(length=254), nullable=False),
@@ -127,12 +128,12 @@ def upgrade() -> None:
     sa.UniqueConstraint('code', name=op.f('uq_customers_code'))
     )
     with op.batch_alter_table('customers', schema=None) as batch_op:
-        batch_op.create_index('ix_customers_industry_name', ['industry', 'name', 'id'], unique=False)
-        batch_op.create_index('ix_customers_name_id', ['name', 'id'], unique=False)
-        batch_op.create_index('ix_customers_owner_name', ['owner_id', 'name', 'id'], unique=False)
-        batch_op.create_index('ix_customers_province_name', ['province', 'name', 'id'], unique=False)
-        batch_op.create_index('ix_customers_source_name', ['source', 'name', 'id'], unique=False)
-        batch_op.create_index('ix_customers_tier_name', ['tier', 'name', 'id'], unique=False)
+        batch_op.create_index('ix_customers_industry_name', ['industry', 'sort_name', 'id'], unique=False)
+        batch_op.create_index('ix_customers_sort_name_id', ['sort_name', 'id'], unique=False)
+        batch_op.create_index('ix_customers_owner_name', ['owner_id', 'sort_name', 'id'], unique=False)
+        batch_op.create_index('ix_customers_province_name', ['province', 'sort_name', 'id'], unique=False)
+        batch_op.create_index('ix_customers_source_name', ['source', 'sort_name', 'id'], unique=False)
+        batch_op.create_index('ix_customers_tier_name', ['tier', 'sort_name', 'id'], unique=False)
         batch_op.create_index('ix_customers_updated_id', ['updated_at', 'id'], unique=False)
 
     op.create_table('contacts',
@@ -368,7 +369,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_customers_tier_name')
         batch_op.drop_index('ix_customers_province_name')
         batch_op.drop_index('ix_customers_owner_name')
-        batch_op.drop_index('ix_customers_name_id')
+        batch_op.drop_index('ix_customers_sort_name_id')
         batch_op.drop_index('ix_customers_industry_name')
         batch_op.drop_index('ix_customers_source_name')
 
