@@ -201,3 +201,26 @@ def test_names_sort_by_pinyin_among_latin_names(svc):
         svc.create({"name": n})
     assert [r.name for r in svc.page(CustomerQuery(sort="name")).rows] == [
         "Anderson", "安徽贸易", "Zed", "张三"]
+
+
+def test_search_candidates_follow_writes(svc, people):
+    """A rare term's candidate set is cached; writes through the service must not hide rows."""
+    assert names(svc, text="腾讯") == ["深圳市腾讯计算机系统有限公司"]
+    assert names(svc, text="腾讯计算") == ["深圳市腾讯计算机系统有限公司"]
+    svc.create({"name": "腾讯计算云"})
+    assert names(svc, text="腾讯") == ["深圳市腾讯计算机系统有限公司", "腾讯计算云"]
+    assert names(svc, text="腾讯计算") == ["深圳市腾讯计算机系统有限公司", "腾讯计算云"]
+
+
+def test_common_terms_walk_the_sort_index(svc, monkeypatch):
+    """Above the candidate limit a term is matched while walking the list in order."""
+    import desktop_crm.services.customers as mod
+
+    monkeypatch.setattr(mod, "CANDIDATE_LIMIT", 2)
+    for i in range(6):
+        svc.create({"name": f"华为分公司{i}"})
+    svc.create({"name": "北京"})
+    assert len(names(svc, text="华为")) == 6
+    assert len(names(svc, text="华为分公司")) == 6
+    assert names(svc, text="华为分公司3") == ["华为分公司3"]
+    assert svc.count(CustomerQuery(text="分公司")) == 6

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
@@ -146,18 +147,23 @@ class Page:
         return self.rows[-1].sort_key if self.rows else None
 
 
-@dataclass
-class _SearchPlan:
-    """How a query's text terms are matched (cached per term: it depends on the data)."""
+@dataclass(frozen=True)
+class _TermPlan:
+    """What is known about one search term on SQLite: how many rows may match, and, when
+    that is few, exactly which (rowids), so pages are cut from a small candidate set."""
 
-    fts_terms: list[str] = field(default_factory=list)
-    scan_terms: list[str] = field(default_factory=list)
+    count: int  # matches found, capped at CANDIDATE_LIMIT + 1
+    rowids: tuple[int, ...] | None  # the candidates when count <= CANDIDATE_LIMIT
+    from_fts: bool
 
 
-# A term whose trigram match returns at least this many rows is matched by
-# scanning in sort order instead: common words fill a page quickly that way,
-# while a rare term is answered from the index.
-FTS_SELECTIVE_LIMIT = 2000
+# A term that matches more rows than this is answered by walking the list's sort index
+# and filtering with instr(): matches are then dense enough to fill a page at once. A
+# rarer term is answered from its candidate rowids: the trigram index for 3+ characters;
+# a scan of the table for 1-2 characters (most Chinese names are two characters, and
+# trigram indexes need three), which stops early whenever the term is common.
+CANDIDATE_LIMIT = 20000
+PLAN_TTL_S = 60.0
 
 
 # The FTS5 table made by migration 0001 (not mapped by the ORM).
@@ -179,7 +185,7 @@ class CustomerService:
     def __init__(self, db: Database, actor_id: uuid.UUID | None = None):
         self.db = db
         self.actor_id = actor_id
-        self._fts_counts: dict[str, int] = {}
+        self._plans: dict[str, tuple[float, _TermPlan]] = {}
 
     # -- validation ---------------------------------------------------------------
 
@@ -308,7 +314,9 @@ class CustomerService:
             audit.record(s, table="customers", row_id=c.id, action="create", user_id=self.actor_id)
             if tags:
                 self._set_tags(s, c, list(tags))
-            return self._record(s, c)
+            record = self._record(s, c)
+        self.invalidate_search_cache()
+        return record
 
     def update(self, customer_id: uuid.UUID, changes: Mapping[str, Any],
                expected_version: int) -> CustomerRecord:
@@ -343,13 +351,15 @@ class CustomerService:
                         if not any(old[k] != v for k, v in values.items()):
                             c.updated_at = dt.datetime.now(dt.timezone.utc)
                 s.flush()
-                return self._record(s, c)
+                record = self._record(s, c)
         except StaleDataError:
             with self.db.read() as s:
                 actual = s.scalar(select(Customer.version).where(Customer.id == customer_id))
             raise ConflictError("customers", customer_id, expected_version, actual) from None
         except IntegrityError as exc:
             raise ValidationError([FieldError("code", "duplicate", str(values.get("code", "")))]) from exc
+        self.invalidate_search_cache()
+        return record
 
     def _set_deleted(self, customer_id: uuid.UUID, expected_version: int | None,
                      deleted: bool) -> ChangeSet:
@@ -365,6 +375,7 @@ class CustomerService:
                              action="delete" if deleted else "restore", user_id=self.actor_id)
         except StaleDataError:
             raise ConflictError("customers", customer_id, expected_version, None) from None
+        self.invalidate_search_cache()
         return ChangeSet.of("customers")
 
     def delete(self, customer_id: uuid.UUID, expected_version: int | None = None) -> ChangeSet:
@@ -402,30 +413,29 @@ class CustomerService:
             "updated_at": [Customer.updated_at],
         }[sort] + [Customer.id]
 
-    def _plan(self, terms: list[str]) -> _SearchPlan:
-        plan = _SearchPlan()
-        if not self.db.is_sqlite:
-            plan.scan_terms = terms
-            return plan
-        for t in terms:
-            if len(t) < 3:
-                plan.scan_terms.append(t)
-                continue
-            n = self._fts_counts.get(t)
-            if n is None:
-                with self.db.engine.connect() as conn:
-                    n = conn.exec_driver_sql(
-                        "SELECT count(*) FROM (SELECT 1 FROM customer_fts WHERE customer_fts "
-                        "MATCH ? LIMIT ?)", (_fts_match(t), FTS_SELECTIVE_LIMIT)
-                    ).scalar_one()
-                if len(self._fts_counts) > 256:
-                    self._fts_counts.clear()
-                self._fts_counts[t] = n
-            (plan.fts_terms if n < FTS_SELECTIVE_LIMIT else plan.scan_terms).append(t)
+    def _term_plan(self, term: str) -> _TermPlan:
+        now = time.monotonic()
+        cached = self._plans.get(term)
+        if cached and now - cached[0] < PLAN_TTL_S:
+            return cached[1]
+        if len(term) >= 3:
+            sql = "SELECT rowid FROM customer_fts WHERE customer_fts MATCH ? LIMIT ?"
+            params: tuple = (_fts_match(term), CANDIDATE_LIMIT + 1)
+        else:
+            sql = "SELECT rowid FROM customers WHERE instr(search_text, ?) > 0 LIMIT ?"
+            params = (term, CANDIDATE_LIMIT + 1)
+        with self.db.engine.connect() as conn:
+            rowids = tuple(r[0] for r in conn.exec_driver_sql(sql, params))
+        plan = _TermPlan(len(rowids), rowids if len(rowids) <= CANDIDATE_LIMIT else None,
+                         len(term) >= 3)
+        if len(self._plans) > 256:
+            self._plans.clear()
+        self._plans[term] = (now, plan)
         return plan
 
     def invalidate_search_cache(self) -> None:
-        self._fts_counts.clear()
+        """Forget candidate sets (called after every write through this service)."""
+        self._plans.clear()
 
     def _filtered(self, stmt: Select, q: CustomerQuery) -> Select:
         stmt = stmt.where(
@@ -449,19 +459,21 @@ class CustomerService:
                 .where(Tag.name == q.tag)
             ))
         terms = search_terms(q.text)
-        if terms:
-            plan = self._plan(terms)
-            if plan.fts_terms:
-                # The most selective term is answered from the trigram index.
-                best = min(plan.fts_terms, key=lambda t: self._fts_counts.get(t, 0))
-                stmt = stmt.where(literal_column("customers.rowid").in_(
-                    select(_FTS.c.rowid).where(_FTS.c.customer_fts.op("MATCH")(_fts_match(best)))
-                ))
-            for t in terms:  # every term re-checked exactly (trigram matches may over-match)
-                if self.db.is_sqlite:
-                    stmt = stmt.where(func.instr(Customer.search_text, t) > 0)
+        if terms and self.db.is_sqlite:
+            plans = [(self._term_plan(t), t) for t in terms]
+            best, best_term = min(plans, key=lambda p: p[0].count)
+            if best.rowids is not None:
+                if best.from_fts:  # cheap to re-run for every page; stays exact as data moves
+                    stmt = stmt.where(literal_column("customers.rowid").in_(
+                        select(_FTS.c.rowid)
+                        .where(_FTS.c.customer_fts.op("MATCH")(_fts_match(best_term)))))
                 else:
-                    stmt = stmt.where(Customer.search_text.like(f"%{_like_escape(t)}%", escape="\\"))
+                    stmt = stmt.where(literal_column("customers.rowid").in_(best.rowids))
+            for t in terms:  # every term re-checked exactly (trigram matches may over-match)
+                stmt = stmt.where(func.instr(Customer.search_text, t) > 0)
+        elif terms:
+            for t in terms:
+                stmt = stmt.where(Customer.search_text.like(f"%{_like_escape(t)}%", escape="\\"))
         return stmt
 
     def page(self, q: CustomerQuery, after: tuple | None = None, limit: int = 200) -> Page:
