@@ -224,3 +224,13 @@ def test_common_terms_walk_the_sort_index(svc, monkeypatch):
     assert len(names(svc, text="华为分公司")) == 6
     assert names(svc, text="华为分公司3") == ["华为分公司3"]
     assert svc.count(CustomerQuery(text="分公司")) == 6
+
+
+def test_first_code_continues_after_existing_codes(svc):
+    from desktop_crm.models import Counter
+
+    svc.create({"name": "甲", "code": "C000998"})
+    with svc.db.session() as s:  # a database whose counter row is missing (e.g. an import)
+        s.query(Counter).delete()
+    assert svc.create({"name": "乙"}).code == "C000999"
+    assert svc.create({"name": "丙"}).code == "C001000"

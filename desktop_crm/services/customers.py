@@ -241,11 +241,14 @@ class CustomerService:
                 update(Counter).where(Counter.name == "customer_code")
                 .values(value=Counter.value + 1).returning(Counter.value)
             ).first()
-            if row is None:
-                start = s.scalar(select(func.count()).select_from(Customer)) or 0
-                s.add(Counter(name="customer_code", value=start + 1))
+            if row is None:  # first code in this database: continue after the highest one
+                last = s.scalar(
+                    select(Customer.code).where(Customer.code.like(f"{CODE_PREFIX}%"))
+                    .order_by(func.length(Customer.code).desc(), Customer.code.desc()).limit(1))
+                digits = (last or "")[len(CODE_PREFIX):]
+                n = (int(digits) if digits.isdigit() else 0) + 1
+                s.add(Counter(name="customer_code", value=n))
                 s.flush()
-                n = start + 1
             else:
                 n = row[0]
             code = format_code(n)

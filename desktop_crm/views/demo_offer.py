@@ -44,7 +44,7 @@ def offer_demo_data(window, settings: Settings | None = None) -> QMessageBox | N
 
 def run_demo(window, customers: int) -> Worker:
     """Generate demo data in the background with a progress dialog and Cancel."""
-    from desktop_crm.services.demo import generate_demo
+    from desktop_crm.services.demo import Cancelled, generate_demo
 
     services = window.services
     dlg = QProgressDialog(QCoreApplication.translate("DemoOffer", "Creating demo data…"), QCoreApplication.translate("DemoOffer", "Cancel"), 0, 100, window)
@@ -54,8 +54,10 @@ def run_demo(window, customers: int) -> Worker:
     worker = Worker(lambda progress: generate_demo(services.db, customers, progress=progress),
                     with_progress=True)
 
-    def progressed(stage: str, done: int, total: int) -> None:
-        dlg.setLabelText(QCoreApplication.translate("DemoOffer", "Creating demo data: %1").replace("%1", stage))
+    def progressed(_stage: str, done: int, total: int) -> None:
+        dlg.setLabelText(QCoreApplication.translate(
+            "DemoOffer", "Creating demo customers with their history: %1 of %2")
+            .replace("%1", f"{done:,}").replace("%2", f"{total:,}"))
         dlg.setValue(int(100 * done / total) if total else 0)
 
     def finished(summary) -> None:
@@ -69,7 +71,7 @@ def run_demo(window, customers: int) -> Worker:
     def failed(exc) -> None:
         dlg.reset()
         window.customers.refresh()
-        if type(exc).__name__ != "Cancelled":
+        if not isinstance(exc, Cancelled):
             QMessageBox.warning(window, QCoreApplication.translate("DemoOffer", "Demo data"),
                                 QCoreApplication.translate("DemoOffer", "Demo data could not be created: %1").replace("%1", str(exc)))
 

@@ -238,8 +238,8 @@
         <translation>演示数据</translation>
     </message>
     <message>
-        <source>Creating demo data: %1</source>
-        <translation>正在生成演示数据：%1</translation>
+        <source>Creating demo customers with their history: %1 of %2</source>
+        <translation>正在生成演示客户及其历史记录：%1 / %2</translation>
     </message>
     <message>
         <source>Added %1 demo customers</source>
