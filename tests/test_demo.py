@@ -331,7 +331,7 @@ def test_sqlite_search_index_and_triggers_intact(sqlite_db):
             ).all()
 
     before = triggers()
-    assert len(before) == 3
+    assert len(before) == 6  # trigram index (0001) and short-term index (0002)
     generate_demo(sqlite_db, 120, seed=5)
     assert triggers() == before
     with sqlite_db.engine.connect() as conn:
@@ -339,6 +339,14 @@ def test_sqlite_search_index_and_triggers_intact(sqlite_db):
         indexed = conn.exec_driver_sql(
             "SELECT count(*) FROM customer_fts WHERE customer_fts MATCH 'c00'").scalar()
         assert indexed == 120
+        # the short-term index holds exactly what the triggers would have written
+        for name, initials, rowid in conn.exec_driver_sql(
+                "SELECT name, name_initials, rowid FROM customers LIMIT 20"):
+            token = (initials or name.lower())[:2]
+            hits = {r[0] for r in conn.exec_driver_sql(
+                "SELECT rowid FROM customer_short_fts WHERE customer_short_fts MATCH ?",
+                (f'"{token}"',))}
+            assert rowid in hits
         settings = conn.exec_driver_sql("PRAGMA synchronous").scalar()
         assert settings == 1  # NORMAL again on the pooled connection
     # a customer created afterwards is indexed by the trigger as before

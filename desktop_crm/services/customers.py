@@ -23,7 +23,7 @@ from .db import Database
 from .errors import ChangeSet, ConflictError, FieldError, NotFound, ValidationError
 from .text import (
     EmailError, PhoneError, clean, display_phone, normalize_email, normalize_phone, pinyin_of,
-    search_terms, search_text, sort_name_of,
+    is_short_token, search_terms, search_text, sort_name_of,
 )
 
 # Fields a caller may set, with their maximum lengths.
@@ -154,7 +154,7 @@ class _TermPlan:
 
     count: int  # matches found, capped at CANDIDATE_LIMIT + 1
     rowids: tuple[int, ...] | None  # the candidates when count <= CANDIDATE_LIMIT
-    from_fts: bool
+    index: str  # "trigram", "short" (1-2 characters), or "" (found by a scan)
 
 
 # A term that matches more rows than this is answered by walking the list's sort index
@@ -166,13 +166,18 @@ CANDIDATE_LIMIT = 20000
 PLAN_TTL_S = 60.0
 
 
-# The FTS5 table made by migration 0001 (not mapped by the ORM).
+# The FTS5 tables made by revisions 0001 and 0002 (not mapped by the ORM).
 _FTS = table("customer_fts", column("rowid"), column("customer_fts"))
+_SHORT_FTS = table("customer_short_fts", column("rowid"), column("customer_short_fts"))
+
+
+def _quote(token: str) -> str:
+    return '"' + token.replace('"', '""') + '"'
 
 
 def _fts_match(term: str) -> str:
     grams = {term[i:i + 3] for i in range(len(term) - 2)}
-    return " AND ".join('"' + g.replace('"', '""') + '"' for g in sorted(grams))
+    return " AND ".join(_quote(g) for g in sorted(grams))
 
 
 def _like_escape(term: str) -> str:
@@ -422,15 +427,21 @@ class CustomerService:
         if cached and now - cached[0] < PLAN_TTL_S:
             return cached[1]
         if len(term) >= 3:
+            index = "trigram"
             sql = "SELECT rowid FROM customer_fts WHERE customer_fts MATCH ? LIMIT ?"
             params: tuple = (_fts_match(term), CANDIDATE_LIMIT + 1)
-        else:
-            sql = "SELECT rowid FROM customers WHERE instr(search_text, ?) > 0 LIMIT ?"
-            params = (term, CANDIDATE_LIMIT + 1)
+        elif is_short_token(term):
+            index = "short"
+            sql = "SELECT rowid FROM customer_short_fts WHERE customer_short_fts MATCH ? LIMIT ?"
+            params = (_quote(term), CANDIDATE_LIMIT + 1)
+        else:  # one or two punctuation characters: scan
+            index = ""
+            sql = ("SELECT rowid FROM customers WHERE instr(lower(name), ?) > 0 "
+                   "OR instr(name_initials, ?) > 0 LIMIT ?")
+            params = (term, term, CANDIDATE_LIMIT + 1)
         with self.db.engine.connect() as conn:
             rowids = tuple(r[0] for r in conn.exec_driver_sql(sql, params))
-        plan = _TermPlan(len(rowids), rowids if len(rowids) <= CANDIDATE_LIMIT else None,
-                         len(term) >= 3)
+        plan = _TermPlan(len(rowids), rowids if len(rowids) <= CANDIDATE_LIMIT else None, index)
         if len(self._plans) > 256:
             self._plans.clear()
         self._plans[term] = (now, plan)
@@ -440,7 +451,8 @@ class CustomerService:
         """Forget candidate sets (called after every write through this service)."""
         self._plans.clear()
 
-    def _filtered(self, stmt: Select, q: CustomerQuery) -> Select:
+    def _filtered(self, stmt: Select, q: CustomerQuery) -> tuple[Select, bool]:
+        """The query with ``q``'s filters, and whether a small candidate set drives it."""
         stmt = stmt.where(
             Customer.deleted_at.is_not(None) if q.deleted else Customer.deleted_at.is_(None)
         )
@@ -462,22 +474,41 @@ class CustomerService:
                 .where(Tag.name == q.tag)
             ))
         terms = search_terms(q.text)
+        driven = False
         if terms and self.db.is_sqlite:
             plans = [(self._term_plan(t), t) for t in terms]
             best, best_term = min(plans, key=lambda p: p[0].count)
+            rowid = literal_column("customers.rowid")
             if best.rowids is not None:
-                if best.from_fts:  # cheap to re-run for every page; stays exact as data moves
-                    stmt = stmt.where(literal_column("customers.rowid").in_(
-                        select(_FTS.c.rowid)
-                        .where(_FTS.c.customer_fts.op("MATCH")(_fts_match(best_term)))))
+                driven = True
+                if best.index == "trigram":  # cheap to re-run per page; exact as data moves
+                    stmt = stmt.where(rowid.in_(select(_FTS.c.rowid).where(
+                        _FTS.c.customer_fts.op("MATCH")(_fts_match(best_term)))))
+                elif best.index == "short":
+                    stmt = stmt.where(rowid.in_(select(_SHORT_FTS.c.rowid).where(
+                        _SHORT_FTS.c.customer_short_fts.op("MATCH")(_quote(best_term)))))
                 else:
-                    stmt = stmt.where(literal_column("customers.rowid").in_(best.rowids))
+                    stmt = stmt.where(rowid.in_(best.rowids))
             for t in terms:  # every term re-checked exactly (trigram matches may over-match)
-                stmt = stmt.where(func.instr(Customer.search_text, t) > 0)
+                stmt = stmt.where(self._term_matches(t))
         elif terms:
             for t in terms:
-                stmt = stmt.where(Customer.search_text.like(f"%{_like_escape(t)}%", escape="\\"))
-        return stmt
+                stmt = stmt.where(self._term_matches(t))
+        return stmt, driven
+
+    def _term_matches(self, term: str):
+        """A term of 3+ characters matches anywhere in the search text (name, pinyin,
+        initials, code, phone, email); a shorter one matches the name or its initials."""
+        if self.db.is_sqlite:
+            if len(term) >= 3:
+                return func.instr(Customer.search_text, term) > 0
+            return (func.instr(func.lower(Customer.name), term) > 0) | (
+                func.instr(Customer.name_initials, term) > 0)
+        pattern = f"%{_like_escape(term)}%"
+        if len(term) >= 3:
+            return Customer.search_text.like(pattern, escape="\\")
+        return func.lower(Customer.name).like(pattern, escape="\\") | (
+            Customer.name_initials.like(pattern, escape="\\"))
 
     def page(self, q: CustomerQuery, after: tuple | None = None, limit: int = 200) -> Page:
         """One window of the list, in ``q.sort`` order, starting after keyset position ``after``."""
@@ -492,11 +523,18 @@ class CustomerService:
                    *[k.label(f"k{i}") for i, k in enumerate(keys)])
             .outerjoin(User, User.id == Customer.owner_id)
         )
-        stmt = self._filtered(stmt, q)
+        stmt, driven = self._filtered(stmt, q)
         if after is not None:
             cmp = tuple_(*keys) < tuple_(*after) if q.descending else tuple_(*keys) > tuple_(*after)
             stmt = stmt.where(cmp)
-        stmt = stmt.order_by(*[k.desc() if q.descending else k.asc() for k in keys])
+        order = keys
+        if driven:
+            # Sort the few candidates rather than walk the whole sort index probing each
+            # row against them (SQLite picks the walk for ORDER BY ... LIMIT; unary + on a
+            # column keeps it from using the index for the order).
+            order = [literal_column(f"+customers.{k.key}") if hasattr(k, "table") and
+                     getattr(k, "table", None) is Customer.__table__ else k for k in keys]
+        stmt = stmt.order_by(*[k.desc() if q.descending else k.asc() for k in order])
         stmt = stmt.limit(limit + 1)
         with self.db.read() as s:
             result = s.execute(stmt).all()
@@ -511,7 +549,7 @@ class CustomerService:
         return Page(rows, len(result) > limit)
 
     def count(self, q: CustomerQuery) -> int:
-        stmt = self._filtered(select(func.count()).select_from(Customer), q)
+        stmt, _driven = self._filtered(select(func.count()).select_from(Customer), q)
         with self.db.read() as s:
             return int(s.scalar(stmt) or 0)
 

@@ -70,12 +70,17 @@ def describe(url: str | URL) -> str:
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    from .text import short_tokens
+
+    # Used by the triggers that keep the short-term search index (revision 0002) in step:
+    # every connection that writes customers must have it.
+    dbapi_conn.create_function("crm_short_tokens", 2, short_tokens, deterministic=True)
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=5000")
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
-    cur.execute("PRAGMA cache_size=-65536")  # 64 MiB page cache
+    cur.execute("PRAGMA cache_size=-16384")  # 16 MiB page cache per connection
     cur.close()
 
 

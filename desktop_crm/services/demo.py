@@ -1214,43 +1214,60 @@ class _Writer:
             return
         marks = ", ".join("?" * len(rows.names))
         sql = f"INSERT INTO {rows.table} ({cols}) VALUES ({marks})"
-        if rows.table != "customers" or self.fts_trigger is None:
+        swaps = self.index_triggers if rows.table == "customers" else []
+        if not swaps:
             raw.executemany(sql, rows.tuples())
             return
-        # The search index's per-row insert trigger costs ~175 µs a customer; indexing the
-        # batch with one INSERT ... SELECT costs ~25. The trigger is dropped and re-created
-        # (from its own text in sqlite_master) inside the batch's transaction, so a failure
-        # anywhere rolls the drop back with the rest: it is never missing after a commit.
+        # The search indexes' per-row insert triggers cost ~175 µs a customer; indexing the
+        # batch with one INSERT ... SELECT each costs ~25. The triggers are dropped and
+        # re-created (from their own text in sqlite_master) inside the batch's transaction,
+        # so a failure anywhere rolls the drop back with the rest: never missing after a commit.
         if not raw.in_transaction:
             raw.execute("BEGIN")
         last = raw.execute("SELECT coalesce(max(rowid), 0) FROM customers").fetchone()[0]
-        raw.execute(f"DROP TRIGGER {FTS_INSERT_TRIGGER}")
+        for name, _sql in swaps:
+            raw.execute(f"DROP TRIGGER {name}")
         raw.executemany(sql, rows.tuples())
-        raw.execute("INSERT INTO customer_fts(rowid, search_text) "
-                    "SELECT rowid, search_text FROM customers WHERE rowid > ?", (last,))
-        raw.execute(self.fts_trigger)
+        for name, trigger_sql in swaps:
+            raw.execute(INDEX_TRIGGERS[name][1], (last,))
+            raw.execute(trigger_sql)
 
     @property
-    def fts_trigger(self) -> str | None:
-        """The SQL of the search index's insert trigger, if this database has it and it
-        does what the bulk INSERT ... SELECT does (otherwise the trigger is left alone)."""
-        if not hasattr(self, "_fts_trigger"):
-            self._fts_trigger = None
+    def index_triggers(self) -> list[tuple[str, str]]:
+        """(name, SQL) of the search indexes' insert triggers that this database has and
+        that do exactly what the bulk INSERT ... SELECT does; others are left alone."""
+        if not hasattr(self, "_index_triggers"):
+            self._index_triggers = []
             if not self.pg:
-                row = self.conn.exec_driver_sql(
-                    "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ? "
-                    "AND tbl_name = 'customers'", (FTS_INSERT_TRIGGER,)).first()
-                if row and " ".join(row[0].split()) == FTS_INSERT_TRIGGER_SQL:
-                    self._fts_trigger = row[0]
-                else:
-                    log.info("search index trigger not as expected; inserting through it")
-        return self._fts_trigger
+                for name, (expected, _bulk) in INDEX_TRIGGERS.items():
+                    row = self.conn.exec_driver_sql(
+                        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ? "
+                        "AND tbl_name = 'customers'", (name,)).first()
+                    if row and " ".join(row[0].split()) == expected:
+                        self._index_triggers.append((name, row[0]))
+                    else:
+                        log.info("search index trigger %s not as expected; inserting through it",
+                                 name)
+        return self._index_triggers
 
 
-FTS_INSERT_TRIGGER = "customers_fts_ai"  # made by migration 0001, as follows
-FTS_INSERT_TRIGGER_SQL = (
-    "CREATE TRIGGER customers_fts_ai AFTER INSERT ON customers BEGIN "
-    "INSERT INTO customer_fts(rowid, search_text) VALUES (new.rowid, new.search_text); END")
+# The search indexes' insert triggers (revisions 0001 and 0002), and the statement that
+# indexes a whole batch (the rows after a given rowid) the same way.
+INDEX_TRIGGERS = {
+    "customers_fts_ai": (
+        "CREATE TRIGGER customers_fts_ai AFTER INSERT ON customers BEGIN "
+        "INSERT INTO customer_fts(rowid, search_text) VALUES (new.rowid, new.search_text); END",
+        "INSERT INTO customer_fts(rowid, search_text) "
+        "SELECT rowid, search_text FROM customers WHERE rowid > ?",
+    ),
+    "customers_short_ai": (
+        "CREATE TRIGGER customers_short_ai AFTER INSERT ON customers BEGIN "
+        "INSERT INTO customer_short_fts(rowid, tokens) VALUES (new.rowid, "
+        "crm_short_tokens(new.name, new.name_initials)); END",
+        "INSERT INTO customer_short_fts(rowid, tokens) "
+        "SELECT rowid, crm_short_tokens(name, name_initials) FROM customers WHERE rowid > ?",
+    ),
+}
 
 WRITE_ORDER = ("customers", "contacts", "orders", "interactions", "opportunities",
                "opportunity_stage_history", "activities", "tickets")

@@ -51,6 +51,29 @@ def sort_name_of(name: str) -> str:
     return full or clean(name).lower()
 
 
+def short_tokens(name: str | None, initials: str | None = "") -> str:
+    """Every 1- and 2-character piece of a name and its pinyin initials, as space-separated
+    tokens for the short-term index (SQLite FTS5, unicode61): 张三 -> "张 三 张三 z s zs".
+
+    Trigram indexes cannot find one- or two-character terms, and most Chinese names are two
+    characters; this index can. Pieces are cut inside runs of letters, digits and Chinese
+    characters only, as the tokenizer would split on anything else.
+    """
+    pieces: dict[str, None] = {}
+    for text in ((name or "").lower(), (initials or "").lower()):
+        for run in re.findall(r"[^\W_]+", text):
+            for i, ch in enumerate(run):
+                pieces[ch] = None
+                if i + 1 < len(run):
+                    pieces[run[i:i + 2]] = None
+    return " ".join(pieces)
+
+
+def is_short_token(term: str) -> bool:
+    """Whether the short-term index can answer ``term`` (1-2 letters, digits or characters)."""
+    return 1 <= len(term) <= 2 and bool(re.fullmatch(r"[^\W_]+", term))
+
+
 class PhoneError(ValueError):
     pass
 
