@@ -122,7 +122,7 @@ def test_add_interaction_appears_in_history(qtbot, section, services):
     dlg = section.add_interaction()
     dlg.channel.setCurrentIndex(dlg.channel.findData("wechat"))
     type_into(qtbot, dlg.summary, "确认了下周拜访")
-    qtbot.mouseClick(dlg.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save),
+    qtbot.mouseClick(dlg.buttons.button(QDialogButtonBox.StandardButton.Save),
                      Qt.MouseButton.LeftButton)
     assert not dlg.isVisible()
     timeline = section.profile.timeline
@@ -183,3 +183,22 @@ def test_main_window_status_bar_names_the_database(qtbot, services):
     qtbot.addWidget(w)
     assert "SQLite" in w.db_label.text()
     assert w.nav.count() == len(w.sections) == 1
+
+
+def test_edit_form_shows_the_owner_and_keeps_it(qtbot, section, services):
+    other = services.users.create("wangfang", "王芳", "sales")
+    rec = services.customers.get_by_code("C000003")
+    services.customers.update(rec.id, {"owner_id": other.id}, rec.version)
+    section.refresh()
+    section.select_row(shown_names(section).index("北京华为科技有限公司"))
+    dlg = section.edit_customer()
+    assert dlg.edits["owner_id"].currentText() == "王芳"
+    dlg.edits["city"].clear()
+    type_into(qtbot, dlg.edits["city"], "天津")
+    assert "owner_id" not in dlg.values()
+    qtbot.mouseClick(save_button(dlg), Qt.MouseButton.LeftButton)
+    after = services.customers.get(rec.id)
+    assert after.owner_id == other.id and after.city == "天津"
+    # and a new customer's owner defaults to the person using the app
+    new = section.new_customer()
+    assert new.edits["owner_id"].currentText() == services.user.display_name

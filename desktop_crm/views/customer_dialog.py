@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QMessageBox,
+    QComboBox, QDialog, QFormLayout, QLabel, QLineEdit, QMessageBox,
     QPlainTextEdit, QVBoxLayout, QWidget,
 )
 
@@ -17,10 +18,10 @@ from desktop_crm.services.errors import ConflictError, FieldError, ValidationErr
 from desktop_crm.services.text import EmailError, PhoneError, normalize_email, normalize_phone
 
 from . import labels
+from .widgets import dialog_buttons, error_label
 
 log = logging.getLogger(__name__)
 
-ERROR_STYLE = "color: #c62828;"
 REGIONS = ("华东", "华北", "华南", "华中", "西南", "西北", "东北")
 
 
@@ -79,9 +80,10 @@ class CustomerDialog(QDialog):
         self._add(form, "source", self._editable_combo(sources))
 
         owner = QComboBox()
-        owner.addItem(self.tr("(public pool)"), None)
+        owner.addItem(self.tr("(public pool)"), "")
         for display, user_id in owners:
-            owner.addItem(display, user_id)
+            # Qt compares item data by identity for Python objects: keep ids as text.
+            owner.addItem(display, str(user_id))
         self._add(form, "owner_id", owner)
 
         tier = QComboBox()
@@ -96,19 +98,8 @@ class CustomerDialog(QDialog):
         notes.setFixedHeight(80)
         self._add(form, "notes", notes)
 
-        self.general_error = QLabel()
-        self.general_error.setStyleSheet(ERROR_STYLE)
-        self.general_error.setWordWrap(True)
-        self.general_error.hide()
-
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("Save"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
-        buttons.accepted.connect(self.try_save)
-        buttons.rejected.connect(self.reject)
-        self.buttons = buttons
+        self.general_error = error_label()
+        buttons = self.buttons = dialog_buttons(self, self.try_save)
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -136,10 +127,7 @@ class CustomerDialog(QDialog):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(2)
         lay.addWidget(widget)
-        err = QLabel()
-        err.setStyleSheet(ERROR_STYLE)
-        err.setWordWrap(True)
-        err.hide()
+        err = error_label()
         err.setObjectName(f"error_{field}")
         lay.addWidget(err)
         label = labels.label(labels.FIELDS, field)
@@ -159,7 +147,7 @@ class CustomerDialog(QDialog):
         self._set("email", r.email)
         for f in ("region", "province", "city", "address", "industry", "source", "tier", "notes"):
             self._set(f, getattr(r, f))
-        self._set("owner_id", r.owner_id)
+        self._set("owner_id", str(r.owner_id) if r.owner_id else "")
         self._set("tags", ", ".join(r.tags))
 
     def _set(self, field: str, value) -> None:
@@ -187,6 +175,7 @@ class CustomerDialog(QDialog):
 
     def values(self) -> dict[str, Any]:
         out: dict[str, Any] = {f: self._get(f) for f in self.edits if f != "tags"}
+        out["owner_id"] = uuid.UUID(out["owner_id"]) if out["owner_id"] else None
         out["tags"] = [t for t in self._get("tags").replace("，", ",").split(",") if t.strip()]
         if self._record is not None:
             # Send only what changed, so a save never rewrites fields nobody touched.

@@ -273,7 +273,7 @@ class CustomersSection(QWidget):
             industries=self.services.customers.distinct_values("industry"),
             sources=self.services.customers.distinct_values("source"), parent=self)
         dlg.edits["owner_id"].setCurrentIndex(
-            max(dlg.edits["owner_id"].findData(self.services.user.id), 0))
+            max(dlg.edits["owner_id"].findData(str(self.services.user.id)), 0))
         dlg.saved.connect(self._saved)
         dlg.open()
         return dlg

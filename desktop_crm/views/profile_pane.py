@@ -8,7 +8,7 @@ import logging
 
 from PySide6.QtCore import QDateTime, Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox, QDateTimeEdit, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView,
+    QComboBox, QDateTimeEdit, QDialog, QFormLayout, QHBoxLayout, QHeaderView,
     QLabel, QPlainTextEdit, QPushButton, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout,
     QWidget,
 )
@@ -17,6 +17,7 @@ from desktop_crm.services.errors import ValidationError
 from desktop_crm.services.profile import Profile
 
 from . import labels
+from .widgets import dialog_buttons, error_label
 
 log = logging.getLogger(__name__)
 
@@ -57,21 +58,13 @@ class InteractionDialog(QDialog):
             self.contact.addItem(c.name, c.id)
         self.summary = QPlainTextEdit()
         self.summary.setPlaceholderText(self.tr("What was discussed, what was agreed"))
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #c62828;")
-        self.error.setWordWrap(True)
-        self.error.hide()
+        self.error = error_label()
         form = QFormLayout()
         form.addRow(labels.label(labels.FIELDS, "channel"), self.channel)
         form.addRow(labels.label(labels.FIELDS, "occurred_at"), self.when)
         form.addRow(self.tr("Contact"), self.contact)
         form.addRow(labels.label(labels.FIELDS, "summary") + " *", self.summary)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("Save"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
-        buttons.accepted.connect(self.try_save)
-        buttons.rejected.connect(self.reject)
+        buttons = self.buttons = dialog_buttons(self, self.try_save)
         lay = QVBoxLayout(self)
         lay.addLayout(form)
         lay.addWidget(self.error)

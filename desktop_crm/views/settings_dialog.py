@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout
+from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLabel, QVBoxLayout
 
 from desktop_crm.services.settings import Settings
+
+from .widgets import dialog_buttons
 
 
 class SettingsDialog(QDialog):
@@ -22,12 +24,7 @@ class SettingsDialog(QDialog):
         note.setStyleSheet("color: #64748b;")
         form = QFormLayout()
         form.addRow(self.tr("Language"), self.language)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("OK"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons(self, self.save, save=False)
         lay = QVBoxLayout(self)
         lay.addLayout(form)
         lay.addWidget(note)

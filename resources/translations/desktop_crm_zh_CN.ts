@@ -35,6 +35,21 @@
     </message>
 </context>
 <context>
+    <name>Buttons</name>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>确定</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
     <name>CustomerDialog</name>
     <message>
         <source>Edit customer</source>
@@ -63,14 +78,6 @@
     <message>
         <source>Separate tags with commas</source>
         <translation>多个标签用逗号分隔</translation>
-    </message>
-    <message>
-        <source>Save</source>
-        <translation>保存</translation>
-    </message>
-    <message>
-        <source>Cancel</source>
-        <translation>取消</translation>
     </message>
     <message>
         <source>Someone else changed this customer after you opened it. Nothing was saved: your edits are still in this form. Copy what you need, then close it and open the customer again to see their changes.</source>
@@ -267,14 +274,6 @@
     <message>
         <source>Contact</source>
         <translation>联系人</translation>
-    </message>
-    <message>
-        <source>Save</source>
-        <translation>保存</translation>
-    </message>
-    <message>
-        <source>Cancel</source>
-        <translation>取消</translation>
     </message>
 </context>
 <context>
@@ -815,14 +814,6 @@ Customer management for small and mid-size companies.
     <message>
         <source>Language</source>
         <translation>语言</translation>
-    </message>
-    <message>
-        <source>OK</source>
-        <translation>确定</translation>
-    </message>
-    <message>
-        <source>Cancel</source>
-        <translation>取消</translation>
     </message>
 </context>
 </TS>

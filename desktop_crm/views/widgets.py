@@ -1,0 +1,33 @@
+"""Small pieces every dialog uses, so they look and read the same everywhere."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel
+
+ERROR_STYLE = "color: #c62828;"
+
+
+def dialog_buttons(dialog: QDialog, accept: Callable[[], object], *,
+                   save: bool = True) -> QDialogButtonBox:
+    """Save (or OK) and Cancel, labelled in the user's language; Cancel rejects ``dialog``."""
+    sb = QDialogButtonBox.StandardButton
+    ok = sb.Save if save else sb.Ok
+    box = QDialogButtonBox(ok | sb.Cancel)
+    box.button(ok).setText(QCoreApplication.translate("Buttons", "Save") if save
+                           else QCoreApplication.translate("Buttons", "OK"))
+    box.button(sb.Cancel).setText(QCoreApplication.translate("Buttons", "Cancel"))
+    box.accepted.connect(accept)
+    box.rejected.connect(dialog.reject)
+    return box
+
+
+def error_label() -> QLabel:
+    """A hidden red label for a validation message."""
+    label = QLabel()
+    label.setStyleSheet(ERROR_STYLE)
+    label.setWordWrap(True)
+    label.hide()
+    return label
