@@ -17,9 +17,10 @@ from desktop_crm.models import (
 from desktop_crm.services.customers import CustomerQuery, CustomerService, format_code
 from desktop_crm.services.db import Database
 from desktop_crm.services.demo import (
-    DEFAULT_STAGES, SYNC_COLS, TABLES, Cancelled, DemoSummary, ensure_default_sla_policies,
-    ensure_default_stages, generate_demo,
+    Cancelled, DemoSummary, ensure_default_sla_policies, ensure_default_stages, generate_demo,
 )
+from desktop_crm.services.demo.defaults import DEFAULT_STAGES
+from desktop_crm.services.demo.rows import SYNC_COLS, TABLES
 from desktop_crm.services.text import (
     normalize_email, normalize_phone, pinyin_of, search_text, sort_name_of,
 )
