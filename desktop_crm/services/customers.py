@@ -32,11 +32,65 @@ CUSTOMER_FIELDS: dict[str, int] = {
     "region": 32, "province": 32, "city": 64, "address": 400, "industry": 64, "source": 64,
     "tier": 16, "notes": 20000,
 }
+CONTACT_FIELDS: dict[str, int] = {
+    "name": 100, "title": 100, "phone": 32, "email": 254, "wechat": 64, "notes": 20000,
+}
 TIERS = tuple(t.value for t in Tier)
 TIER_RANK = {Tier.STRATEGIC.value: 1, Tier.GROWTH.value: 2, Tier.BASIC.value: 3,
              Tier.DORMANT.value: 4}
 CODE_PREFIX = "C"
 CODE_WIDTH = 6
+
+
+def _check_customer_field(key: str, text: str) -> tuple[str, FieldError | None]:
+    if key == "tier" and text and text not in TIERS:
+        return text, FieldError(key, "invalid_choice", text)
+    if key == "kind" and text not in (CustomerKind.COMPANY.value, CustomerKind.PERSON.value):
+        return text, FieldError(key, "invalid_choice", text)
+    if key == "code":
+        return text.upper(), None
+    return text, None
+
+
+def _clean_fields(data: Mapping[str, Any], limits: Mapping[str, int], partial: bool, *,
+                  passthrough: tuple[str, ...] = (),
+                  check=None) -> dict[str, Any]:
+    """Trimmed, normalised values (phones to E.164, emails), or a ValidationError listing
+    every bad field. ``name`` is required unless ``partial`` and absent."""
+    out: dict[str, Any] = {}
+    errors: list[FieldError] = []
+    for key, value in data.items():
+        if key in passthrough:
+            out[key] = value
+            continue
+        if key not in limits:
+            errors.append(FieldError(key, "unknown_field"))
+            continue
+        text = str(value).strip() if key == "notes" and value is not None else clean(value)
+        error = None
+        try:
+            if key in ("phone", "phone2"):
+                text = normalize_phone(text)
+            elif key == "email":
+                text = normalize_email(text)
+            elif check is not None:
+                text, error = check(key, text)
+        except PhoneError as exc:
+            error = FieldError(key, "invalid_phone", clean(value), str(exc))
+        except EmailError as exc:
+            error = FieldError(key, "invalid_email", clean(value), str(exc))
+        if error is None and len(text) > limits[key]:
+            error = FieldError(key, "too_long", text[:40], str(limits[key]))
+        if error is not None:
+            errors.append(error)
+            continue
+        out[key] = text
+    if (not partial or "name" in data) and not out.get("name") and not any(
+            e.field == "name" for e in errors):
+        errors.append(FieldError("name", "required"))
+    if errors:
+        raise ValidationError(errors)
+    return out
 
 
 def format_code(n: int) -> str:
@@ -200,47 +254,9 @@ class CustomerService:
 
     def _normalise(self, data: Mapping[str, Any], partial: bool) -> dict[str, Any]:
         """Cleaned values, or ValidationError listing every bad field."""
-        out: dict[str, Any] = {}
-        errors: list[FieldError] = []
-        for key, value in data.items():
-            if key in ("owner_id", "custom_fields", "tags"):
-                out[key] = value
-                continue
-            if key not in CUSTOMER_FIELDS:
-                errors.append(FieldError(key, "unknown_field"))
-                continue
-            text = str(value).strip() if key == "notes" and value is not None else clean(value)
-            if key in ("phone", "phone2"):
-                try:
-                    text = normalize_phone(text)
-                except PhoneError as exc:
-                    errors.append(FieldError(key, "invalid_phone", clean(value), str(exc)))
-                    continue
-            elif key == "email":
-                try:
-                    text = normalize_email(text)
-                except EmailError as exc:
-                    errors.append(FieldError(key, "invalid_email", clean(value), str(exc)))
-                    continue
-            elif key == "tier" and text and text not in TIERS:
-                errors.append(FieldError(key, "invalid_choice", text))
-                continue
-            elif key == "kind" and text not in (CustomerKind.COMPANY.value, CustomerKind.PERSON.value):
-                errors.append(FieldError(key, "invalid_choice", text))
-                continue
-            elif key == "code":
-                text = text.upper()
-            if len(text) > CUSTOMER_FIELDS[key]:
-                errors.append(FieldError(key, "too_long", text[:40], str(CUSTOMER_FIELDS[key])))
-                continue
-            out[key] = text
-        if (not partial or "name" in data) and not out.get("name") and not any(
-            e.field == "name" for e in errors
-        ):
-            errors.append(FieldError("name", "required"))
-        if errors:
-            raise ValidationError(errors)
-        return out
+        return _clean_fields(data, CUSTOMER_FIELDS, partial,
+                             passthrough=("owner_id", "custom_fields", "tags"),
+                             check=_check_customer_field)
 
     # -- helpers ------------------------------------------------------------------
 
@@ -546,7 +562,7 @@ class CustomerService:
         rows = []
         for r in result[:limit]:
             region = " ".join(x for x in (r.province, r.city) if x)
-            key = tuple(r[12 + i] for i in range(len(keys)))
+            key = tuple(getattr(r, f"k{i}") for i in range(len(keys)))
             rows.append(CustomerRow(
                 r.id, r.code, r.name, display_phone(r.phone), r.owner, r.tier, region,
                 r.industry, r.source, r.updated_at, r.deleted_at is not None, key,
@@ -580,37 +596,9 @@ class CustomerService:
     # -- contacts -----------------------------------------------------------------
 
     def _contact_values(self, data: Mapping[str, Any], partial: bool) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        errors: list[FieldError] = []
-        limits = {"name": 100, "title": 100, "phone": 32, "email": 254, "wechat": 64,
-                  "notes": 20000}
-        for key, value in data.items():
-            if key == "is_primary":
-                out[key] = bool(value)
-                continue
-            if key not in limits:
-                errors.append(FieldError(key, "unknown_field"))
-                continue
-            text = clean(value)
-            try:
-                if key == "phone":
-                    text = normalize_phone(text)
-                elif key == "email":
-                    text = normalize_email(text)
-            except PhoneError as exc:
-                errors.append(FieldError(key, "invalid_phone", clean(value), str(exc)))
-                continue
-            except EmailError as exc:
-                errors.append(FieldError(key, "invalid_email", clean(value), str(exc)))
-                continue
-            if len(text) > limits[key]:
-                errors.append(FieldError(key, "too_long", text[:40], str(limits[key])))
-                continue
-            out[key] = text
-        if (not partial or "name" in data) and not out.get("name"):
-            errors.append(FieldError("name", "required"))
-        if errors:
-            raise ValidationError(errors)
+        out = _clean_fields(data, CONTACT_FIELDS, partial, passthrough=("is_primary",))
+        if "is_primary" in out:
+            out["is_primary"] = bool(out["is_primary"])
         return out
 
     @staticmethod

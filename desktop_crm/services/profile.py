@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desktop_crm.models import (
-    Activity, AuditEntry, Channel, Contact, Customer, Interaction, Opportunity, Order, OrderStatus,
+    Activity, Channel, Contact, Customer, Interaction, Opportunity, Order, OrderStatus,
     PipelineStage, Ticket, User,
 )
 
@@ -250,8 +250,3 @@ class ProfileService:
             contact = (s.scalar(select(Contact.name).where(Contact.id == contact_id)) or ""
                        if contact_id else "")
             return InteractionLine(i.id, i.channel, i.occurred_at, i.summary, user, contact)
-
-    def audit_count(self, customer_id: uuid.UUID) -> int:
-        with self.db.read() as s:
-            return int(s.scalar(select(func.count()).select_from(AuditEntry).where(
-                AuditEntry.table_name == "customers", AuditEntry.row_id == customer_id)) or 0)

@@ -265,21 +265,17 @@ class ProfilePane(QWidget):
         self.placeholder.hide()
         self.body.show()
 
+    # What the subkind of each timeline kind is a code of.
+    SUBKINDS = {"interaction": labels.CHANNELS, "order": labels.ORDER_STATUS,
+                "activity": labels.ACTIVITY_TYPES, "ticket": labels.TICKET_STATUS,
+                "change": labels.FIELDS}
+
     def _event_what(self, e) -> str:
+        if e.kind == "change" and e.subkind in labels.ACTIONS:
+            return labels.label(labels.ACTIONS, e.subkind)  # created, deleted, restored
         kind = labels.label(labels.TIMELINE, e.kind)
-        if e.kind == "interaction":
-            return f"{kind} · {labels.label(labels.CHANNELS, e.subkind)}"
-        if e.kind == "order":
-            return f"{kind} · {labels.label(labels.ORDER_STATUS, e.subkind)}"
-        if e.kind == "activity":
-            return f"{kind} · {labels.label(labels.ACTIVITY_TYPES, e.subkind)}"
-        if e.kind == "ticket":
-            return f"{kind} · {labels.label(labels.TICKET_STATUS, e.subkind)}"
-        if e.kind == "change":
-            if e.subkind in labels.ACTIONS:  # created, deleted, restored: the action says it
-                return labels.label(labels.ACTIONS, e.subkind)
-            return f"{kind} · {labels.label(labels.FIELDS, e.subkind)}"
-        return kind
+        table = self.SUBKINDS.get(e.kind)
+        return f"{kind} · {labels.label(table, e.subkind)}" if table else kind
 
     def _event_detail(self, e) -> str:
         if e.kind == "interaction":

@@ -69,7 +69,6 @@ log = logging.getLogger(__name__)
 ProgressCallback = Callable[[str, int, int], "bool | None"]
 
 
-
 @dataclass(frozen=True)
 class DemoSummary:
     """Rows this call added (existing rows are not counted) and the time it took."""

@@ -3,20 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 from .vocab import CN_OFFSET_US, DAY_US, HOUR_US, MIN_US, MOBILE_PREFIXES
-
-log = logging.getLogger(__name__)
-
-ProgressCallback = Callable[[str, int, int], "bool | None"]
-
-
 
 # --------------------------------------------------------------------------------------
 # Small vectorised helpers

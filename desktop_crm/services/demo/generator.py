@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -51,12 +49,6 @@ from .vocab import (
     TIER_GROWTH,
     TIER_STRATEGIC,
 )
-
-log = logging.getLogger(__name__)
-
-ProgressCallback = Callable[[str, int, int], "bool | None"]
-
-
 
 # --------------------------------------------------------------------------------------
 # The generator

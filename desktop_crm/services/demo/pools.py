@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
-
 import numpy as np
 
 from ..text import pinyin_of
@@ -20,12 +17,6 @@ from .vocab import (
     STREET_STEMS,
     STREET_SUFFIXES,
 )
-
-log = logging.getLogger(__name__)
-
-ProgressCallback = Callable[[str, int, int], "bool | None"]
-
-
 
 # --------------------------------------------------------------------------------------
 # Pools of names, built once per run from Faker's data and our word lists

@@ -3,15 +3,8 @@
 from __future__ import annotations
 
 import itertools
-import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
-
-log = logging.getLogger(__name__)
-
-ProgressCallback = Callable[[str, int, int], "bool | None"]
-
-
 
 # --------------------------------------------------------------------------------------
 # Table layouts (column order of the generated tuples)

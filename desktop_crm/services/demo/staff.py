@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import logging
 import math
-from collections.abc import Callable
 
 import numpy as np
 from sqlalchemy import select, text, update
@@ -19,12 +17,6 @@ from desktop_crm.models import (
 from ..text import pinyin_of
 from .generator import _Staff
 from .vocab import STAFF_EMAIL_DOMAIN, STAFF_TEAMS
-
-log = logging.getLogger(__name__)
-
-ProgressCallback = Callable[[str, int, int], "bool | None"]
-
-
 
 # --------------------------------------------------------------------------------------
 # Counters and staff

@@ -2,15 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
-
-log = logging.getLogger(__name__)
-
-ProgressCallback = Callable[[str, int, int], "bool | None"]
-
-
-
 # --------------------------------------------------------------------------------------
 # Reference data
 

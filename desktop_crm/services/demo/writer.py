@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
 
 from .rows import _Rows
 from .vocab import SQLITE_CACHE_KIB_MAX, SQLITE_CACHE_KIB_PER_CUSTOMER
 
 log = logging.getLogger(__name__)
-
-ProgressCallback = Callable[[str, int, int], "bool | None"]
-
 
 
 # --------------------------------------------------------------------------------------
@@ -102,7 +98,6 @@ INDEX_TRIGGERS = {
 
 WRITE_ORDER = ("customers", "contacts", "orders", "interactions", "opportunities",
                "opportunity_stage_history", "activities", "tickets")
-
 
 
 class _SqliteTuning:
