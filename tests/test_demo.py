@@ -332,7 +332,8 @@ def test_sqlite_search_index_and_triggers_intact(sqlite_db):
             ).all()
 
     before = triggers()
-    assert len(before) == 6  # trigram index (0001) and short-term index (0002)
+    # trigram index (0001), short-term index (0002), order stats (0003)
+    assert len(before) == 9
     generate_demo(sqlite_db, 120, seed=5)
     assert triggers() == before
     with sqlite_db.engine.connect() as conn:

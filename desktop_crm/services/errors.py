@@ -69,3 +69,7 @@ class ChangeSet:
     @classmethod
     def of(cls, *kinds: str) -> "ChangeSet":
         return cls(frozenset(kinds))
+
+
+class Cancelled(ServiceError):
+    """The progress callback asked to stop. Work committed before the request stays."""

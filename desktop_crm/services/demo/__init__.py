@@ -52,6 +52,7 @@ from sqlalchemy import func, select
 
 from desktop_crm.models import Customer, Order, Ticket
 
+from .. import errors
 from ..db import Database
 from .arrays import _Clock
 from .defaults import ensure_default_sla_policies, ensure_default_stages
@@ -84,8 +85,8 @@ class DemoSummary:
     seconds: float
 
 
-class Cancelled(Exception):
-    """The progress callback asked to stop. Batches committed before the request stay."""
+# The progress callback asked to stop; batches committed before the request stay.
+Cancelled = errors.Cancelled
 
 
 # --------------------------------------------------------------------------------------

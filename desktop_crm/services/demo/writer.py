@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 
+from .. import order_stats
 from .rows import _Rows
 from .vocab import SQLITE_CACHE_KIB_MAX, SQLITE_CACHE_KIB_PER_CUSTOMER
 
@@ -31,6 +32,9 @@ class _Writer:
         self.seconds[rows.table] = self.seconds.get(rows.table, 0.0) + time.perf_counter() - t
 
     def _write(self, rows: _Rows) -> None:
+        if rows.table == "orders":
+            self._write_orders(rows)
+            return
         raw = self.conn.connection.driver_connection
         cols = ", ".join(rows.names)
         if self.pg:
@@ -58,6 +62,35 @@ class _Writer:
         for name, trigger_sql in swaps:
             raw.execute(INDEX_TRIGGERS[name][1], (last,))
             raw.execute(trigger_sql)
+
+    def _write_orders(self, rows: _Rows) -> None:
+        """Orders without the per-row ``customer_order_stats`` triggers (each recomputes the
+        customer's row: quadratic in its orders), then one refresh for the batch's customers.
+        The switch happens inside the batch's transaction, so a failure rolls it back too."""
+        raw = self.conn.connection.driver_connection
+        cols = ", ".join(rows.names)
+        customers = rows.columns[rows.names.index("customer_id")]
+        if self.pg:
+            self.conn.exec_driver_sql("ALTER TABLE orders DISABLE TRIGGER orders_stats")
+            with raw.cursor() as cur:
+                with cur.copy(f"COPY orders ({cols}) FROM STDIN") as cp:
+                    for row in rows.tuples():
+                        cp.write_row(row)
+            order_stats.refresh(self.conn, customers)
+            self.conn.exec_driver_sql("ALTER TABLE orders ENABLE TRIGGER orders_stats")
+            return
+        if not raw.in_transaction:
+            raw.execute("BEGIN")
+        triggers = raw.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'orders' "
+            "AND name LIKE 'orders_stats_%'").fetchall()
+        for name, _sql in triggers:
+            raw.execute(f"DROP TRIGGER {name}")
+        marks = ", ".join("?" * len(rows.names))
+        raw.executemany(f"INSERT INTO orders ({cols}) VALUES ({marks})", rows.tuples())
+        order_stats.refresh(self.conn, customers)
+        for _name, sql in triggers:
+            raw.execute(sql)
 
     @property
     def index_triggers(self) -> list[tuple[str, str]]:
