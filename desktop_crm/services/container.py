@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from .customers import CustomerService
 from .db import Database
 from .profile import ProfileService
+from .tiers import TierService
 from .users import UserInfo, UserService
 
 
@@ -21,6 +22,7 @@ class Services:
     users: UserService
     customers: CustomerService
     profiles: ProfileService
+    tiers: TierService
 
     @classmethod
     def open(cls, url: str | None = None, *, upgrade: bool | None = None) -> "Services":
@@ -42,7 +44,8 @@ class Services:
                 )
         users = UserService(db)
         user = users.ensure_local_user()
-        return cls(db, user, users, CustomerService(db, user.id), ProfileService(db, user.id))
+        return cls(db, user, users, CustomerService(db, user.id), ProfileService(db, user.id),
+                   TierService(db, user))
 
     def close(self) -> None:
         self.db.dispose()

@@ -99,6 +99,36 @@ ERRORS = {
     "invalid_datetime": QT_TRANSLATE_NOOP("Labels", "Not a valid date and time."),
     "in_future": QT_TRANSLATE_NOOP("Labels", "This time is in the future."),
     "unknown_field": QT_TRANSLATE_NOOP("Labels", "Unknown field."),
+    "out_of_range": QT_TRANSLATE_NOOP("Labels", "Out of range (%1)."),
+    "invalid": QT_TRANSLATE_NOOP("Labels", "Not a valid value: %1"),
+}
+SEGMENTS = {
+    "champions": QT_TRANSLATE_NOOP("Labels", "Champions"),
+    "loyal": QT_TRANSLATE_NOOP("Labels", "Loyal"),
+    "potential_loyalists": QT_TRANSLATE_NOOP("Labels", "Potential loyalists"),
+    "new_customers": QT_TRANSLATE_NOOP("Labels", "New customers"),
+    "promising": QT_TRANSLATE_NOOP("Labels", "Promising"),
+    "need_attention": QT_TRANSLATE_NOOP("Labels", "Need attention"),
+    "about_to_sleep": QT_TRANSLATE_NOOP("Labels", "About to sleep"),
+    "at_risk": QT_TRANSLATE_NOOP("Labels", "At risk"),
+    "cant_lose": QT_TRANSLATE_NOOP("Labels", "Can't lose them"),
+    "hibernating": QT_TRANSLATE_NOOP("Labels", "Hibernating"),
+    "no_purchase": QT_TRANSLATE_NOOP("Labels", "No purchase yet"),
+}
+RULE_METRICS = {
+    "predicted_clv": QT_TRANSLATE_NOOP("Labels", "Predicted lifetime value"),
+    "clv_rank": QT_TRANSLATE_NOOP("Labels", "Lifetime value percentile (0-1)"),
+    "p_alive": QT_TRANSLATE_NOOP("Labels", "P(alive) (0-1)"),
+    "spend_365": QT_TRANSLATE_NOOP("Labels", "Purchases in the last 12 months"),
+    "total_spend": QT_TRANSLATE_NOOP("Labels", "Total purchases"),
+    "recency_days": QT_TRANSLATE_NOOP("Labels", "Days since last order"),
+    "orders": QT_TRANSLATE_NOOP("Labels", "Number of orders"),
+    "segment": QT_TRANSLATE_NOOP("Labels", "RFM segment"),
+}
+PRESETS = {
+    "clv": QT_TRANSLATE_NOOP("Labels", "By predicted lifetime value and P(alive)"),
+    "annual_amount": QT_TRANSLATE_NOOP("Labels", "By purchases in the last 12 months"),
+    "rfm": QT_TRANSLATE_NOOP("Labels", "By RFM segment"),
 }
 TIMELINE = {
     "interaction": QT_TRANSLATE_NOOP("Labels", "Interaction"),
@@ -130,5 +160,6 @@ def error_text(err) -> str:
         return str(err)
     msg = QCoreApplication.translate(_C, text)
     if "%1" in msg:
-        msg = msg.replace("%1", err.detail if err.code == "too_long" else err.value)
+        msg = msg.replace("%1", err.detail if err.code in ("too_long", "out_of_range")
+                          else err.value)
     return msg

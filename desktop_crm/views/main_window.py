@@ -15,6 +15,7 @@ from desktop_crm import __version__
 from desktop_crm.services.container import Services
 
 from .customers_section import CustomersSection
+from .tiers_section import TiersSection
 from .settings_dialog import SettingsDialog
 
 log = logging.getLogger(__name__)
@@ -46,13 +47,17 @@ class MainWindow(QMainWindow):
 
         self.customers = CustomersSection(services)
         self._add_section("customers", self.tr("Customers"), self.customers)
-        # Calendar, Pipeline, Tiers, Tickets and Reports join here as they are built.
+        self.tiers = TiersSection(services)
+        self._add_section("tiers", self.tr("Tiers"), self.tiers)
+        # Calendar, Pipeline, Tickets and Reports join here as they are built.
 
         for section in self.sections.values():
             if hasattr(section, "status_message"):
                 section.status_message.connect(lambda m: self.statusBar().showMessage(m, 5000))
             if hasattr(section, "data_changed"):
                 section.data_changed.connect(self.data_changed)
+        # tiers applied or follow-ups planned elsewhere show in the customer list
+        self.tiers.data_changed.connect(self.customers.refresh)
 
         central = QWidget()
         row = QHBoxLayout(central)

@@ -50,6 +50,25 @@
     </message>
 </context>
 <context>
+    <name>ChartView</name>
+    <message>
+        <source>Save as PNG…</source>
+        <translation>另存为 PNG…</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>Save chart</source>
+        <translation>保存图表</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png)</source>
+        <translation>PNG 图片 (*.png)</translation>
+    </message>
+</context>
+<context>
     <name>CustomerDialog</name>
     <message>
         <source>Edit customer</source>
@@ -539,6 +558,102 @@
         <translation>未知字段。</translation>
     </message>
     <message>
+        <source>Out of range (%1).</source>
+        <translation>超出范围（%1）。</translation>
+    </message>
+    <message>
+        <source>Not a valid value: %1</source>
+        <translation>不是有效的值：%1</translation>
+    </message>
+    <message>
+        <source>Champions</source>
+        <translation>重要价值客户</translation>
+    </message>
+    <message>
+        <source>Loyal</source>
+        <translation>忠诚客户</translation>
+    </message>
+    <message>
+        <source>Potential loyalists</source>
+        <translation>潜力客户</translation>
+    </message>
+    <message>
+        <source>New customers</source>
+        <translation>新客户</translation>
+    </message>
+    <message>
+        <source>Promising</source>
+        <translation>有望客户</translation>
+    </message>
+    <message>
+        <source>Need attention</source>
+        <translation>需要关注</translation>
+    </message>
+    <message>
+        <source>About to sleep</source>
+        <translation>即将沉睡</translation>
+    </message>
+    <message>
+        <source>At risk</source>
+        <translation>流失风险</translation>
+    </message>
+    <message>
+        <source>Can&apos;t lose them</source>
+        <translation>不能失去</translation>
+    </message>
+    <message>
+        <source>Hibernating</source>
+        <translation>沉睡客户</translation>
+    </message>
+    <message>
+        <source>No purchase yet</source>
+        <translation>尚未购买</translation>
+    </message>
+    <message>
+        <source>Predicted lifetime value</source>
+        <translation>预测生命周期价值</translation>
+    </message>
+    <message>
+        <source>Lifetime value percentile (0-1)</source>
+        <translation>生命周期价值百分位（0-1）</translation>
+    </message>
+    <message>
+        <source>P(alive) (0-1)</source>
+        <translation>存活概率 P(alive)（0-1）</translation>
+    </message>
+    <message>
+        <source>Purchases in the last 12 months</source>
+        <translation>近12个月采购额</translation>
+    </message>
+    <message>
+        <source>Total purchases</source>
+        <translation>累计采购额</translation>
+    </message>
+    <message>
+        <source>Days since last order</source>
+        <translation>距上次下单天数</translation>
+    </message>
+    <message>
+        <source>Number of orders</source>
+        <translation>订单数</translation>
+    </message>
+    <message>
+        <source>RFM segment</source>
+        <translation>RFM 细分</translation>
+    </message>
+    <message>
+        <source>By predicted lifetime value and P(alive)</source>
+        <translation>按预测生命周期价值和存活概率</translation>
+    </message>
+    <message>
+        <source>By purchases in the last 12 months</source>
+        <translation>按近12个月采购额</translation>
+    </message>
+    <message>
+        <source>By RFM segment</source>
+        <translation>按 RFM 细分</translation>
+    </message>
+    <message>
         <source>Interaction</source>
         <translation>沟通记录</translation>
     </message>
@@ -592,6 +707,10 @@
     <message>
         <source>Customers</source>
         <translation>客户</translation>
+    </message>
+    <message>
+        <source>Tiers</source>
+        <translation>客户分层</translation>
     </message>
     <message>
         <source>Database: %1</source>
@@ -814,6 +933,444 @@ Customer management for small and mid-size companies.
     <message>
         <source>Language</source>
         <translation>语言</translation>
+    </message>
+</context>
+<context>
+    <name>TierRulesDialog</name>
+    <message>
+        <source>Tier rules</source>
+        <translation>分层规则</translation>
+    </message>
+    <message>
+        <source>Tier</source>
+        <translation>层级</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>条件</translation>
+    </message>
+    <message>
+        <source>Is</source>
+        <translation>比较</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <source>Use these rules</source>
+        <translation>使用这套规则</translation>
+    </message>
+    <message>
+        <source>Add rule</source>
+        <translation>添加规则</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Move up</source>
+        <translation>上移</translation>
+    </message>
+    <message>
+        <source>Move down</source>
+        <translation>下移</translation>
+    </message>
+    <message>
+        <source>Start from:</source>
+        <translation>从预设开始：</translation>
+    </message>
+    <message>
+        <source>Otherwise</source>
+        <translation>其余客户</translation>
+    </message>
+    <message>
+        <source>At risk when P(alive) is below</source>
+        <translation>存活概率低于此值时视为流失风险</translation>
+    </message>
+    <message>
+        <source>…or days since the last order exceed the usual interval ×</source>
+        <translation>…或距上次下单天数超过平常间隔的倍数</translation>
+    </message>
+    <message>
+        <source>Lifetime value horizon (months)</source>
+        <translation>生命周期价值预测期（月）</translation>
+    </message>
+    <message>
+        <source>Monthly discount rate</source>
+        <translation>月折现率</translation>
+    </message>
+    <message>
+        <source>Rules are tried from the top; the first that matches gives the tier. Percentiles and P(alive) are numbers from 0 to 1.</source>
+        <translation>规则自上而下依次匹配，第一条符合的规则决定层级。百分位和存活概率取 0 到 1 之间的数。</translation>
+    </message>
+    <message>
+        <source>Only a manager or an administrator can change the tier rules.</source>
+        <translation>只有经理或管理员可以修改分层规则。</translation>
+    </message>
+    <message>
+        <source>one of</source>
+        <translation>属于</translation>
+    </message>
+    <message>
+        <source>a number, or segment names separated by commas</source>
+        <translation>数字，或用逗号分隔的细分名称</translation>
+    </message>
+    <message>
+        <source>Rule %1</source>
+        <translation>规则 %1</translation>
+    </message>
+    <message>
+        <source>Someone else changed the tier rules while you were editing; close this window and open it again to see theirs. Nothing was saved.</source>
+        <translation>在您编辑期间，其他人修改了分层规则；请关闭此窗口后重新打开查看。本次未保存任何内容。</translation>
+    </message>
+</context>
+<context>
+    <name>TiersSection</name>
+    <message>
+        <source>Compute</source>
+        <translation>计算</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Apply tiers to customers</source>
+        <translation>将分层应用到客户</translation>
+    </message>
+    <message>
+        <source>Tier rules…</source>
+        <translation>分层规则…</translation>
+    </message>
+    <message>
+        <source>As of</source>
+        <translation>截至</translation>
+    </message>
+    <message>
+        <source>Colour by number of customers</source>
+        <translation>按客户数着色</translation>
+    </message>
+    <message>
+        <source>Colour by mean total purchases</source>
+        <translation>按平均累计采购额着色</translation>
+    </message>
+    <message>
+        <source>Compare</source>
+        <translation>对比</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>从</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>到</translation>
+    </message>
+    <message>
+        <source>List the at-risk customers</source>
+        <translation>列出有流失风险的客户</translation>
+    </message>
+    <message>
+        <source>Tiers</source>
+        <translation>客户分层</translation>
+    </message>
+    <message>
+        <source>Pareto</source>
+        <translation>帕累托</translation>
+    </message>
+    <message>
+        <source>RFM heat map</source>
+        <translation>RFM 热力图</translation>
+    </message>
+    <message>
+        <source>Tier migration</source>
+        <translation>层级迁移</translation>
+    </message>
+    <message>
+        <source>Lifetime value</source>
+        <translation>生命周期价值</translation>
+    </message>
+    <message>
+        <source>At risk</source>
+        <translation>流失风险</translation>
+    </message>
+    <message>
+        <source>Click a bar, a cell or a point to list its customers.</source>
+        <translation>点击柱形、单元格或曲线上的点，列出对应的客户。</translation>
+    </message>
+    <message>
+        <source>Create win-back follow-ups…</source>
+        <translation>创建挽回跟进…</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Owner</source>
+        <translation>负责人</translation>
+    </message>
+    <message>
+        <source>Tier now</source>
+        <translation>当前层级</translation>
+    </message>
+    <message>
+        <source>Computed tier</source>
+        <translation>计算层级</translation>
+    </message>
+    <message>
+        <source>Segment</source>
+        <translation>细分</translation>
+    </message>
+    <message>
+        <source>R F M</source>
+        <translation>R F M</translation>
+    </message>
+    <message>
+        <source>Orders</source>
+        <translation>订单数</translation>
+    </message>
+    <message>
+        <source>Last 12 months</source>
+        <translation>近12个月</translation>
+    </message>
+    <message>
+        <source>P(alive)</source>
+        <translation>存活概率</translation>
+    </message>
+    <message>
+        <source>Predicted value</source>
+        <translation>预测价值</translation>
+    </message>
+    <message>
+        <source>Why at risk</source>
+        <translation>风险原因</translation>
+    </message>
+    <message>
+        <source>Not computed yet. Choose the date and press Compute: it scores every customer from the paid orders.</source>
+        <translation>尚未计算。选择日期后点击“计算”：将根据已付款订单为每位客户评分。</translation>
+    </message>
+    <message>
+        <source>applied %1</source>
+        <translation>已于 %1 应用</translation>
+    </message>
+    <message>
+        <source>not applied to customers yet</source>
+        <translation>尚未应用到客户</translation>
+    </message>
+    <message>
+        <source>BG/NBD r=%1 α=%2 a=%3 b=%4</source>
+        <translation>BG/NBD r=%1 α=%2 a=%3 b=%4</translation>
+    </message>
+    <message>
+        <source>no purchase model (too few repeat orders)</source>
+        <translation>无购买模型（复购订单太少）</translation>
+    </message>
+    <message>
+        <source>As of %1 · computed %2 by %3 · %4 customers, %5 with paid orders · %6 · %7</source>
+        <translation>截至 %1 · %3 于 %2 计算 · 客户 %4 个，其中有已付款订单 %5 个 · %6 · %7</translation>
+    </message>
+    <message>
+        <source>%1 customers are at risk of churning; they bought %2 in the last 12 months. A customer is at risk when P(alive) is below %3, or when the days since the last order exceed %4 times the customer&apos;s usual interval between purchases.</source>
+        <translation>有 %1 个客户存在流失风险，他们近12个月的采购额为 %2。存活概率低于 %3，或距上次下单的天数超过该客户平常购买间隔的 %4 倍时，即视为有流失风险。</translation>
+    </message>
+    <message>
+        <source>Customers per tier</source>
+        <translation>各层级客户数</translation>
+    </message>
+    <message>
+        <source>Purchases in the last 12 months (10,000 CNY)</source>
+        <translation>近12个月采购额（万元）</translation>
+    </message>
+    <message>
+        <source>Click a bar to list the tier&apos;s customers.</source>
+        <translation>点击柱形，列出该层级的客户。</translation>
+    </message>
+    <message>
+        <source>top 20% of customers: %1 of revenue</source>
+        <translation>前 20% 的客户贡献 %1 的收入</translation>
+    </message>
+    <message>
+        <source>Share of customers, largest buyers first (%)</source>
+        <translation>客户占比，按采购额从高到低（%）</translation>
+    </message>
+    <message>
+        <source>Share of total purchases (%)</source>
+        <translation>占总采购额比例（%）</translation>
+    </message>
+    <message>
+        <source>Pareto curve of %1 buyers</source>
+        <translation>%1 个购买客户的帕累托曲线</translation>
+    </message>
+    <message>
+        <source>Click the curve to list the top customers up to that share.</source>
+        <translation>点击曲线，列出该比例以内的头部客户。</translation>
+    </message>
+    <message>
+        <source>Frequency score F (5 = most orders)</source>
+        <translation>频次评分 F（5 = 订单最多）</translation>
+    </message>
+    <message>
+        <source>Recency score R (5 = bought most recently)</source>
+        <translation>近度评分 R（5 = 最近购买）</translation>
+    </message>
+    <message>
+        <source>Customers by recency and frequency</source>
+        <translation>按近度和频次分布的客户数</translation>
+    </message>
+    <message>
+        <source>Mean total purchases by recency and frequency</source>
+        <translation>按近度和频次的平均累计采购额</translation>
+    </message>
+    <message>
+        <source>Click a cell to list its customers.</source>
+        <translation>点击单元格，列出其中的客户。</translation>
+    </message>
+    <message>
+        <source>Tier migration needs tiers applied in two different months.</source>
+        <translation>层级迁移需要在两个不同月份应用过分层。</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <source>Tier migration: %1 → %2</source>
+        <translation>层级迁移：%1 → %2</translation>
+    </message>
+    <message>
+        <source>Rows: tier before; columns: tier after. Click a cell to list its customers.</source>
+        <translation>行：之前的层级；列：之后的层级。点击单元格列出其中的客户。</translation>
+    </message>
+    <message>
+        <source>Predicted lifetime value, next 12 months (CNY, log scale)</source>
+        <translation>未来12个月预测生命周期价值（元，对数坐标）</translation>
+    </message>
+    <message>
+        <source>Customers</source>
+        <translation>客户数</translation>
+    </message>
+    <message>
+        <source>Distribution of predicted lifetime value (median %1)</source>
+        <translation>预测生命周期价值分布（中位数 %1）</translation>
+    </message>
+    <message>
+        <source>Click a bar to list its customers.</source>
+        <translation>点击柱形，列出其中的客户。</translation>
+    </message>
+    <message>
+        <source>At-risk customers</source>
+        <translation>有流失风险的客户</translation>
+    </message>
+    <message>
+        <source>Tier: %1</source>
+        <translation>层级：%1</translation>
+    </message>
+    <message>
+        <source>R = %1, F = %2</source>
+        <translation>R = %1，F = %2</translation>
+    </message>
+    <message>
+        <source>Top %1 of buyers by purchases</source>
+        <translation>采购额前 %1 的客户</translation>
+    </message>
+    <message>
+        <source>Predicted value %1 to %2</source>
+        <translation>预测价值 %1 至 %2</translation>
+    </message>
+    <message>
+        <source>%1 in %2, %3 in %4</source>
+        <translation>%2 为%1，%4 为%3</translation>
+    </message>
+    <message>
+        <source>%1: %2 customers</source>
+        <translation>%1：%2 个客户</translation>
+    </message>
+    <message>
+        <source> (the first %1 shown)</source>
+        <translation>（显示前 %1 个）</translation>
+    </message>
+    <message>
+        <source>P(alive) %1 below %2</source>
+        <translation>存活概率 %1，低于 %2</translation>
+    </message>
+    <message>
+        <source>%1 days since the last order, %2× the usual %3 days</source>
+        <translation>距上次下单 %1 天，是平常间隔 %3 天的 %2 倍</translation>
+    </message>
+    <message>
+        <source>Reading orders</source>
+        <translation>读取订单</translation>
+    </message>
+    <message>
+        <source>Summarising purchases</source>
+        <translation>汇总购买记录</translation>
+    </message>
+    <message>
+        <source>RFM scores</source>
+        <translation>RFM 评分</translation>
+    </message>
+    <message>
+        <source>Fitting the purchase models</source>
+        <translation>拟合购买模型</translation>
+    </message>
+    <message>
+        <source>Predicting lifetime value</source>
+        <translation>预测生命周期价值</translation>
+    </message>
+    <message>
+        <source>Tiers and churn warnings</source>
+        <translation>分层与流失预警</translation>
+    </message>
+    <message>
+        <source>Saving</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Computation cancelled; the charts show the last stored result.</source>
+        <translation>计算已取消；图表显示上次保存的结果。</translation>
+    </message>
+    <message>
+        <source>The tiers could not be computed: %1</source>
+        <translation>无法计算分层：%1</translation>
+    </message>
+    <message>
+        <source>Apply tiers</source>
+        <translation>应用分层</translation>
+    </message>
+    <message>
+        <source>Give every customer the tier computed as of %1? Each change is recorded in the customer&apos;s history, and this month&apos;s tier snapshot is replaced.</source>
+        <translation>按截至 %1 的计算结果为每个客户设置层级？每项变更都会记入客户历史，并替换本月的分层快照。</translation>
+    </message>
+    <message>
+        <source>%1 customers changed tier; snapshot %2 stored.</source>
+        <translation>%1 个客户的层级发生变化；已保存 %2 快照。</translation>
+    </message>
+    <message>
+        <source>Win-back follow-ups</source>
+        <translation>挽回跟进</translation>
+    </message>
+    <message>
+        <source>Plan a win-back call for each of these %1 customers, for its owner, tomorrow at 10:00? Customers who already have an open follow-up are skipped.</source>
+        <translation>为这 %1 个客户各安排一次挽回电话，由客户负责人在明天 10:00 跟进？已有未完成跟进的客户将被跳过。</translation>
+    </message>
+    <message>
+        <source>Win-back call</source>
+        <translation>挽回电话</translation>
+    </message>
+    <message>
+        <source>Created from the tier analysis: %1</source>
+        <translation>由客户分层分析创建：%1</translation>
+    </message>
+    <message>
+        <source>%1 follow-ups planned; %2 customers skipped (already planned).</source>
+        <translation>已安排 %1 个跟进；跳过 %2 个客户（已有安排）。</translation>
     </message>
 </context>
 </TS>
