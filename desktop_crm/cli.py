@@ -7,16 +7,22 @@ Every subcommand takes ``--db URL`` before or after its name. Without it the app
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
+import datetime as dt
 import json
 import logging
+import math
 import os
 import sys
+import tempfile
 import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-SECTIONS = ("customers",)
+SECTIONS = ("customers", "tiers")
 
 
 def _db_parent(suppress: bool) -> argparse.ArgumentParser:
@@ -55,6 +61,24 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--owner", metavar="NAME", help="owner's login or display name")
     c.add_argument("--limit", type=int, default=50, metavar="N")
     c.add_argument("--format", choices=("table", "csv", "json"), default="table")
+
+    t = sub.add_parser(
+        "tiers", parents=common,
+        help="compute customer tiers (RFM, lifetime value, churn) and optionally apply them",
+        description="Compute RFM scores, BG/NBD + Gamma-Gamma lifetime value and tiers for "
+                    "every customer from the paid orders up to --as-of, with the team's tier "
+                    "rules; print one row per customer (or the fitted model parameters).")
+    t.add_argument("--as-of", metavar="YYYY-MM-DD",
+                   help="count paid orders dated up to this day (default: today)")
+    t.add_argument("--apply", action="store_true",
+                   help="also store the result, give every customer its computed tier "
+                        "(audited) and take this month's tier snapshot (manager or admin)")
+    t.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    t.add_argument("--out", metavar="FILE",
+                   help="write to FILE (UTF-8; CSV with a BOM for Excel) instead of stdout; "
+                        "replaced only once complete")
+    t.add_argument("--fit-report", action="store_true",
+                   help="print the fitted model parameters as one JSON object instead of rows")
 
     s = sub.add_parser("screenshot", parents=common,
                        help="render a section of the main window to a PNG")
@@ -152,19 +176,164 @@ def cmd_customers(args) -> int:
     return 0
 
 
-def _print_table(records, fields, out) -> None:
+def _text_width(s: str) -> int:
+    """Terminal columns of ``s``: CJK (wide and full-width) characters take two."""
     from unicodedata import east_asian_width
 
-    def width(s: str) -> int:
-        return sum(2 if east_asian_width(ch) in "WF" else 1 for ch in s)
+    if s.isascii():
+        return len(s)
+    return sum(2 if east_asian_width(ch) in "WF" else 1 for ch in s)
 
-    widths = {f: max([width(f)] + [width(str(r[f])) for r in records]) for f in fields}
-    line = "  ".join(f.upper() + " " * (widths[f] - width(f)) for f in fields)
-    out.write(line.rstrip() + "\n")
-    for r in records:
-        cells = [str(r[f]) + " " * (widths[f] - width(str(r[f]))) for f in fields]
-        out.write("  ".join(cells).rstrip() + "\n")
+
+def _print_table(records, fields, out) -> None:
+    _write_table(lambda: ([r[f] for f in fields] for r in records),
+                 [f.upper() for f in fields], out)
     out.write(f"({len(records)} customers)\n")
+
+
+def _write_table(rows: Callable[[], Iterable[Sequence]], heads: Sequence[str], out,
+                 right: Sequence[bool] = ()) -> None:
+    """Aligned plain-text columns. ``rows()`` is called twice (widths, then lines), so a
+    million rows need not be held as text; ``None`` prints as an empty cell; ``right`` says
+    which columns are right-aligned (numbers)."""
+    right = list(right) or [False] * len(heads)
+    widths = [_text_width(h) for h in heads]
+    for row in rows():
+        for i, v in enumerate(row):
+            w = _text_width("" if v is None else str(v))
+            if w > widths[i]:
+                widths[i] = w
+
+    def line(values) -> str:
+        parts = []
+        for v, w, r in zip(values, widths, right):
+            v = "" if v is None else str(v)
+            pad = " " * (w - _text_width(v))
+            parts.append(pad + v if r else v + pad)
+        return "  ".join(parts).rstrip() + "\n"
+
+    out.write(line(heads))
+    for row in rows():
+        out.write(line(row))
+
+
+def _write_output(path: str | None, write: Callable, *, bom: bool = False) -> None:
+    """Call ``write(stream)`` on stdout, or on a temporary file next to ``path`` that then
+    replaces ``path`` (so a failure halfway leaves no half-written file, and an old file
+    stays as it was)."""
+    if path is None:
+        write(sys.stdout)
+        sys.stdout.flush()
+        return
+    target = Path(path)
+    try:  # mkstemp makes the file private (0600): give it the mode a plain open() would
+        mode = target.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with contextlib.suppress(OSError):  # not every file system has modes
+            os.chmod(tmp, mode)
+        with os.fdopen(fd, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as f:
+            write(f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _report_rows(frame, chunk: int = 50_000) -> Iterator[tuple]:
+    """The report frame's rows as tuples of plain Python values (None where missing), made a
+    chunk at a time (a million rows as Python objects would take a gigabyte)."""
+    import numpy as np
+
+    for start in range(0, len(frame), chunk):
+        part = frame.iloc[start:start + chunk]
+        columns = []
+        for name in part.columns:
+            col = part[name]
+            if col.dtype.kind == "f":
+                values = col.to_numpy()
+                obj = values.astype(object)
+                obj[~np.isfinite(values)] = None
+            else:  # ints, nullable ints (pd.NA) and strings
+                obj = col.to_numpy(dtype=object, na_value=None)
+            columns.append(obj.tolist())
+        yield from zip(*columns)
+
+
+def _json_safe(obj):
+    """Non-finite floats (which JSON cannot hold) become null."""
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {k: _json_safe(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_json_safe(v) for v in obj]
+    return obj
+
+
+def cmd_tiers(args) -> int:
+    as_of = None
+    if args.as_of is not None:
+        try:
+            as_of = dt.datetime.strptime(args.as_of.strip(), "%Y-%m-%d").date()
+        except ValueError:
+            print(f"desktop-crm tiers: --as-of must be a date written YYYY-MM-DD, "
+                  f"not {args.as_of!r}", file=sys.stderr)
+            return 2
+    if args.out is not None and not Path(args.out).parent.is_dir():
+        print(f"desktop-crm tiers: --out: the folder {str(Path(args.out).parent)!r} does not "
+              "exist", file=sys.stderr)
+        return 2
+    from desktop_crm.services.tiers import TierService
+
+    svc = _services(args)
+    try:
+        tiers = TierService(svc.db, svc.user)
+        result = tiers.compute(as_of)
+        if args.fit_report:
+            report = _json_safe(result.fits.report())
+            _write_output(args.out, lambda f: f.write(
+                json.dumps(report, ensure_ascii=False, allow_nan=False) + "\n"))
+        else:
+            frame = tiers.report(result)
+            fields = list(frame.columns)
+            if args.format == "json":
+                def write(f) -> None:
+                    f.write("[")
+                    for i, row in enumerate(_report_rows(frame)):
+                        f.write(",\n" if i else "\n")
+                        f.write(json.dumps(dict(zip(fields, row)), ensure_ascii=False,
+                                           allow_nan=False))
+                    f.write("\n]\n" if len(frame) else "]\n")
+            elif args.format == "csv":
+                def write(f) -> None:
+                    w = csv.writer(f, lineterminator="\n")
+                    w.writerow(fields)
+                    w.writerows(["" if v is None else v for v in row]
+                                for row in _report_rows(frame))
+            else:
+                right = [frame[c].dtype.kind in "iuf" for c in fields]
+
+                def write(f) -> None:
+                    _write_table(lambda: _report_rows(frame), fields, f, right)
+                    f.write(f"({len(frame):,} customers)\n")
+            _write_output(args.out, write, bom=args.format == "csv")
+        if args.apply:
+            run = tiers.save(result)
+            applied = tiers.apply(run.id)
+            print(f"desktop-crm tiers: applied the tiers as of {result.as_of.isoformat()}: "
+                  f"{applied.changed:,} customers changed tier; snapshot {applied.month} "
+                  f"({applied.snapshot_rows:,} customers)", file=sys.stderr)
+    finally:
+        svc.close()
+    return 0
 
 
 def cmd_screenshot(args) -> int:
@@ -198,7 +367,7 @@ def main(argv: list[str] | None = None) -> int:
     command = args.command or "gui"
     handler = {
         "gui": cmd_gui, "init": cmd_init, "demo": cmd_demo, "customers": cmd_customers,
-        "screenshot": cmd_screenshot,
+        "tiers": cmd_tiers, "screenshot": cmd_screenshot,
     }[command]
     from desktop_crm.services.container import SchemaError
     from desktop_crm.services.errors import ServiceError
@@ -211,6 +380,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"desktop-crm {command}: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # the reader went away (``desktop-crm tiers | head``): stop quietly, and keep Python
+        # from complaining again when it flushes stdout at exit
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
     except Exception as exc:  # noqa: BLE001 - one clear line for database trouble
         from sqlalchemy.exc import OperationalError
 

@@ -34,6 +34,7 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+from scipy.linalg import eigh_tridiagonal
 from scipy.optimize import minimize
 from scipy.special import digamma, expit, gammaln, hyp2f1
 
@@ -70,6 +71,8 @@ _DAYS_PER_MONTH = 30.0
 _EPOCH = dt.date(1970, 1, 1)
 _LOG_BOUNDS = (-23.0, 23.0)  # parameters stay within exp(±23) ~ 1e±10 during optimisation
 _A_NEAR_ONE = 1e-4  # |a - 1| below this: interpolate across the removable singularity at a = 1
+_QUAD_NODES = 128  # Gauss nodes of the fallback for expected purchases
+_QUAD_BLOCK = 1 << 14  # customers per block in that fallback
 
 
 # ------------------------------------------------------------------------------------------------
@@ -504,7 +507,13 @@ def _bgnbd_loglik(params: np.ndarray, d: _BGData, gradient: bool = True
 
 
 def _maximise(loglik: Any, start: np.ndarray, what: str) -> np.ndarray:
-    """Maximise a weighted log-likelihood (per unit weight) over log-parameters; natural params."""
+    """Maximise a log-likelihood over the logs of its (positive) parameters with L-BFGS-B.
+
+    ``loglik(params) -> (value, gradient)`` should be per unit weight, so tolerances mean the
+    same for any number of customers. Returns the natural parameters; RuntimeError when the
+    optimiser fails and the (projected) gradient is not small either.
+    """
+    lower, upper = _LOG_BOUNDS
 
     def objective(theta: np.ndarray) -> tuple[float, np.ndarray]:
         params = np.exp(theta)
@@ -513,15 +522,29 @@ def _maximise(loglik: Any, start: np.ndarray, what: str) -> np.ndarray:
             return np.inf, np.zeros_like(theta)
         return -ll, -grad * params
 
-    res = minimize(objective, np.log(start), jac=True, method="L-BFGS-B",
-                   bounds=[_LOG_BOUNDS] * len(start),
-                   options={"maxiter": 5000, "ftol": 1e-15, "gtol": 1e-9})
-    f, g = objective(res.x)
-    # L-BFGS-B may stop with a line-search warning at an optimum it cannot improve in floating
-    # point; accept that when the gradient is (relatively) tiny.
-    if not np.isfinite(f) or not (res.success or np.max(np.abs(g)) < 1e-5):
+    def projected_gradient(theta: np.ndarray) -> float:
+        value, grad = objective(theta)
+        if not np.isfinite(value):
+            return np.inf
+        # at a bound, a gradient pushing further out of the box is not a failure
+        grad = np.where(((theta <= lower) & (grad > 0)) | ((theta >= upper) & (grad < 0)),
+                        0.0, grad)
+        return float(np.max(np.abs(grad)))
+
+    theta = np.log(start)
+    for _attempt in range(2):  # a restart refreshes L-BFGS's curvature memory
+        res = minimize(objective, theta, jac=True, method="L-BFGS-B",
+                       bounds=[_LOG_BOUNDS] * len(start),
+                       options={"maxiter": 5000, "ftol": 1e-15, "gtol": 1e-9})
+        theta = np.clip(res.x, lower, upper)
+        if res.success:
+            break
+    # L-BFGS-B may also stop with a line-search failure at an optimum it cannot improve in
+    # floating point, or where the likelihood is nearly flat (a parameter heading for a bound):
+    # accept that when the gradient per customer is tiny.
+    if not (res.success or projected_gradient(theta) < 1e-4):
         raise RuntimeError(f"{what} fit did not converge: {res.message}")
-    return np.exp(res.x)
+    return np.exp(theta)
 
 
 def fit_bgnbd(frequency: Any, recency: Any, T: Any, *, weights: Any = None,
@@ -589,23 +612,79 @@ def p_alive(fit: BetaGeoFit, frequency: Any, recency: Any, T: Any) -> np.ndarray
     return _p_alive(fit, x, tx, age)
 
 
+def _beta_gauss_rule(n: int, A: float, B: float) -> tuple[np.ndarray, np.ndarray]:
+    """n-point Gauss rule for expectations over p ~ Beta(A, B): nodes in (0, 1), weights sum to 1.
+
+    Golub-Welsch on the Jacobi matrix of the Jacobi polynomials for the weight
+    (1-u)^(B-1) (1+u)^(A-1) on [-1, 1], p = (1+u)/2. (scipy's ``roots_jacobi`` overflows for
+    large B and may warn.)
+    """
+    al, be = B - 1.0, A - 1.0
+    k = np.arange(1, n, dtype=np.float64)
+    s = 2.0 * k + al + be
+    diag = np.empty(n)
+    diag[0] = (be - al) / (al + be + 2.0)
+    diag[1:] = (be - al) * (be + al) / (s * (s + 2.0))
+    off2 = np.empty(n - 1)
+    off2[0] = 4.0 * (1.0 + al) * (1.0 + be) / ((2.0 + al + be) ** 2 * (3.0 + al + be))
+    k2, s2 = k[1:], s[1:]
+    off2[1:] = 4.0 * k2 * (k2 + al) * (k2 + be) * (k2 + al + be) / (s2 * s2 * (s2 + 1.0)
+                                                                       * (s2 - 1.0))
+    u, vectors = eigh_tridiagonal(diag, np.sqrt(off2))
+    weights = vectors[0] ** 2
+    return (1.0 + u) / 2.0, weights / weights.sum()
+
+
+def _growth_by_quadrature(fit: BetaGeoFit, a: float, x: np.ndarray, age: np.ndarray,
+                          t: float) -> np.ndarray:
+    """:func:`_growth` as an expectation over the drop-out probability, by Gauss quadrature.
+
+    Alive at T, a customer with rate λ and drop-out probability p expects (1 - e^(-λpt))/p
+    purchases in the next t (FHL 2005, eq. 7); integrating λ over its posterior leaves::
+
+        E_{p ~ Beta(a, b+x)} [ (1 - (1 + p t/(α+T))^-(r+x)) / p ]
+
+    a smooth integrand. A fallback for the (extreme) parameters where hyp2f1 fails; one Gauss
+    rule per distinct x, applied to blocks of customers.
+    """
+    out = np.empty(len(x))
+    codes, distinct = pd.factorize(x)
+    for k, xk in enumerate(distinct):  # distinct frequencies, not customers
+        nodes, weights = _beta_gauss_rule(_QUAD_NODES, a, fit.b + xk)
+        rows = np.flatnonzero(codes == k)
+        for start in range(0, len(rows), _QUAD_BLOCK):
+            block = rows[start:start + _QUAD_BLOCK]
+            y = (t / (fit.alpha + age[block]))[:, np.newaxis] * nodes
+            out[block] = (-np.expm1(-(fit.r + xk) * np.log1p(y)) / nodes) @ weights
+    return out
+
+
 def _growth(fit: BetaGeoFit, a: float, x: np.ndarray, age: np.ndarray, t: float) -> np.ndarray:
     """Expected purchases in (T, T+t] of a customer alive at T (FHL 2005 eq. 10 without P(alive)).
 
     ``(a+b+x-1)/(a-1) · [1 - ((α+T)/(α+T+t))^(r+x) ₂F₁(r+x, b+x; a+b+x-1; z)]``, z = t/(α+T+t),
     evaluated through Euler's transformation ``₂F₁(A,B;C;z) = (1-z)^(C-A-B) ₂F₁(C-A,C-B;C;z)`` as
-    ``[1 - (1-z)^(a-1) ₂F₁(a+b-1-r, a-1; a+b+x-1; z)]``: no overflow for z near 1, and the series
-    converges fast for large x. Valid for any a != 1 (also a < 1).
+    ``[1 - (1-z)^(a-1) ₂F₁(a+b-1-r, a-1; a+b+x-1; z)]``: no overflow for z near 1, and scipy's
+    hyp2f1 is far more accurate on it across parameter space. Valid for any a != 1 (a < 1 too).
+
+    The result lies in [0, (r+x) t/(α+T)]; values hyp2f1 gets wrong (nan, inf or out of those
+    bounds, which happens for extreme parameters such as r and α both huge) are recomputed by
+    :func:`_growth_by_quadrature`.
     """
-    r, alpha, b = fit.r, fit.alpha, fit.b
     if t == 0:
         return np.zeros(len(x))
-    z = t / (alpha + age + t)
-    c = a + b + x - 1.0
-    f = hyp2f1(a + b - 1.0 - r, a - 1.0, c, z)
-    # 1 - (1-z)^(a-1) f, written to avoid cancelling two numbers close to 1
-    bracket = (1.0 - f) - f * np.expm1((a - 1.0) * np.log1p(-z))
-    return c / (a - 1.0) * bracket
+    r, alpha, b = fit.r, fit.alpha, fit.b
+    with np.errstate(all="ignore"):  # failures are detected below and recomputed
+        z = t / (alpha + age + t)
+        c = a + b + x - 1.0
+        f = hyp2f1(a + b - 1.0 - r, a - 1.0, c, z)
+        # 1 - (1-z)^(a-1) f, written to avoid cancelling two numbers close to 1
+        growth = c / (a - 1.0) * ((1.0 - f) - f * np.expm1((a - 1.0) * np.log1p(-z)))
+    upper = (r + x) * (t / (alpha + age))
+    wrong = ~((growth >= -1e-9 * upper) & (growth <= upper * (1.0 + 1e-9)))
+    if wrong.any():
+        growth[wrong] = _growth_by_quadrature(fit, a, x[wrong], age[wrong], t)
+    return np.clip(growth, 0.0, upper)
 
 
 def _expected_growth(fit: BetaGeoFit, x: np.ndarray, age: np.ndarray, t: float) -> np.ndarray:

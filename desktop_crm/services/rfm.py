@@ -163,13 +163,14 @@ DEFAULT_SETTINGS = TierSettings(rules=PRESETS["clv"])
 # -- scores and segments ----------------------------------------------------------------------
 
 def quintile_scores(values: Any, *, higher_is_better: bool = True) -> np.ndarray:
-    """Scores 1-5 by quintile of rank. Tied values share one score: the score of their average
-    rank (so a value held by 40% of customers at the bottom scores 1, not 1 and 2 at random)."""
+    """Scores 1-5 by quintile of rank. Tied values share one score: the quintile where their
+    group starts, so the lowest values always score 1 (5 when lower is better) even when 40% of
+    customers share them, and equal values never get different scores by chance."""
     s = pd.Series(np.asarray(values, dtype=float))
     if s.empty:
         return np.zeros(0, dtype=np.int8)
-    pct = s.rank(method="average", pct=True).to_numpy()
-    score = np.clip(np.ceil(pct * 5.0 - 1e-9), 1, 5).astype(np.int8)
+    start = (s.rank(method="min").to_numpy() - 1.0) / len(s)  # share of values below
+    score = np.clip(np.floor(start * 5.0 + 1e-9) + 1, 1, 5).astype(np.int8)
     return score if higher_is_better else (6 - score).astype(np.int8)
 
 
@@ -315,7 +316,7 @@ def compute_metrics(summary: pd.DataFrame, customers: pd.Index, spend_365: Any,
         try:
             bg = clv.fit_bgnbd(x, tx, big_t, time_unit="D")
             gg = clv.fit_gamma_gamma(x, mv)
-        except ValueError as e:
+        except (ValueError, RuntimeError) as e:  # too little data, or no convergence
             problem = str(e)
             bg = gg = None
         seconds["fit"] = time.perf_counter() - t1
