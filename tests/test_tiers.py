@@ -341,8 +341,9 @@ def test_quintile_scores_tied_majority_at_the_bottom_scores_1():
     assert rfm.quintile_scores([0, 0, 0, 0, 1, 2, 3, 4, 5, 6])[:4].tolist() == [1] * 4
 
 
-# 62 buyers of an 80-customer demo database (seed 5) on which the BG/NBD fit stops with
-# "ABNORMAL" (L-BFGS-B line search): repeat purchase days, first-to-last and first-to-end days
+# 62 buyers of an 80-customer demo database (seed 5) on which the BG/NBD fit stopped with
+# "ABNORMAL" (L-BFGS-B line search; the likelihood's maximum lies at infinity) and the whole
+# computation failed: repeat purchase days, first-to-last and first-to-end days
 NO_FIT_X = [29, 10, 23, 11, 9, 39, 9, 1, 3, 23, 17, 4, 6, 0, 9, 0, 12, 0, 0, 0, 2, 4, 14, 0, 23,
             2, 4, 14, 1, 18, 10, 3, 5, 5, 3, 21, 65, 35, 0, 4, 16, 6, 9, 32, 7, 3, 16, 15, 14,
             5, 30, 3, 9, 19, 20, 1, 4, 7, 6, 3, 18, 30]
@@ -612,7 +613,7 @@ def test_list_customers_and_migration(demo, tiers):
     assert rows and all(r.risk_reason for r in rows)
     check(Selection(at_risk=False), ~m["at_risk"])
     top = check(Selection(top_share=0.2), m["spend_rank"] <= 0.2)
-    assert len(top) == math.ceil(0.2 * len(buyers))   # demo spends have no ties
+    assert len(top) == math.floor(0.2 * len(buyers) + 1e-9)   # demo spends have no ties
     assert min(r.total_spend for r in top) >= buyers["total_spend"].quantile(0.75)
     check(Selection(segment="champions", tier="strategic"),
           (m["segment"] == "champions") & (m["tier"] == "strategic"))
