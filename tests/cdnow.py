@@ -19,7 +19,8 @@ import pandas as pd
 
 DISTRIBUTION = "lifetimes"
 SUMMARY_FILE = "lifetimes/datasets/cdnow_customers_summary.csv"  # ID,frequency,recency,T
-MONETARY_FILE = "lifetimes/datasets/cdnow_customers_summary_with_transactions.csv"  # ID,x,t_x,T,zbar
+# ID,x,t_x,T,zbar (zbar: mean spend of the repeat purchases)
+MONETARY_FILE = "lifetimes/datasets/cdnow_customers_summary_with_transactions.csv"
 TRANSACTIONS_FILE = "lifetimes/datasets/CDNOW_sample.txt"  # master id, id, YYYYMMDD, CDs, dollars
 
 CALIBRATION_END = dt.date(1997, 9, 30)

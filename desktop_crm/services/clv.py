@@ -22,8 +22,8 @@ Speed: the fits collapse customers to their distinct ``(frequency, recency, T)``
 become weights) and evaluate everything that depends on ``frequency`` alone once per distinct
 frequency; expected purchases are ``P(alive)`` (elementwise, cheap) times a hypergeometric term
 that depends only on ``(frequency, T)``, evaluated once per distinct pair. With daily data ``T`` is
-a whole number of days, so a million customers have at most a few hundred thousand distinct
-triples and only tens of thousands of distinct pairs.
+a whole number of days, so a million customers have fewer distinct triples than customers (all
+non-repeat customers with the same T are one) and only tens of thousands of distinct pairs.
 """
 
 from __future__ import annotations
@@ -39,6 +39,8 @@ from scipy.optimize import minimize
 from scipy.special import digamma, expit, gammaln, hyp2f1
 
 __all__ = [
+    "AGGREGATE_COLUMNS",
+    "MIN_CUSTOMERS",
     "SUMMARY_COLUMNS",
     "BetaGeoFit",
     "GammaGammaFit",
@@ -83,7 +85,8 @@ def _days_per_unit(time_unit: str) -> float:
     try:
         return _DAYS_PER_UNIT[time_unit]
     except KeyError:
-        raise ValueError(f"time_unit must be 'D' (days) or 'W' (weeks), not {time_unit!r}") from None
+        raise ValueError(
+            f"time_unit must be 'D' (days) or 'W' (weeks), not {time_unit!r}") from None
 
 
 def _day_number(day: Any) -> int:
@@ -140,6 +143,8 @@ def _int_array(values: Any, what: str) -> np.ndarray:
     if isinstance(values, pd.Series) and values.dtype.kind in "iu":
         return values.to_numpy(dtype=np.int64)
     arr = _float_array(values, what)
+    if len(arr) and np.abs(arr).max() >= 2.0**53:
+        raise ValueError(f"{what} has values out of range")
     out = arr.astype(np.int64)
     if not np.array_equal(out, arr):
         raise ValueError(f"{what} must be whole numbers")
@@ -235,24 +240,22 @@ def summary_from_transactions(transactions: pd.DataFrame, observation_end: dt.da
     first_day_spend = np.bincount(codes, weights=np.where(on_first_day, amounts, 0.0),
                                   minlength=n)
 
-    # Distinct purchase days: customers whose first and last day coincide have one; for the rest,
-    # sort the (customer, day) keys of their rows and count key changes.
+    # Distinct purchase days: one for customers whose first and last day coincide; for the
+    # rest, sort the (customer, day) keys of their rows and count the distinct keys.
+    several_days = first_day < last_day
     purchase_days = np.ones(n, dtype=np.int64)
-    several = (first_day < last_day)[codes]
-    if several.any():
-        c_rows, d_rows = codes[several].astype(np.int64), days[several]
+    rows = several_days[codes]
+    if rows.any():
+        c_rows, d_rows = codes[rows].astype(np.int64), days[rows]
         d_min = int(d_rows.min())
         span = int(d_rows.max()) - d_min + 1
         keys = c_rows * span + (d_rows - d_min)
         if n * span < 2**32:  # 32-bit keys sort about twice as fast
             keys = keys.astype(np.uint32)
         keys.sort()
-        new_day = np.empty(len(keys), dtype=bool)
-        new_day[0] = True
-        np.not_equal(keys[1:], keys[:-1], out=new_day[1:])
-        purchase_days += np.bincount(keys[new_day] // np.uint32(span) if keys.dtype == np.uint32
-                                     else keys[new_day] // span, minlength=n) - 1
-        purchase_days[first_day == last_day] = 1
+        distinct = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
+        counts = np.bincount(distinct // keys.dtype.type(span), minlength=n)
+        purchase_days = np.where(several_days, counts, 1).astype(np.int64)
     return _assemble_summary(index, orders, total_spend, first_day, last_day, purchase_days,
                              first_day_spend, end_day, time_unit)
 
@@ -535,14 +538,16 @@ def _maximise(loglik: Any, start: np.ndarray, what: str) -> np.ndarray:
     for _attempt in range(2):  # a restart refreshes L-BFGS's curvature memory
         res = minimize(objective, theta, jac=True, method="L-BFGS-B",
                        bounds=[_LOG_BOUNDS] * len(start),
-                       options={"maxiter": 5000, "ftol": 1e-15, "gtol": 1e-9})
+                       options={"maxiter": 5000, "ftol": 1e-14, "gtol": 1e-9})
         theta = np.clip(res.x, lower, upper)
         if res.success:
             break
-    # L-BFGS-B may also stop with a line-search failure at an optimum it cannot improve in
-    # floating point, or where the likelihood is nearly flat (a parameter heading for a bound):
-    # accept that when the gradient per customer is tiny.
-    if not (res.success or projected_gradient(theta) < 1e-4):
+    # L-BFGS-B may also stop with a line-search failure (status 2) at an optimum it cannot
+    # improve in floating point, or on a nearly flat ridge: with few customers, or data the model
+    # fits badly, the maximum can lie at infinity (e.g. BG/NBD r and alpha both unbounded with
+    # r/alpha fixed). Accept that when the gradient per customer is small, i.e. no meaningful
+    # gain in likelihood is left; fail on anything else (iteration limit, non-finite values).
+    if not (res.success or (res.status == 2 and projected_gradient(theta) < 1e-2)):
         raise RuntimeError(f"{what} fit did not converge: {res.message}")
     return np.exp(theta)
 
@@ -608,6 +613,7 @@ def p_alive(fit: BetaGeoFit, frequency: Any, recency: Any, T: Any) -> np.ndarray
     log-odds so it neither overflows nor loses precision. Customers without repeat purchases are
     alive with probability 1 under BG/NBD (drop-out only happens right after a purchase).
     """
+    _check_fit(fit)
     x, tx, age = _bgnbd_arrays(frequency, recency, T)
     return _p_alive(fit, x, tx, age)
 
@@ -715,7 +721,9 @@ def expected_purchases(fit: BetaGeoFit, t: float, frequency: Any, recency: Any, 
 
     computed as P(alive) times the hypergeometric part, which depends on (x, T) only and is
     evaluated once per distinct pair. The formula holds for a < 1 too; at a = 1 (a removable
-    singularity) values are interpolated from a = 1 ± 1e-4.
+    singularity) values are interpolated from a = 1 ± 1e-4. Where scipy's hyp2f1 fails (extreme
+    parameters, e.g. r and alpha both huge) the value is recomputed by Gauss quadrature over the
+    drop-out probability.
     """
     _check_fit(fit)
     t = float(t)
