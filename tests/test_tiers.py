@@ -702,3 +702,45 @@ def test_upgrade_fills_the_stats_of_existing_orders(db):
     check_stats_after_insert = next(iter(want))
     add_order(db, check_stats_after_insert, dt.date(2025, 1, 1), "10.00")   # triggers are back
     check_stats(db, [check_stats_after_insert])
+
+
+def recent_expected(db, since: dt.date) -> dict[uuid.UUID, float]:
+    with db.read() as s:
+        rows = s.execute(select(Order.customer_id, func.sum(Order.amount))
+                         .where(Order.status == "paid", Order.deleted_at.is_(None),
+                                Order.order_date > since)
+                         .group_by(Order.customer_id)).all()
+    return {cid: float(v) for cid, v in rows}
+
+
+def recent_stored(db) -> dict[uuid.UUID, float]:
+    with db.read() as s:
+        return {r.customer_id: r.recent_spend for r in s.scalars(select(CustomerOrderStats))
+                if r.recent_spend}
+
+
+def slide(db, since: dt.date) -> None:
+    with db.engine.begin() as conn:
+        order_stats.slide_window(conn, since.isoformat())
+
+
+def test_recent_spend_window_slides_and_follows_new_orders(demo):
+    db = demo
+    with db.read() as s:
+        latest = s.scalar(select(func.max(Order.order_date)))
+    since = latest - dt.timedelta(days=365)
+    slide(db, since)  # first time: every customer
+    assert recent_stored(db) == pytest.approx(recent_expected(db, since))
+    for days in (1, 3, -2, 40):  # small slides touch only the customers in between
+        since += dt.timedelta(days=days)
+        slide(db, since)
+        assert recent_stored(db) == pytest.approx(recent_expected(db, since))
+    since -= dt.timedelta(days=200)  # a long slide recomputes everyone
+    slide(db, since)
+    assert recent_stored(db) == pytest.approx(recent_expected(db, since))
+    # the triggers count a new order against the window in force
+    with db.read() as s:
+        cid = s.scalar(select(CustomerOrderStats.customer_id).limit(1))
+    add_order(db, cid, since + dt.timedelta(days=1), "123.45")
+    add_order(db, cid, since, "1000.00")  # on the boundary: not recent
+    assert recent_stored(db) == pytest.approx(recent_expected(db, since))

@@ -8,13 +8,16 @@ from .history import Activity, ActivityType, Channel, Interaction
 from .order import Order, OrderStatus
 from .pipeline import Opportunity, OpportunityStageChange, OpportunityStatus, PipelineStage
 from .ticket import SlaPolicy, Ticket, TicketPriority, TicketStatus
-from .tiers import CustomerMetrics, CustomerOrderStats, SharedSetting, TierRun, TierSnapshot
+from .tiers import (
+    CustomerMetrics, CustomerOrderStats, OrderStatsWindow, SharedSetting, TierRun, TierSnapshot,
+)
 from .user import Role, User
 
 __all__ = [
     "Activity", "ActivityType", "AuditEntry", "Base", "Channel", "Contact", "Counter", "Customer",
-    "CustomerKind", "CustomerMetrics", "CustomerOrderStats", "CustomerTag", "Interaction", "Opportunity",
-    "OpportunityStageChange", "OpportunityStatus", "Order", "OrderStatus", "PipelineStage", "Role",
-    "SharedSetting", "SlaPolicy", "SyncedMixin", "Tag", "Ticket", "TicketPriority",
-    "TicketStatus", "Tier", "TierRun", "TierSnapshot", "User", "utcnow",
+    "CustomerKind", "CustomerMetrics", "CustomerOrderStats", "CustomerTag", "Interaction",
+    "Opportunity", "OpportunityStageChange", "OpportunityStatus", "Order", "OrderStatsWindow",
+    "OrderStatus", "PipelineStage", "Role", "SharedSetting", "SlaPolicy", "SyncedMixin", "Tag",
+    "Ticket", "TicketPriority", "TicketStatus", "Tier", "TierRun", "TierSnapshot", "User",
+    "utcnow",
 ]

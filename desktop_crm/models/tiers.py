@@ -45,6 +45,17 @@ class CustomerOrderStats(Base):
     last_day: Mapped[dt.date]
     purchase_days: Mapped[int] = mapped_column(Integer)
     first_day_spend: Mapped[float | None] = mapped_column(Float, default=None)
+    # paid spend dated after OrderStatsWindow.since (the last 365 days of a computation)
+    recent_spend: Mapped[float | None] = mapped_column(Float, default=None)
+
+
+class OrderStatsWindow(Base):
+    """One row: the (exclusive) start date of ``customer_order_stats.recent_spend``."""
+
+    __tablename__ = "order_stats_window"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    since: Mapped[dt.date | None] = mapped_column(default=None)
 
 
 class CustomerMetrics(Base):

@@ -861,6 +861,20 @@ def predicted_clv(bg: BetaGeoFit, gg: GammaGammaFit, frequency: Any, recency: An
     where E[Y(t)] is :func:`expected_purchases` and E[M | x, m_x] :func:`expected_average_value`.
     The hypergeometric part is evaluated once per distinct (frequency, T) pair and month.
     """
+    x, _tx, _age = _bgnbd_arrays(frequency, recency, T)
+    spend = expected_average_value(gg, x, monetary_value)
+    _total, discounted = discounted_purchases(bg, frequency, recency, T, months=months,
+                                              monthly_discount=monthly_discount)
+    return discounted * spend
+
+
+def discounted_purchases(bg: BetaGeoFit, frequency: Any, recency: Any, T: Any, *,
+                         months: int = 12, monthly_discount: float = 0.01
+                         ) -> tuple[np.ndarray, np.ndarray]:
+    """(expected purchases over the next ``months`` months, the same discounted monthly:
+    Σ_i (E[Y(i·M)] - E[Y((i-1)·M)]) / (1 + monthly_discount)^i). Times a spend per purchase,
+    the second is the predicted lifetime value (:func:`predicted_clv`); one pass serves both
+    and any spend estimate."""
     _check_fit(bg)
     months = int(months)
     if months < 0:
@@ -868,9 +882,8 @@ def predicted_clv(bg: BetaGeoFit, gg: GammaGammaFit, frequency: Any, recency: An
     if not (np.isfinite(monthly_discount) and monthly_discount > -1):
         raise ValueError(f"monthly_discount must be > -1, got {monthly_discount!r}")
     x, tx, age = _bgnbd_arrays(frequency, recency, T)
-    spend = expected_average_value(gg, x, monetary_value)
     if len(x) == 0 or months == 0:
-        return np.zeros(len(x))
+        return np.zeros(len(x)), np.zeros(len(x))
     month = _DAYS_PER_MONTH / _days_per_unit(bg.time_unit)
     inverse, rep = _group_rows(x, age)
     xu, Tu = x[rep], age[rep]
@@ -880,4 +893,5 @@ def predicted_clv(bg: BetaGeoFit, gg: GammaGammaFit, frequency: Any, recency: An
         current = _expected_growth(bg, xu, Tu, i * month)
         discounted += (current - previous) / (1.0 + monthly_discount) ** i
         previous = current
-    return _p_alive(bg, x, tx, age) * discounted[inverse] * spend
+    alive = _p_alive(bg, x, tx, age)
+    return alive * previous[inverse], alive * discounted[inverse]

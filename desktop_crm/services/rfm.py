@@ -166,12 +166,39 @@ def quintile_scores(values: Any, *, higher_is_better: bool = True) -> np.ndarray
     """Scores 1-5 by quintile of rank. Tied values share one score: the quintile where their
     group starts, so the lowest values always score 1 (5 when lower is better) even when 40% of
     customers share them, and equal values never get different scores by chance."""
-    s = pd.Series(np.asarray(values, dtype=float))
-    if s.empty:
+    v = np.asarray(values, dtype=float)
+    if v.size == 0:
         return np.zeros(0, dtype=np.int8)
-    start = (s.rank(method="min").to_numpy() - 1.0) / len(s)  # share of values below
+    start = _tie_bounds(v)[0] / v.size  # share of values below
     score = np.clip(np.floor(start * 5.0 + 1e-9) + 1, 1, 5).astype(np.int8)
     return score if higher_is_better else (6 - score).astype(np.int8)
+
+
+def _tie_bounds(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each value: how many values are smaller, and how many are smaller or equal. One
+    sort and linear passes (binary searches of unsorted queries miss the cache: 3x slower)."""
+    order = np.argsort(values, kind="stable")
+    srt = values[order]
+    new_group = np.empty(values.size, dtype=bool)
+    new_group[:1] = True
+    np.not_equal(srt[1:], srt[:-1], out=new_group[1:])
+    starts = np.flatnonzero(new_group)
+    ends = np.append(starts[1:], values.size)
+    group = np.cumsum(new_group) - 1
+    left = np.empty(values.size, dtype=np.int64)
+    right = np.empty(values.size, dtype=np.int64)
+    left[order] = starts[group]
+    right[order] = ends[group]
+    return left, right
+
+
+def share_ranks(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(average rank as a share, 0-1], share of values at least as large) of each value: the
+    percentile pandas' ``rank(pct=True)`` gives, and the Pareto position (the largest value
+    has 1/n). Values must not be NaN."""
+    n = values.size
+    left, right = _tie_bounds(values)
+    return (left + right + 1) / (2.0 * n), (n - left) / n
 
 
 def segments_of(r: np.ndarray, f: np.ndarray) -> np.ndarray:
@@ -324,19 +351,19 @@ def compute_metrics(summary: pd.DataFrame, customers: pd.Index, spend_365: Any,
             step("predict")
             t2 = time.perf_counter()
             p_alive[pos] = clv.p_alive(bg, x, tx, big_t)
-            expected[pos] = clv.expected_purchases(bg, 30.0 * settings.horizon_months,
-                                                   x, tx, big_t)
+            total, discounted = clv.discounted_purchases(
+                bg, x, tx, big_t, months=settings.horizon_months,
+                monthly_discount=settings.monthly_discount)
+            expected[pos] = total
             if gg.q > 1:
-                value[pos] = clv.predicted_clv(bg, gg, x, tx, big_t, mv,
-                                               months=settings.horizon_months,
-                                               monthly_discount=settings.monthly_discount)
+                spend = clv.expected_average_value(gg, x, mv)
             else:
                 # Spend so heavy-tailed that the fitted population has no mean (q <= 1): the
                 # Gamma-Gamma expectation is undefined, so each customer's own average
                 # order value stands in for it.
                 problem = f"gamma-gamma q = {gg.q:.3f} <= 1: own average order values used"
-                own = np.where(x > 0, mv, buyers["avg_spend"].to_numpy(dtype=float))
-                value[pos] = _discounted_value(bg, x, tx, big_t, own, settings)
+                spend = np.where(x > 0, mv, buyers["avg_spend"].to_numpy(dtype=float))
+            value[pos] = discounted * spend
             seconds["predict"] = time.perf_counter() - t2
     else:
         problem = "no paid orders"
@@ -350,10 +377,10 @@ def compute_metrics(summary: pd.DataFrame, customers: pd.Index, spend_365: Any,
     spend_rank = np.full(n, np.nan)
     if len(pos):
         if bg is not None:
-            clv_rank[pos] = pd.Series(value[pos]).rank(method="average", pct=True).to_numpy()
-        # share of buyers spending at least as much (0 = the top customer): the Pareto axis
-        spend_rank[pos] = pd.Series(-frame["total_spend"].to_numpy()[pos]).rank(
-            method="max", pct=True).to_numpy()
+            ok = np.isfinite(value[pos])
+            clv_rank[pos[ok]] = share_ranks(value[pos][ok])[0]
+        # share of buyers spending at least as much (1/n = the top customer): the Pareto axis
+        spend_rank[pos] = share_ranks(frame["total_spend"].to_numpy()[pos])[1]
     frame["clv_rank"] = clv_rank
     frame["spend_rank"] = spend_rank
     frame["tier"] = assign_tiers(frame, settings.rules, settings.fallback)
@@ -363,19 +390,6 @@ def compute_metrics(summary: pd.DataFrame, customers: pd.Index, spend_365: Any,
     frame["usual_interval_days"] = interval
     seconds["tiers"] = time.perf_counter() - t3
     return frame[list(METRIC_COLUMNS)], Fits(bg, gg, problem, seconds)
-
-
-def _discounted_value(bg: clv.BetaGeoFit, x: np.ndarray, tx: np.ndarray, age: np.ndarray,
-                      spend: np.ndarray, settings: TierSettings) -> np.ndarray:
-    """Discounted expected revenue over the horizon with a given spend per purchase: the
-    lifetimes convention (monthly steps of 30 days), as ``clv.predicted_clv`` does."""
-    total = np.zeros(len(x))
-    before = np.zeros(len(x))
-    for i in range(1, settings.horizon_months + 1):
-        upto = clv.expected_purchases(bg, 30.0 * i, x, tx, age)
-        total += (upto - before) * spend / (1.0 + settings.monthly_discount) ** i
-        before = upto
-    return total
 
 
 # -- chart aggregates ---------------------------------------------------------------------------

@@ -7,7 +7,9 @@ Create Date: 2026-11-25 20:30:00
 Also a partial covering index of the paid orders, and ``customer_order_stats``: per-customer
 aggregates of the paid orders, kept in step by triggers (SQLite) or a trigger function
 (PostgreSQL) that recompute the customer's row whenever one of its orders changes, so the tier
-computation reads one row per buyer instead of every order.
+computation reads one row per buyer instead of every order. ``recent_spend`` is the spend
+after the date in ``order_stats_window`` (one row), which the tier computation slides forward
+to "365 days before the observation date" (services/order_stats.slide_window).
 """
 from __future__ import annotations
 
@@ -22,15 +24,22 @@ depends_on = None
 PAID = sa.text("status = 'paid' AND deleted_at IS NULL")
 
 
+# The start of the recent-spend window (exclusive): orders dated after it count as recent.
+WINDOW = "(SELECT w.since FROM order_stats_window w WHERE w.id = 1)"
+
+
 def _refresh(cid: str) -> list[str]:
     """Statements recomputing the stats row of customer ``cid`` (an SQL expression)."""
     return [
         f"DELETE FROM customer_order_stats WHERE customer_id = {cid}",
         f"""INSERT INTO customer_order_stats (customer_id, orders, total_spend, first_day,
-                last_day, purchase_days, first_day_spend)
+                last_day, purchase_days, first_day_spend, recent_spend)
             SELECT s.customer_id, s.n, s.total, s.first_day, s.last_day, s.days,
                    (SELECT sum(o.amount) FROM orders o
                     WHERE o.customer_id = s.customer_id AND o.order_date = s.first_day
+                      AND o.status = 'paid' AND o.deleted_at IS NULL),
+                   (SELECT coalesce(sum(o.amount), 0) FROM orders o
+                    WHERE o.customer_id = s.customer_id AND o.order_date > {WINDOW}
                       AND o.status = 'paid' AND o.deleted_at IS NULL)
             FROM (SELECT customer_id, count(*) AS n, sum(amount) AS total,
                          min(order_date) AS first_day, max(order_date) AS last_day,
@@ -172,10 +181,18 @@ def upgrade() -> None:
         sa.Column("last_day", sa.Date(), nullable=False),
         sa.Column("purchase_days", sa.Integer(), nullable=False),
         sa.Column("first_day_spend", sa.Float(), nullable=True),
+        sa.Column("recent_spend", sa.Float(), nullable=True),
         sa.ForeignKeyConstraint(["customer_id"], ["customers.id"],
                                 name=op.f("fk_customer_order_stats_customer_id_customers")),
         sa.PrimaryKeyConstraint("customer_id", name=op.f("pk_customer_order_stats")),
     )
+    window = op.create_table(
+        "order_stats_window",
+        sa.Column("id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("since", sa.Date(), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_order_stats_window")),
+    )
+    op.bulk_insert(window, [{"id": 1, "since": None}])
     sqlite = op.get_bind().dialect.name == "sqlite"
     for stmt in _fill(sqlite) + (_sqlite_triggers() if sqlite else _pg_functions()):
         op.execute(stmt)
@@ -189,6 +206,7 @@ def downgrade() -> None:
         op.execute("DROP TRIGGER IF EXISTS orders_stats ON orders")
         op.execute("DROP FUNCTION IF EXISTS crm_orders_stats_trigger()")
         op.execute("DROP FUNCTION IF EXISTS crm_refresh_order_stats(uuid)")
+    op.drop_table("order_stats_window")
     op.drop_table("customer_order_stats")
     op.drop_index("ix_orders_paid_customer_date_amount", table_name="orders")
     op.drop_table("tier_snapshots")
