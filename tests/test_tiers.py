@@ -744,3 +744,21 @@ def test_recent_spend_window_slides_and_follows_new_orders(demo):
     add_order(db, cid, since + dt.timedelta(days=1), "123.45")
     add_order(db, cid, since, "1000.00")  # on the boundary: not recent
     assert recent_stored(db) == pytest.approx(recent_expected(db, since))
+
+
+def test_default_as_of_follows_orders_dated_a_day_ahead(tiers, hand):
+    today = dt.date.today()
+    assert tiers.default_as_of() == today  # the hand-made orders are all in the past
+    # orders are dated in the company's time zone, which can be a day ahead of this computer
+    add_order(tiers.db, hand["B"], today + dt.timedelta(days=1), "10.00")
+    assert tiers.default_as_of() == today + dt.timedelta(days=1)
+    # an order dated further ahead is planned or mistyped: the default stays today
+    add_order(tiers.db, hand["D"], today + dt.timedelta(days=5), "10.00")
+    assert tiers.default_as_of() == today
+
+
+def test_apply_before_any_computation_says_so(tiers):
+    from desktop_crm.services.errors import NotFound
+
+    with pytest.raises(NotFound, match="compute the tiers first"):
+        tiers.apply()

@@ -3,7 +3,6 @@ plan win-back follow-ups, apply tiers, edit the rules (real widgets, real SQLite
 
 from __future__ import annotations
 
-import datetime as dt
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
@@ -174,4 +173,4 @@ def test_cancel_keeps_the_last_result(qtbot, section, services):
     if runs == 1:
         assert section.run.id == first
         assert "cancelled" in section.info.text()
-    assert dt.date.today() >= section.run.as_of
+    assert section.run.as_of == services.tiers.default_as_of()

@@ -19,7 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from desktop_crm.models import Contact, Counter, Customer, CustomerKind, CustomerTag, Tag, Tier, User
 
 from . import audit
-from .db import Database
+from .db import Database, loose_distinct
 from .errors import ChangeSet, ConflictError, FieldError, NotFound, ValidationError
 from .text import (
     EmailError, PhoneError, clean, display_phone, normalize_email, normalize_phone, pinyin_of,
@@ -577,17 +577,9 @@ class CustomerService:
     def distinct_values(self, column: str) -> list[str]:
         """Values in use for a filter column (province, industry, source)."""
         name = {"province": "province", "industry": "industry", "source": "source"}[column]
-        # A loose index scan: one index seek per distinct value instead of reading every
-        # row (a plain DISTINCT reads the whole index: ~0.2 s at a million customers).
-        sql = text(
-            f"WITH RECURSIVE v(x) AS ("
-            f" SELECT min({name}) FROM customers"
-            f" UNION ALL SELECT (SELECT min({name}) FROM customers WHERE {name} > v.x)"
-            f" FROM v WHERE v.x IS NOT NULL"
-            f") SELECT x FROM v WHERE x IS NOT NULL AND x <> ''"
-        )
+        sql = loose_distinct("customers", name)
         with self.db.read() as s:
-            return list(s.scalars(sql))
+            return [v for v in s.scalars(sql) if v != ""]
 
     def tag_names(self) -> list[str]:
         with self.db.read() as s:

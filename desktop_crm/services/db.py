@@ -181,3 +181,16 @@ class Database:
     def ping(self) -> None:
         with self.engine.connect() as conn:
             conn.execute(text("SELECT 1"))
+
+
+def loose_distinct(table: str, column: str, *, descending: bool = False):
+    """The distinct values of an indexed column by a loose index scan: one index seek per
+    value instead of reading every row (a plain DISTINCT over a million rows takes ~0.2 s).
+    NULLs are left out. ``table`` and ``column`` are trusted identifiers, never user input."""
+    first, step, cmp = ("max", "max", "<") if descending else ("min", "min", ">")
+    return text(
+        f"WITH RECURSIVE v(x) AS ("
+        f" SELECT {first}({column}) FROM {table}"
+        f" UNION ALL SELECT (SELECT {step}({column}) FROM {table} WHERE {column} {cmp} v.x)"
+        f" FROM v WHERE v.x IS NOT NULL"
+        f") SELECT x FROM v WHERE x IS NOT NULL")

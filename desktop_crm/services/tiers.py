@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from sqlalchemy import func, select, text
+from sqlalchemy.exc import IntegrityError
 
 from desktop_crm.models import (
     Activity, ActivityType, AuditEntry, Customer, CustomerMetrics, SharedSetting, TierRun,
@@ -28,8 +29,8 @@ from desktop_crm.models import (
 )
 
 from . import clv, order_stats, rfm
-from .db import Database
-from .errors import Cancelled, ConflictError, PermissionDenied
+from .db import Database, loose_distinct
+from .errors import Cancelled, ConflictError, NotFound, PermissionDenied
 from .rfm import TierSettings
 from .users import UserInfo
 
@@ -188,7 +189,11 @@ class TierService:
             else:
                 row.value = settings.to_dict()
                 row.updated_by = self.user.id
-            s.flush()
+            try:
+                s.flush()
+            except IntegrityError as exc:  # another first save committed in between
+                raise ConflictError("shared_settings", SETTINGS_KEY, expected_version,
+                                    None) from exc
             return row.version
 
     def _require_manager(self) -> None:
@@ -202,7 +207,7 @@ class TierService:
                 progress: Progress | None = None) -> TierResult:
         """Summary, model fit, scores, tiers and churn flags for every customer, from the paid
         orders dated up to ``as_of`` (default today). Nothing is written."""
-        as_of = as_of or dt.date.today()
+        as_of = as_of or self.default_as_of()
         settings = (settings or self.settings()[0]).validate()
         seconds: dict[str, float] = {}
 
@@ -226,6 +231,20 @@ class TierService:
         seconds["metrics"] = time.perf_counter() - t
         seconds.update({f"metrics.{k}": v for k, v in fits.seconds.items()})
         return TierResult(as_of, metrics, fits, settings, seconds)
+
+    def default_as_of(self) -> dt.date:
+        """Today on this computer, or tomorrow when the latest paid order is dated tomorrow:
+        orders are dated in the company's time zone (Beijing for the demo), which can be a day
+        ahead of this computer's. Orders dated further ahead stay out (planned or mistyped)."""
+        today = dt.date.today()
+        with self.db.engine.connect() as conn:
+            latest = conn.exec_driver_sql(
+                "SELECT max(last_day) FROM customer_order_stats").scalar()
+        if latest is not None:
+            day = dt.date.fromisoformat(str(latest)[:10])
+            if today < day <= today + dt.timedelta(days=1):
+                return day
+        return today
 
     def _read(self, as_of: dt.date, progress: Progress | None
               ) -> tuple[pd.Index, pd.DataFrame, np.ndarray, np.ndarray]:
@@ -380,7 +399,7 @@ class TierService:
         self._require_manager()
         last = self.last_run()
         if last is None:
-            raise ConflictError("tier_runs", "latest", None, None)
+            raise NotFound("tier_runs", "latest (compute the tiers first)")
         if run_id is not None and last.id != run_id:
             raise ConflictError("tier_runs", run_id, None, None)
         now = dt.datetime.now(dt.timezone.utc)
@@ -421,8 +440,7 @@ class TierService:
 
     def snapshot_months(self) -> list[str]:
         with self.db.read() as s:
-            return list(s.scalars(select(TierSnapshot.month).distinct()
-                                  .order_by(TierSnapshot.month.desc())))
+            return list(s.scalars(loose_distinct("tier_snapshots", "month", descending=True)))
 
     def migration(self, month_from: str, month_to: str) -> dict[str, Any]:
         """Customers per (tier in ``month_from``, tier in ``month_to``); "" stands for no

@@ -58,7 +58,8 @@ class TiersSection(QWidget):
         self._heat_metric = "count"
 
         # -- top bar
-        self.as_of = QDateEdit(QDate.currentDate())
+        default = services.tiers.default_as_of()
+        self.as_of = QDateEdit(QDate(default.year, default.month, default.day))
         self.as_of.setCalendarPopup(True)
         self.as_of.setDisplayFormat("yyyy-MM-dd")
         self.compute_button = QPushButton(self.tr("Compute"))
