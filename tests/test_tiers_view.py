@@ -3,7 +3,6 @@ plan win-back follow-ups, apply tiers, edit the rules (real widgets, real SQLite
 
 from __future__ import annotations
 
-
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from sqlalchemy import func, select
