@@ -108,6 +108,15 @@ def test_at_risk_tab_lists_why_and_plans_win_back_calls(qtbot, section, services
     n = section.table.rowCount()
     assert n > 0
     assert all(section.table.item(i, 11).text() for i in range(n))
+    # the chart: at-risk customers per tier; a bar lists that tier's
+    by_tier = section.run.charts["at_risk"]["by_tier"]
+    tier = max(by_tier, key=lambda t: sum(by_tier[t][k] for k in ("p_alive", "overdue", "both")))
+    count = sum(by_tier[tier][k] for k in ("p_alive", "overdue", "both"))
+    click_chart(qtbot, section.risk_chart, 1, ["strategic", "growth", "basic",
+                                               "dormant"].index(tier))
+    assert section.selection.at_risk is True and section.selection.tier == tier
+    assert f"{count:,} customers" in section.list_title.text()
+    section.show_selection(section.selection.__class__(at_risk=True))
     section.winback_button.click()
     with services.db.read() as s:
         planned = s.scalar(select(func.count()).select_from(Activity)

@@ -449,5 +449,21 @@ def chart_data(frame: pd.DataFrame) -> dict[str, Any]:
         "heatmap": heat,
         "clv": clv_hist,
         "segments": {str(k): int(v) for k, v in seg.items()},
-        "at_risk": {"count": int(risk.sum()), "revenue": float(spend365[risk].sum())},
+        "at_risk": {"count": int(risk.sum()), "revenue": float(spend365[risk].sum()),
+                    "by_tier": _risk_by_tier(tier, risk, frame["risk_reason"].to_numpy(),
+                                             spend365)},
     }
+
+
+def _risk_by_tier(tier: np.ndarray, risk: np.ndarray, reason: np.ndarray,
+                  spend365: np.ndarray) -> dict[str, dict[str, float]]:
+    """At-risk customers per tier, split by reason, and what they bought in 12 months."""
+    out = {}
+    for t in TIERS:
+        hit = risk & (tier == t)
+        r = reason[hit]
+        both = int((r == RISK_P_ALIVE + "," + RISK_OVERDUE).sum())
+        out[t] = {"p_alive": int((r == RISK_P_ALIVE).sum()),
+                  "overdue": int((r == RISK_OVERDUE).sum()), "both": both,
+                  "revenue": float(spend365[hit].sum())}
+    return out

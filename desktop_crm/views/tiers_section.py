@@ -130,12 +130,17 @@ class TiersSection(QWidget):
         risk_page = QWidget()
         self.risk_info = QLabel()
         self.risk_info.setWordWrap(True)
-        show_risk = QPushButton(self.tr("List the at-risk customers"))
+        show_risk = QPushButton(self.tr("List all at-risk customers"))
         show_risk.clicked.connect(lambda: self.show_selection(Selection(at_risk=True)))
+        self.risk_chart = ChartView(name="churn-risk")
+        self.risk_chart.picked.connect(self.show_selection)
+        self.risk_chart.on_pick = self._pick_risk
         rl = QVBoxLayout(risk_page)
-        rl.addWidget(self.risk_info)
-        rl.addWidget(show_risk, 0, Qt.AlignmentFlag.AlignLeft)
-        rl.addStretch(1)
+        row = QHBoxLayout()
+        row.addWidget(self.risk_info, 1)
+        row.addWidget(show_risk, 0, Qt.AlignmentFlag.AlignTop)
+        rl.addLayout(row)
+        rl.addWidget(self.risk_chart, 1)
 
         self.tabs.addTab(self.tier_chart, self.tr("Tiers"))
         self.tabs.addTab(self.pareto_chart, self.tr("Pareto"))
@@ -207,7 +212,7 @@ class TiersSection(QWidget):
             self.info.setText(self.tr("Not computed yet. Choose the date and press Compute: "
                                       "it scores every customer from the paid orders."))
             for chart in (self.tier_chart, self.pareto_chart, self.heat_chart,
-                          self.migration_chart, self.clv_chart):
+                          self.migration_chart, self.clv_chart, self.risk_chart):
                 chart.figure.clear()
                 chart.draw()
             self.risk_info.setText("")
@@ -245,6 +250,7 @@ class TiersSection(QWidget):
             .replace("%2", _money(risk.get("revenue", 0.0)))
             .replace("%3", f"{settings.get('churn_p_alive', 0.5):.0%}")
             .replace("%4", f"{settings.get('churn_interval_factor', 3.0):g}"))
+        self._draw_risk(risk.get("by_tier") or {})
 
     def _draw_tiers(self, tiers: dict[str, Any]) -> None:
         fig = self.tier_chart.figure
@@ -302,7 +308,10 @@ class TiersSection(QWidget):
             for f in range(5):
                 v = grid[r, f]
                 txt = "" if np.isnan(v) else (f"{int(v):,}" if key == "count" else _money(v))
-                ax.text(f + 1, r + 1, txt, ha="center", va="center", fontsize=8)
+                dark = not np.isnan(v) and v > np.nanmin(grid) + 0.6 * (np.nanmax(grid)
+                                                                     - np.nanmin(grid))
+                ax.text(f + 1, r + 1, txt, ha="center", va="center", fontsize=9,
+                        color="white" if dark else "black")
         ax.set_xticks(range(1, 6))
         ax.set_yticks(range(1, 6))
         ax.set_xlabel(self.tr("Frequency score F (5 = most orders)"))
@@ -354,9 +363,13 @@ class TiersSection(QWidget):
         ax = fig.subplots()
         edges, counts = c.get("edges", []), c.get("counts", [])
         if counts:
-            lefts = np.array(edges[:-1])
-            widths = np.diff(np.array(edges))
-            ax.bar(np.maximum(lefts, 1.0), counts, width=widths, align="edge", color="#2e7d32",
+            lefts = np.array(edges[:-1], dtype=float)
+            rights = np.array(edges[1:], dtype=float)
+            # the first bin holds values below 1 CNY (mostly 0): drawn from 0.5 to 1 on the
+            # log axis, grey, so it does not hide the bin it would overlap
+            lefts[lefts < 1.0] = 0.5
+            colours = ["#9e9e9e" if e < 1.0 else "#2e7d32" for e in edges[:-1]]
+            ax.bar(lefts, counts, width=rights - lefts, align="edge", color=colours,
                    edgecolor="white", linewidth=0.3)
             ax.set_xscale("log")
             if c.get("median"):
@@ -367,6 +380,41 @@ class TiersSection(QWidget):
                      .replace("%1", _money(c.get("median"))))
         self.clv_chart.hint.setText(self.tr("Click a bar to list its customers."))
         self.clv_chart.draw()
+
+    def _draw_risk(self, by_tier: dict[str, Any]) -> None:
+        fig = self.risk_chart.figure
+        fig.clear()
+        ax = fig.subplots()
+        names = [label(TIER_LABELS, t) for t in TIERS]
+        y = np.arange(len(TIERS))
+        left = np.zeros(len(TIERS))
+        parts = (("p_alive", self.tr("P(alive) below the threshold"), "#ef9a9a"),
+                 ("overdue", self.tr("Overdue against the usual interval"), "#ffcc80"),
+                 ("both", self.tr("Both"), "#c62828"))
+        for key, text, colour in parts:
+            values = np.array([by_tier.get(t, {}).get(key, 0) for t in TIERS], dtype=float)
+            ax.barh(y, values, left=left, color=colour, label=text)
+            left += values
+        for i, t in enumerate(TIERS):
+            revenue = by_tier.get(t, {}).get("revenue", 0.0)
+            if left[i]:
+                ax.annotate(self.tr("%1 customers, %2 bought in 12 months")
+                            .replace("%1", f"{int(left[i]):,}").replace("%2", _money(revenue)),
+                            (left[i], i), xytext=(4, 0), textcoords="offset points",
+                            va="center", fontsize=9)
+        ax.set_yticks(y, names)
+        ax.invert_yaxis()
+        ax.margins(x=0.35)
+        ax.set_xlabel(self.tr("At-risk customers"))
+        ax.set_title(self.tr("At-risk customers by tier and reason"))
+        ax.legend(loc="upper right")
+        self.risk_chart.hint.setText(self.tr("Click a bar to list the tier's at-risk "
+                                             "customers."))
+        self.risk_chart.draw()
+
+    def _pick_risk(self, event) -> Selection | None:
+        i = int(round(event.ydata))
+        return Selection(tier=TIERS[i], at_risk=True) if 0 <= i < len(TIERS) else None
 
     def _heat_metric_changed(self) -> None:
         self._heat_metric = self.heat_metric.currentData()
@@ -410,6 +458,9 @@ class TiersSection(QWidget):
         return None
 
     def describe(self, sel: Selection) -> str:
+        if sel.at_risk and sel.tier is not None:
+            return self.tr("At-risk customers in tier %1").replace(
+                "%1", label(TIER_LABELS, sel.tier))
         if sel.at_risk:
             return self.tr("At-risk customers")
         if sel.tier is not None:

@@ -595,11 +595,11 @@
     </message>
     <message>
         <source>At risk</source>
-        <translation>流失风险</translation>
+        <translation>濒临流失</translation>
     </message>
     <message>
         <source>Can&apos;t lose them</source>
-        <translation>不能失去</translation>
+        <translation>重要挽留客户</translation>
     </message>
     <message>
         <source>Hibernating</source>
@@ -1069,8 +1069,8 @@ Customer management for small and mid-size companies.
         <translation>到</translation>
     </message>
     <message>
-        <source>List the at-risk customers</source>
-        <translation>列出有流失风险的客户</translation>
+        <source>List all at-risk customers</source>
+        <translation>列出全部有流失风险的客户</translation>
     </message>
     <message>
         <source>Tiers</source>
@@ -1265,8 +1265,36 @@ Customer management for small and mid-size companies.
         <translation>点击柱形，列出其中的客户。</translation>
     </message>
     <message>
+        <source>P(alive) below the threshold</source>
+        <translation>存活概率低于阈值</translation>
+    </message>
+    <message>
+        <source>Overdue against the usual interval</source>
+        <translation>超过平常购买间隔</translation>
+    </message>
+    <message>
+        <source>Both</source>
+        <translation>两者皆有</translation>
+    </message>
+    <message>
+        <source>%1 customers, %2 bought in 12 months</source>
+        <translation>%1 个客户，近12个月采购 %2</translation>
+    </message>
+    <message>
         <source>At-risk customers</source>
         <translation>有流失风险的客户</translation>
+    </message>
+    <message>
+        <source>At-risk customers by tier and reason</source>
+        <translation>各层级有流失风险的客户及原因</translation>
+    </message>
+    <message>
+        <source>Click a bar to list the tier&apos;s at-risk customers.</source>
+        <translation>点击柱形，列出该层级有流失风险的客户。</translation>
+    </message>
+    <message>
+        <source>At-risk customers in tier %1</source>
+        <translation>%1中有流失风险的客户</translation>
     </message>
     <message>
         <source>Tier: %1</source>
