@@ -173,6 +173,12 @@ def screenshot(url: str | None, section: str, out: str, size: tuple[int, int],
                 row = cs.model.row_of(rec.id)
         if cs.model.rowCount() > 0:
             cs.select_row(max(row, 0))
+    elif section == "tiers" and window.tiers.run is not None:
+        from desktop_crm.services.tiers import Selection
+
+        # the RFM heat map with its best cell's customers listed, as after a click
+        window.tiers.tabs.setCurrentIndex(2)
+        window.tiers.show_selection(Selection(r=5, f=5))
     window.show()
     app.processEvents()
     QThreadPool.globalInstance().waitForDone(10000)

@@ -182,3 +182,16 @@ def test_cancel_keeps_the_last_result(qtbot, section, services):
         assert section.run.id == first
         assert "cancelled" in section.info.text()
     assert section.run.as_of == services.tiers.default_as_of()
+
+
+def test_a_chart_saves_as_png_and_copies(qtbot, section, tmp_path):
+    from PySide6.QtGui import QGuiApplication, QImage
+
+    compute(qtbot, section)
+    out = tmp_path / "tiers.png"
+    section.tier_chart.save_png(str(out))
+    image = QImage(str(out))
+    assert not image.isNull() and image.width() >= 600
+    QGuiApplication.clipboard().clear()
+    section.tier_chart.copy()
+    assert not QGuiApplication.clipboard().pixmap().isNull()
