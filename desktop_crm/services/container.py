@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from .customers import CustomerService
 from .db import Database
+from .pipeline import PipelineService
 from .profile import ProfileService
 from .tiers import TierService
 from .users import UserInfo, UserService
@@ -23,6 +24,7 @@ class Services:
     customers: CustomerService
     profiles: ProfileService
     tiers: TierService
+    pipeline: PipelineService
 
     @classmethod
     def open(cls, url: str | None = None, *, upgrade: bool | None = None) -> "Services":
@@ -45,7 +47,7 @@ class Services:
         users = UserService(db)
         user = users.ensure_local_user()
         return cls(db, user, users, CustomerService(db, user.id), ProfileService(db, user.id),
-                   TierService(db, user))
+                   TierService(db, user), PipelineService(db, user))
 
     def close(self) -> None:
         self.db.dispose()

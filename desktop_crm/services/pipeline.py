@@ -1,0 +1,459 @@
+"""The sales pipeline: stages, the kanban board, moving opportunities, funnel analytics and the
+revenue forecast (no Qt).
+
+A move is one unit of work: the opportunity's stage, status, probability and position, one
+``opportunity_stage_history`` row (the time it entered the new stage, for conversion and
+cycle-time analysis) and the audit rows. Won needs the final amount and close date, Lost a
+reason. Positions within a column are kept (cards are renumbered 0, 1, 2... on a move).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm.exc import StaleDataError
+
+from desktop_crm.models import (
+    Customer, Opportunity, OpportunityStageChange, OpportunityStatus, PipelineStage, User,
+)
+
+from . import audit
+from .db import Database
+from .demo.defaults import ensure_default_stages
+from .errors import ConflictError, FieldError, NotFound, ValidationError
+from .users import UserInfo
+
+STALE_DAYS = 30  # a card that sat in its stage longer than this is flagged
+
+
+@dataclass(frozen=True)
+class StageInfo:
+    id: uuid.UUID
+    version: int
+    code: str
+    name: str
+    position: int
+    probability: int
+    is_won: bool
+    is_lost: bool
+
+
+@dataclass(frozen=True)
+class Card:
+    id: uuid.UUID
+    version: int
+    title: str
+    customer_id: uuid.UUID
+    customer_name: str
+    amount: Decimal
+    currency: str
+    probability: int
+    expected_close: dt.date | None
+    owner_id: uuid.UUID | None
+    owner_name: str
+    status: str
+    stage_id: uuid.UUID
+    position: int
+    days_in_stage: int
+    stale: bool
+
+    @property
+    def weighted(self) -> Decimal:
+        return self.amount * self.probability / 100
+
+
+@dataclass(frozen=True)
+class Column:
+    stage: StageInfo
+    cards: list[Card]
+
+    @property
+    def count(self) -> int:
+        return len(self.cards)
+
+    @property
+    def total(self) -> Decimal:
+        return sum((c.amount for c in self.cards), Decimal("0"))
+
+    @property
+    def weighted(self) -> Decimal:
+        return sum((c.weighted for c in self.cards), Decimal("0"))
+
+
+@dataclass(frozen=True)
+class BoardFilter:
+    owner_id: uuid.UUID | None = None
+    close_from: dt.date | None = None
+    close_to: dt.date | None = None
+    tier: str | None = None
+    amount_min: Decimal | None = None
+    amount_max: Decimal | None = None
+    search: str = ""
+    closed_days: int = 30  # won / lost columns show deals closed in the last N days
+
+
+@dataclass(frozen=True)
+class StageFigures:
+    stage: StageInfo
+    entered: int           # opportunities that entered the stage in the period
+    advanced: int          # ... of which later reached a later stage (not Lost)
+    open_count: int        # open now in the stage
+    open_amount: Decimal
+    avg_days: float | None  # mean days spent in the stage by those that left it
+
+    @property
+    def conversion(self) -> float | None:
+        return self.advanced / self.entered if self.entered else None
+
+
+@dataclass(frozen=True)
+class Funnel:
+    stages: list[StageFigures]
+    won: int
+    lost: int
+    won_amount: Decimal
+    avg_cycle_days: float | None           # created -> won, for deals won in the period
+    forecast: dict[str, Decimal] = field(default_factory=dict)  # 'YYYY-MM' -> weighted
+
+    @property
+    def win_rate(self) -> float | None:
+        return self.won / (self.won + self.lost) if self.won + self.lost else None
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _stage_info(s: PipelineStage) -> StageInfo:
+    return StageInfo(s.id, s.version, s.code, s.name, s.position, s.probability, s.is_won,
+                     s.is_lost)
+
+
+class PipelineService:
+    def __init__(self, db: Database, user: UserInfo):
+        self.db = db
+        self.user = user
+
+    # -- stages ---------------------------------------------------------------------------------
+
+    def stages(self) -> list[StageInfo]:
+        """The board's columns in order (the six defaults are created on first use)."""
+        with self.db.session() as s:
+            return [_stage_info(x) for x in ensure_default_stages(s)]
+
+    def add_stage(self, name: str, probability: int, *, position: int | None = None
+                  ) -> StageInfo:
+        name = name.strip()
+        errors = []
+        if not name:
+            errors.append(FieldError("name", "required"))
+        if not 0 <= probability <= 100:
+            errors.append(FieldError("probability", "out_of_range", str(probability), "0-100"))
+        if errors:
+            raise ValidationError(errors)
+        with self.db.session() as s:
+            stages = ensure_default_stages(s)
+            # before Won/Lost by default
+            closed = [x.position for x in stages if x.is_won or x.is_lost]
+            pos = position if position is not None else (min(closed) if closed else len(stages))
+            for x in stages:
+                if x.position >= pos:
+                    x.position += 1
+            st = PipelineStage(code="", name=name, position=pos, probability=probability)
+            s.add(st)
+            s.flush()
+            audit.record(s, table="pipeline_stages", row_id=st.id, action="create",
+                         user_id=self.user.id)
+            return _stage_info(st)
+
+    def update_stage(self, stage_id: uuid.UUID, changes: dict[str, Any],
+                     expected_version: int) -> StageInfo:
+        """Rename (``name``) or set the default win probability (``probability``)."""
+        with self.db.session() as s:
+            st = s.get(PipelineStage, stage_id)
+            if st is None or st.deleted_at is not None:
+                raise NotFound("pipeline_stages", stage_id)
+            if st.version != expected_version:
+                raise ConflictError("pipeline_stages", stage_id, expected_version, st.version)
+            old, new = {}, {}
+            if "name" in changes:
+                name = str(changes["name"]).strip()
+                if not name:
+                    raise ValidationError([FieldError("name", "required")])
+                old["name"], new["name"] = st.name, name
+                st.name = name
+            if "probability" in changes:
+                p = int(changes["probability"])
+                if not 0 <= p <= 100:
+                    raise ValidationError([FieldError("probability", "out_of_range", str(p),
+                                                      "0-100")])
+                old["probability"], new["probability"] = st.probability, p
+                st.probability = p
+            s.flush()
+            audit.record(s, table="pipeline_stages", row_id=st.id, action="update",
+                         user_id=self.user.id, old=old, new=new)
+            return _stage_info(st)
+
+    def reorder_stages(self, stage_ids: list[uuid.UUID]) -> list[StageInfo]:
+        """Put the stages in this order (every live stage exactly once)."""
+        with self.db.session() as s:
+            stages = {x.id: x for x in ensure_default_stages(s)}
+            if sorted(stages, key=str) != sorted(stage_ids, key=str):
+                raise ValidationError([FieldError("stages", "invalid_choice", "",
+                                                  "give every stage exactly once")])
+            for pos, sid in enumerate(stage_ids):
+                stages[sid].position = pos
+            s.flush()
+            return [_stage_info(stages[sid]) for sid in stage_ids]
+
+    # -- opportunities --------------------------------------------------------------------------
+
+    def create(self, fields: dict[str, Any]) -> Card:
+        """A new opportunity (title, customer_id required; stage_id defaults to the first
+        stage, probability to the stage's, owner to the current user)."""
+        errors = []
+        title = str(fields.get("title", "")).strip()
+        if not title:
+            errors.append(FieldError("title", "required"))
+        if not fields.get("customer_id"):
+            errors.append(FieldError("customer_id", "required"))
+        amount = Decimal(str(fields.get("amount", "0") or "0"))
+        if amount < 0:
+            errors.append(FieldError("amount", "out_of_range", str(amount), ">= 0"))
+        if errors:
+            raise ValidationError(errors)
+        now = _now()
+        with self.db.session() as s:
+            stages = ensure_default_stages(s)
+            stage = (s.get(PipelineStage, fields["stage_id"]) if fields.get("stage_id")
+                     else stages[0])
+            if stage is None:
+                raise ValidationError([FieldError("stage_id", "invalid_choice")])
+            top = s.scalar(select(func.min(Opportunity.position))
+                           .where(Opportunity.stage_id == stage.id))
+            o = Opportunity(customer_id=fields["customer_id"], title=title, amount=amount,
+                            stage_id=stage.id,
+                            probability=int(fields.get("probability", stage.probability)),
+                            expected_close=fields.get("expected_close"),
+                            owner_id=fields.get("owner_id", self.user.id),
+                            notes=str(fields.get("notes", "")), stage_entered_at=now,
+                            position=(top - 1) if top is not None else 0)
+            s.add(o)
+            s.flush()
+            s.add(OpportunityStageChange(opportunity_id=o.id, from_stage_id=None,
+                                         to_stage_id=stage.id, changed_at=now,
+                                         user_id=self.user.id))
+            audit.record(s, table="opportunities", row_id=o.id, action="create",
+                         user_id=self.user.id)
+            s.flush()
+            return self._card(s, o.id)
+
+    def move(self, opportunity_id: uuid.UUID, to_stage_id: uuid.UUID, *,
+             expected_version: int, index: int | None = None,
+             final_amount: Decimal | None = None, close_date: dt.date | None = None,
+             lost_reason: str = "") -> Card:
+        """Move a card to another column (or within its column) at ``index`` (None: top).
+
+        Moving into Won needs ``final_amount`` and ``close_date``; into Lost a
+        ``lost_reason``. Refuses (nothing written) when the card changed since it was loaded.
+        """
+        now = _now()
+        with self.db.session() as s:
+            o = s.get(Opportunity, opportunity_id)
+            if o is None or o.deleted_at is not None:
+                raise NotFound("opportunities", opportunity_id)
+            if o.version != expected_version:
+                raise ConflictError("opportunities", opportunity_id, expected_version,
+                                    o.version)
+            to = s.get(PipelineStage, to_stage_id)
+            if to is None or to.deleted_at is not None:
+                raise NotFound("pipeline_stages", to_stage_id)
+            errors = []
+            if to.is_won and o.stage_id != to.id:
+                if final_amount is None or Decimal(final_amount) < 0:
+                    errors.append(FieldError("final_amount", "required"))
+                if close_date is None:
+                    errors.append(FieldError("close_date", "required"))
+            if to.is_lost and o.stage_id != to.id and not lost_reason.strip():
+                errors.append(FieldError("lost_reason", "required"))
+            if errors:
+                raise ValidationError(errors)
+            old = {"stage_id": str(o.stage_id), "status": o.status,
+                   "amount": str(o.amount), "probability": o.probability}
+            changed_stage = o.stage_id != to.id
+            if changed_stage:
+                s.add(OpportunityStageChange(opportunity_id=o.id, from_stage_id=o.stage_id,
+                                             to_stage_id=to.id, changed_at=now,
+                                             user_id=self.user.id))
+                o.stage_id = to.id
+                o.stage_entered_at = now
+                o.probability = to.probability
+                if to.is_won:
+                    o.status = OpportunityStatus.WON.value
+                    o.amount = Decimal(final_amount)  # type: ignore[arg-type]
+                    o.expected_close = close_date
+                    o.closed_at = now
+                    o.lost_reason = ""
+                elif to.is_lost:
+                    o.status = OpportunityStatus.LOST.value
+                    o.lost_reason = lost_reason.strip()
+                    o.closed_at = now
+                else:
+                    o.status = OpportunityStatus.OPEN.value
+                    o.closed_at = None
+                    o.lost_reason = ""
+            # the column's order, with the card at ``index``
+            others = list(s.scalars(select(Opportunity).where(
+                Opportunity.stage_id == to.id, Opportunity.id != o.id,
+                Opportunity.deleted_at.is_(None))
+                .order_by(Opportunity.position, Opportunity.created_at)))
+            at = 0 if index is None else max(0, min(index, len(others)))
+            for pos, other in enumerate(others[:at] + [o] + others[at:]):
+                if other.position != pos:
+                    if other is o:
+                        o.position = pos
+                    else:
+                        # a plain UPDATE: moving one card is not an edit of its neighbours, so
+                        # their version stays (a colleague editing one is not refused); the
+                        # new updated_at lets sync see the order change
+                        s.execute(update(Opportunity).where(Opportunity.id == other.id)
+                                  .values(position=pos, updated_at=now)
+                                  .execution_options(synchronize_session=False))
+            try:
+                s.flush()
+            except StaleDataError:
+                raise ConflictError("opportunities", opportunity_id, expected_version,
+                                    None) from None
+            new = {"stage_id": str(o.stage_id), "status": o.status, "amount": str(o.amount),
+                   "probability": o.probability}
+            if changed_stage:
+                audit.record(s, table="opportunities", row_id=o.id, action="update",
+                             user_id=self.user.id, old=old, new=new)
+            return self._card(s, o.id)
+
+    # -- the board ------------------------------------------------------------------------------
+
+    def board(self, flt: BoardFilter = BoardFilter()) -> list[Column]:
+        """Every stage with its cards in board order. Won and Lost columns hold the deals
+        closed in the last ``closed_days`` days."""
+        now = _now()
+        with self.db.session() as s:
+            stages = ensure_default_stages(s)
+            q = self._card_query().where(Opportunity.deleted_at.is_(None))
+            q = q.where(or_(Opportunity.status == OpportunityStatus.OPEN.value,
+                            Opportunity.closed_at >= now - dt.timedelta(days=flt.closed_days)))
+            if flt.owner_id is not None:
+                q = q.where(Opportunity.owner_id == flt.owner_id)
+            if flt.close_from is not None:
+                q = q.where(Opportunity.expected_close >= flt.close_from)
+            if flt.close_to is not None:
+                q = q.where(Opportunity.expected_close <= flt.close_to)
+            if flt.tier:
+                q = q.where(Customer.tier == flt.tier)
+            if flt.amount_min is not None:
+                q = q.where(Opportunity.amount >= flt.amount_min)
+            if flt.amount_max is not None:
+                q = q.where(Opportunity.amount <= flt.amount_max)
+            if flt.search.strip():
+                term = f"%{flt.search.strip().lower()}%"
+                q = q.where(or_(func.lower(Opportunity.title).like(term),
+                                func.lower(Customer.name).like(term)))
+            by_stage: dict[uuid.UUID, list[Card]] = defaultdict(list)
+            for row in s.execute(q.order_by(Opportunity.position, Opportunity.created_at)):
+                card = self._row_card(row, now)
+                by_stage[card.stage_id].append(card)
+            return [Column(_stage_info(st), by_stage.get(st.id, [])) for st in stages]
+
+    @staticmethod
+    def _card_query():
+        return (select(Opportunity, Customer.name, User.display_name)
+                .join(Customer, Customer.id == Opportunity.customer_id)
+                .outerjoin(User, User.id == Opportunity.owner_id))
+
+    @staticmethod
+    def _row_card(row, now: dt.datetime) -> Card:
+        o, cname, oname = row
+        entered = o.stage_entered_at or o.created_at
+        days = max((now - entered).days, 0)
+        return Card(o.id, o.version, o.title, o.customer_id, cname, o.amount, o.currency,
+                    o.probability, o.expected_close, o.owner_id, oname or "", o.status,
+                    o.stage_id, o.position, days,
+                    o.status == OpportunityStatus.OPEN.value and days > STALE_DAYS)
+
+    def _card(self, s, opportunity_id: uuid.UUID) -> Card:
+        row = s.execute(self._card_query().where(Opportunity.id == opportunity_id)).one()
+        return self._row_card(row, _now())
+
+    # -- analytics ------------------------------------------------------------------------------
+
+    def funnel(self, start: dt.datetime, end: dt.datetime, *,
+               owner_id: uuid.UUID | None = None, today: dt.date | None = None) -> Funnel:
+        """Funnel figures for stage entries between ``start`` and ``end``: per stage how many
+        entered, how many of those later reached a later (not Lost) stage, the mean days spent
+        there; win rate and mean sales cycle of the deals closed in the period; the forecast
+        of open deals (amount x probability) by month of expected close from ``today`` on."""
+        today = today or dt.date.today()
+        with self.db.session() as s:
+            stages = ensure_default_stages(s)
+            pos = {st.id: st.position for st in stages}
+            lost_ids = {st.id for st in stages if st.is_lost}
+            h = OpportunityStageChange
+            q = (select(h.opportunity_id, h.to_stage_id, h.changed_at)
+                 .join(Opportunity, Opportunity.id == h.opportunity_id)
+                 .where(h.deleted_at.is_(None), Opportunity.deleted_at.is_(None)))
+            if owner_id is not None:
+                q = q.where(Opportunity.owner_id == owner_id)
+            history: dict[uuid.UUID, list[tuple[dt.datetime, uuid.UUID]]] = defaultdict(list)
+            for oid, stage_id, at in s.execute(q.order_by(h.opportunity_id, h.changed_at)):
+                history[oid].append((at, stage_id))
+            entered: dict[uuid.UUID, int] = defaultdict(int)
+            advanced: dict[uuid.UUID, int] = defaultdict(int)
+            days: dict[uuid.UUID, list[float]] = defaultdict(list)
+            for steps in history.values():
+                for i, (at, stage_id) in enumerate(steps):
+                    if i + 1 < len(steps):
+                        days[stage_id].append(
+                            (steps[i + 1][0] - at).total_seconds() / 86400)
+                    if not start <= at < end:
+                        continue
+                    entered[stage_id] += 1
+                    if any(pos.get(later, -1) > pos.get(stage_id, -1)
+                           and later not in lost_ids for _t, later in steps[i + 1:]):
+                        advanced[stage_id] += 1
+            oq = select(Opportunity).where(Opportunity.deleted_at.is_(None))
+            if owner_id is not None:
+                oq = oq.where(Opportunity.owner_id == owner_id)
+            opps = list(s.scalars(oq))
+            open_by: dict[uuid.UUID, list[Opportunity]] = defaultdict(list)
+            won = lost = 0
+            won_amount = Decimal("0")
+            cycles = []
+            forecast: dict[str, Decimal] = defaultdict(lambda: Decimal("0"))
+            for o in opps:
+                if o.status == OpportunityStatus.OPEN.value:
+                    open_by[o.stage_id].append(o)
+                    if o.expected_close is not None:
+                        month = max(o.expected_close, today.replace(day=1)).strftime("%Y-%m")
+                        forecast[month] += o.amount * o.probability / 100
+                elif o.closed_at is not None and start <= o.closed_at < end:
+                    if o.status == OpportunityStatus.WON.value:
+                        won += 1
+                        won_amount += o.amount
+                        cycles.append((o.closed_at - o.created_at).total_seconds() / 86400)
+                    else:
+                        lost += 1
+            figures = [
+                StageFigures(_stage_info(st), entered[st.id], advanced[st.id],
+                             len(open_by[st.id]),
+                             sum((o.amount for o in open_by[st.id]), Decimal("0")),
+                             sum(days[st.id]) / len(days[st.id]) if days[st.id] else None)
+                for st in stages]
+            return Funnel(figures, won, lost, won_amount,
+                          sum(cycles) / len(cycles) if cycles else None,
+                          dict(sorted(forecast.items())))
