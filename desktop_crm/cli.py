@@ -80,6 +80,18 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--fit-report", action="store_true",
                    help="print the fitted model parameters as one JSON object instead of rows")
 
+    p = sub.add_parser(
+        "pipeline", parents=common,
+        help="the sales funnel: per stage count, amount and weighted amount, win rate, forecast",
+        description="Open opportunities per pipeline stage (count, amount, amount x "
+                    "probability), the win rate and mean sales cycle of deals closed in the "
+                    "last --days days, and the weighted forecast by month of expected close.")
+    p.add_argument("--owner", metavar="NAME", help="one salesperson's deals (user name or "
+                                                    "display name)")
+    p.add_argument("--days", type=int, default=365, metavar="N",
+                   help="period for the win rate and sales cycle (default 365)")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+
     s = sub.add_parser("screenshot", parents=common,
                        help="render a section of the main window to a PNG")
     s.add_argument("section", choices=SECTIONS)
@@ -173,6 +185,75 @@ def cmd_customers(args) -> int:
     else:
         _print_table(records, fields, out)
     svc.close()
+    return 0
+
+
+def cmd_pipeline(args) -> int:
+    from desktop_crm.services.pipeline import BoardFilter
+
+    svc = _services(args)
+    try:
+        owner_id = None
+        if args.owner:
+            owner = svc.users.by_name(args.owner)
+            if owner is None:
+                print(f"desktop-crm pipeline: no staff member called {args.owner!r}",
+                      file=sys.stderr)
+                return 2
+            owner_id = owner.id
+        if args.days < 1:
+            print(f"desktop-crm pipeline: --days must be at least 1, not {args.days}",
+                  file=sys.stderr)
+            return 2
+        end = dt.datetime.now(dt.timezone.utc)
+        funnel = svc.pipeline.funnel(end - dt.timedelta(days=args.days), end,
+                                     owner_id=owner_id)
+        # the board's columns: open deals, and Won / Lost closed in the period
+        board = svc.pipeline.board(BoardFilter(owner_id=owner_id, closed_days=args.days))
+    finally:
+        svc.close()
+    figures = {f.stage.id: f for f in funnel.stages}
+    stages = []
+    for col in board:
+        f = figures[col.stage.id]
+        closed = col.stage.is_won or col.stage.is_lost
+        stages.append({
+            "stage": col.stage.name or col.stage.code, "count": col.count,
+            "amount": float(col.total), "weighted": 0.0 if closed else float(col.weighted),
+            "conversion": None if f.conversion is None else round(f.conversion, 4),
+            "avg_days_in_stage": None if f.avg_days is None else round(f.avg_days, 1),
+        })
+    summary = {
+        "stages": stages,
+        "period_days": args.days,
+        "won": funnel.won, "lost": funnel.lost,
+        "win_rate": None if funnel.win_rate is None else round(funnel.win_rate, 4),
+        "won_amount": float(funnel.won_amount),
+        "avg_sales_cycle_days": None if funnel.avg_cycle_days is None
+        else round(funnel.avg_cycle_days, 1),
+        "forecast": {m: round(float(v), 2) for m, v in funnel.forecast.items()},
+    }
+    out = sys.stdout
+    if args.format == "json":
+        json.dump(summary, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+        return 0
+    heads = ["STAGE", "COUNT", "AMOUNT", "WEIGHTED", "CONVERSION", "AVG DAYS"]
+    rows = [[r["stage"], r["count"], f"{r['amount']:,.2f}", f"{r['weighted']:,.2f}",
+             "" if r["conversion"] is None else f"{r['conversion']:.1%}",
+             "" if r["avg_days_in_stage"] is None else f"{r['avg_days_in_stage']:.1f}"]
+            for r in stages]
+    _write_table(lambda: iter(rows), heads, out, right=[False, True, True, True, True, True])
+    rate = "-" if summary["win_rate"] is None else f"{summary['win_rate']:.1%}"
+    cycle = ("-" if summary["avg_sales_cycle_days"] is None
+             else f"{summary['avg_sales_cycle_days']:.1f} days")
+    out.write(f"\nLast {args.days} days: won {funnel.won}, lost {funnel.lost}, win rate {rate}, "
+              f"mean sales cycle {cycle}\n")
+    out.write("Forecast (amount x probability) by month of expected close:\n")
+    if not summary["forecast"]:
+        out.write("  (no open deal has an expected close date)\n")
+    for month, value in summary["forecast"].items():
+        out.write(f"  {month}  {value:>16,.2f}\n")
     return 0
 
 
@@ -367,7 +448,7 @@ def main(argv: list[str] | None = None) -> int:
     command = args.command or "gui"
     handler = {
         "gui": cmd_gui, "init": cmd_init, "demo": cmd_demo, "customers": cmd_customers,
-        "tiers": cmd_tiers, "screenshot": cmd_screenshot,
+        "tiers": cmd_tiers, "pipeline": cmd_pipeline, "screenshot": cmd_screenshot,
     }[command]
     from desktop_crm.services.container import SchemaError
     from desktop_crm.services.errors import ServiceError

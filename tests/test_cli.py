@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import os
 import shutil
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -102,3 +104,25 @@ def test_screenshot_renders_png(filled, tmp_path):
 
     img = QImage(str(out))
     assert (img.width(), img.height()) == (1200, 800)
+
+
+def test_pipeline_figures_as_table_and_json(filled):
+    svc = Services.open(filled)
+    cid = svc.customers.get_by_code("C000003").id
+    stages = {s.code: s.id for s in svc.pipeline.stages()}
+    svc.pipeline.create({"title": "服务器", "customer_id": cid, "amount": "100000",
+                         "stage_id": stages["proposal"], "expected_close": dt.date(2030, 3, 9)})
+    card = svc.pipeline.create({"title": "软件", "customer_id": cid, "amount": "30000"})
+    svc.pipeline.move(card.id, stages["won"], expected_version=card.version,
+                      final_amount=Decimal("28000"), close_date=dt.date.today())
+    svc.close()
+    data = json.loads(run("pipeline", "--db", filled, "--format", "json").stdout)
+    by = {s["stage"]: s for s in data["stages"]}
+    assert by["proposal"]["count"] == 1 and by["proposal"]["weighted"] == 50000.0
+    assert by["won"]["amount"] == 28000.0 and by["won"]["conversion"] is None
+    assert data["won"] == 1 and data["win_rate"] == 1.0
+    assert data["forecast"] == {"2030-03": 50000.0}
+    table = run("pipeline", "--db", filled).stdout
+    assert "proposal" in table and "2030-03" in table and "win rate 100.0%" in table
+    bad = run("pipeline", "--db", filled, "--owner", "nobody", check=False)
+    assert bad.returncode == 2 and "nobody" in bad.stderr

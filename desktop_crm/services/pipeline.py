@@ -109,7 +109,11 @@ class StageFigures:
 
     @property
     def conversion(self) -> float | None:
-        return self.advanced / self.entered if self.entered else None
+        """Share of the entries that reached a later stage (None for Won and Lost, which
+        are the ends)."""
+        if self.stage.is_won or self.stage.is_lost or not self.entered:
+            return None
+        return self.advanced / self.entered
 
 
 @dataclass(frozen=True)
