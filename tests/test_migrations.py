@@ -41,6 +41,9 @@ def test_downgrade_to_base_and_up_again(db_url):
     assert "customers" not in inspect(db.engine).get_table_names()
     db.upgrade()
     assert "customers" in inspect(db.engine).get_table_names()
+    if db.is_sqlite:  # the migration switched foreign keys off while it ran, and back on
+        with db.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     db.dispose()
 
 

@@ -16,10 +16,32 @@ def run_migrations_online() -> None:
             from desktop_crm.services.db import make_engine, resolve_url
 
             engine = make_engine(resolve_url(config.get_main_option("sqlalchemy.url")))
-        with engine.begin() as conn:
-            _run(conn)
+        if engine.dialect.name == "sqlite":
+            _run_sqlite(engine)
+        else:
+            with engine.begin() as conn:
+                _run(conn)
     else:
         _run(connection)
+
+
+def _run_sqlite(engine) -> None:
+    """Batch migrations rebuild a table (create a copy, drop the old one, rename), which with
+    foreign keys on deletes or refuses rows that other tables point at. The checks are off
+    while the migration runs (PRAGMA foreign_keys cannot change inside a transaction) and the
+    whole database is checked before it commits."""
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        conn.commit()  # ends SQLAlchemy's autobegun transaction; the pragma stays
+        try:
+            with conn.begin():
+                _run(conn)
+                bad = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if bad:
+                    raise RuntimeError(f"migration left rows with broken foreign keys: {bad[:5]}")
+        finally:
+            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+            conn.commit()
 
 
 def _run(conn) -> None:

@@ -49,6 +49,8 @@ class Opportunity(SyncedMixin, Base):
     stage_entered_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     position: Mapped[int] = mapped_column(Integer, default=0)
     notes: Mapped[str] = mapped_column(Text, default="")
+    # when the won-deal automation ran (onboarding ticket, first follow-up): it runs once
+    won_automation_at: Mapped[dt.datetime | None] = mapped_column(default=None)
 
 
 class OpportunityStageChange(SyncedMixin, Base):

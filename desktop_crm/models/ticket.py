@@ -59,3 +59,6 @@ class Ticket(SyncedMixin, Base):
     response_due: Mapped[dt.datetime | None] = mapped_column(default=None)
     resolve_due: Mapped[dt.datetime | None] = mapped_column(default=None)
     satisfaction: Mapped[int | None] = mapped_column(Integer, default=None)  # 1..5
+    # the won deal an onboarding ticket was opened for (pipeline automation)
+    opportunity_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("opportunities.id"), default=None, index=True)

@@ -21,22 +21,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from sqlalchemy import func, select, text
-from sqlalchemy.exc import IntegrityError
 
 from desktop_crm.models import (
-    Activity, ActivityType, AuditEntry, Customer, CustomerMetrics, SharedSetting, TierRun,
+    Activity, ActivityType, AuditEntry, Customer, CustomerMetrics, TierRun,
     TierSnapshot, User,
 )
 
-from . import clv, order_stats, rfm
+from . import clv, order_stats, rfm, shared_settings
 from .db import Database, loose_distinct
-from .errors import Cancelled, ConflictError, NotFound, PermissionDenied
+from .errors import Cancelled, ConflictError, NotFound
 from .rfm import TierSettings
 from .users import UserInfo
 
 Progress = Callable[[str, int, int], bool | None]
 SETTINGS_KEY = "tier_rules"
-MANAGER_ROLES = ("admin", "manager")
 STAGES = ("read", "summary", "scores", "fit", "predict", "tiers", "save")
 
 
@@ -166,40 +164,19 @@ class TierService:
 
     def settings(self) -> tuple[TierSettings, int]:
         """The team's tier settings and their version (0: never saved, the defaults)."""
-        with self.db.read() as s:
-            row = s.get(SharedSetting, SETTINGS_KEY)
-            if row is None:
-                return rfm.DEFAULT_SETTINGS, 0
-            return TierSettings.from_dict(row.value), row.version
+        value, version = shared_settings.load(self.db, SETTINGS_KEY)
+        return (rfm.DEFAULT_SETTINGS if value is None else TierSettings.from_dict(value)), version
 
     def save_settings(self, settings: TierSettings, expected_version: int) -> int:
         """Store the tier settings for the team; returns the new version. Refuses (and writes
         nothing) when someone saved since ``expected_version`` was read."""
         self._require_manager()
         settings.validate()
-        with self.db.session() as s:
-            row = s.get(SharedSetting, SETTINGS_KEY, with_for_update=not self.db.is_sqlite)
-            actual = row.version if row is not None else 0
-            if actual != expected_version:
-                raise ConflictError("shared_settings", SETTINGS_KEY, expected_version, actual)
-            if row is None:
-                row = SharedSetting(key=SETTINGS_KEY, value=settings.to_dict(),
-                                    updated_by=self.user.id)
-                s.add(row)
-            else:
-                row.value = settings.to_dict()
-                row.updated_by = self.user.id
-            try:
-                s.flush()
-            except IntegrityError as exc:  # another first save committed in between
-                raise ConflictError("shared_settings", SETTINGS_KEY, expected_version,
-                                    None) from exc
-            return row.version
+        return shared_settings.save(self.db, SETTINGS_KEY, settings.to_dict(), expected_version,
+                                    self.user.id)
 
     def _require_manager(self) -> None:
-        if self.user.role not in MANAGER_ROLES:
-            raise PermissionDenied(f"{self.user.username} ({self.user.role}) may not change "
-                                   "tiers; a manager or admin can")
+        shared_settings.require_manager(self.user, "tiers")
 
     # -- compute ------------------------------------------------------------------------------
 

@@ -529,7 +529,9 @@ class _Generator:
             probability=prob.tolist(), expected_close=clock.dates(exp_day),
             owner_id=actor.tolist(), status=status.tolist(), lost_reason=lost_reason.tolist(),
             closed_at=clock.ts(end, closed), stage_entered_at=clock.ts(stage_entered),
-            position=position.tolist(), notes=itertools.repeat(""))
+            position=position.tolist(), notes=itertools.repeat(""),
+            # demo deals won in the past count as handled by the won-deal automation
+            won_automation_at=clock.ts(end, status == "won"))
         opps = _Rows("opportunities", k, cols, opp_ids, clock.ts(created), clock.ts(end))
 
         opp_arr = np.array(opp_ids, dtype=object)
@@ -601,5 +603,6 @@ class _Generator:
             resolved_at=clock.ts(resolved, is_res), closed_at=clock.ts(closed_at, is_closed),
             response_due=clock.ts(opened + resp_min * MIN_US),
             resolve_due=clock.ts(opened + res_min * MIN_US),
-            satisfaction=[int(s) if r_ else None for s, r_ in zip(sat.tolist(), rated.tolist())])
+            satisfaction=[int(s) if r_ else None for s, r_ in zip(sat.tolist(), rated.tolist())],
+            opportunity_id=itertools.repeat(None))
         return _Rows("tickets", k, cols, self._ids(k), clock.ts(opened), clock.ts(updated))

@@ -20,7 +20,7 @@ TABLES: dict[str, tuple[str, ...]] = {
     "interactions": ("customer_id", "contact_id", "user_id", "channel", "occurred_at", "summary"),
     "opportunities": ("customer_id", "title", "amount", "currency", "stage_id", "probability",
                       "expected_close", "owner_id", "status", "lost_reason", "closed_at",
-                      "stage_entered_at", "position", "notes"),
+                      "stage_entered_at", "position", "notes", "won_automation_at"),
     "opportunity_stage_history": ("opportunity_id", "from_stage_id", "to_stage_id",
                                   "changed_at", "user_id"),
     "activities": ("customer_id", "opportunity_id", "owner_id", "type", "subject", "notes",
@@ -28,7 +28,8 @@ TABLES: dict[str, tuple[str, ...]] = {
                    "cancelled_at"),
     "tickets": ("number", "customer_id", "contact_id", "subject", "description", "priority",
                 "status", "assignee_id", "sla_policy_id", "opened_at", "first_response_at",
-                "resolved_at", "closed_at", "response_due", "resolve_due", "satisfaction"),
+                "resolved_at", "closed_at", "response_due", "resolve_due", "satisfaction",
+                "opportunity_id"),
 }
 
 

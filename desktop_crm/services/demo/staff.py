@@ -1,19 +1,16 @@
-"""Counters for codes and numbers, and the demo staff."""
+"""The demo staff (and the counter helpers the demo uses, from services/counters.py)."""
 
 from __future__ import annotations
 
 import math
 
 import numpy as np
-from sqlalchemy import select, text, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop_crm.models import (
-    Counter,
-    Role,
-    User,
-)
+from desktop_crm.models import Role, User
 
+from .. import counters
 from ..text import pinyin_of
 from .generator import _Staff
 from .vocab import STAFF_EMAIL_DOMAIN, STAFF_TEAMS
@@ -22,36 +19,10 @@ from .vocab import STAFF_EMAIL_DOMAIN, STAFF_TEAMS
 # Counters and staff
 
 
-def _max_numbered(s: Session, column, prefix: str) -> int:
-    """The largest N of values "<prefix><digits>" in ``column`` (0 if none)."""
-    table = column.table.name
-    name = column.name
-    if s.get_bind().dialect.name == "postgresql":
-        sql = (f"SELECT max(CAST(substr({name}, {len(prefix) + 1}) AS bigint)) FROM {table} "
-               f"WHERE {name} ~ :pat")
-        params = {"pat": f"^{prefix}[0-9]{{1,18}}$"}
-    else:
-        sql = (f"SELECT max(CAST(substr({name}, {len(prefix) + 1}) AS INTEGER)) FROM {table} "
-               f"WHERE {name} GLOB :pat AND substr({name}, {len(prefix) + 1}) NOT GLOB '*[^0-9]*'")
-        params = {"pat": f"{prefix}[0-9]*"}
-    return int(s.execute(text(sql), params).scalar() or 0)
-
-
-def _ensure_counter(s: Session, name: str, floor: int) -> None:
-    row = s.get(Counter, name)
-    if row is None:
-        s.add(Counter(name=name, value=floor))
-    elif row.value < floor:
-        row.value = floor
-    s.flush()
-
-
-def _reserve(conn, name: str, n: int) -> int:
-    """Take ``n`` numbers from a counter (in the caller's transaction); returns the first."""
-    t = Counter.__table__
-    value = conn.execute(update(t).where(t.c.name == name).values(value=t.c.value + n)
-                         .returning(t.c.value)).scalar_one()
-    return value - n + 1
+# the counters are shared with the app (ticket numbers): see services/counters.py
+_max_numbered = counters.max_numbered
+_ensure_counter = counters.ensure_counter
+_reserve = counters.reserve
 
 
 def _staff_target(n_customers: int) -> int:
