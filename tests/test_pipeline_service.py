@@ -193,3 +193,78 @@ def test_funnel_conversion_days_win_rate_cycle_and_forecast(svc, pipe, customers
     assert f.forecast == {"2026-11": Decimal("10000"), "2027-02": Decimal("4000")}
     with svc.db.read() as s:
         assert s.scalar(select(func.count()).select_from(h)) == 4 + 3 + 1 + 1
+
+
+def won(pipe, card, texts=None):
+    return pipe.move(card.id, stage(pipe, "won").id, expected_version=card.version,
+                     final_amount=Decimal("1000"), close_date=dt.date(2026, 11, 20), texts=texts)
+
+
+def counts(svc, card_id):
+    from desktop_crm.models import Activity, Ticket
+
+    with svc.db.read() as s:
+        return (s.scalar(select(func.count()).select_from(Ticket)
+                         .where(Ticket.opportunity_id == card_id)),
+                s.scalar(select(func.count()).select_from(Activity)
+                         .where(Activity.opportunity_id == card_id)))
+
+
+def test_winning_opens_an_onboarding_ticket_and_a_follow_up_exactly_once(svc, pipe, customers):
+    from desktop_crm.models import Activity, Ticket
+
+    card = pipe.create({"title": "华为 ERP", "customer_id": customers["北京华为科技有限公司"]})
+    texts = {"ticket_subject": "客户开通：{customer}（{title}）"}
+    w = won(pipe, card, texts)
+    assert counts(svc, card.id) == (1, 1)
+    with svc.db.read() as s:
+        ticket = s.scalar(select(Ticket).where(Ticket.opportunity_id == card.id))
+        act = s.scalar(select(Activity).where(Activity.opportunity_id == card.id))
+    assert ticket.subject == "客户开通：北京华为科技有限公司（华为 ERP）"
+    assert ticket.number.startswith("T") and ticket.status == "new"
+    assert ticket.response_due > ticket.opened_at and ticket.sla_policy_id is not None
+    assert act.owner_id == svc.user.id and act.subject == "First follow-up after winning 华为 ERP"
+    assert (act.due_at - ticket.opened_at).days == 3
+    # out of Won and back in: nothing new
+    back = pipe.move(card.id, stage(pipe, "negotiation").id, expected_version=w.version)
+    won(pipe, back)
+    assert counts(svc, card.id) == (1, 1)
+    # a second deal gets the next ticket number
+    other = pipe.create({"title": "第二单", "customer_id": customers["张三"]})
+    won(pipe, other)
+    with svc.db.read() as s:
+        numbers = sorted(s.scalars(select(Ticket.number)))
+    assert numbers == ["T000001", "T000002"]
+
+
+def test_automation_can_be_switched_off_and_only_managers_may(svc, pipe, customers):
+    from desktop_crm.services.errors import PermissionDenied
+    from desktop_crm.services.pipeline import AutomationSettings
+
+    rules, version = pipe.automation()
+    assert rules.won_ticket and version == 0
+    v = pipe.save_automation(AutomationSettings(won_ticket=False, followup_days=7), version)
+    card = pipe.create({"title": "小单", "customer_id": customers["张三"]})
+    won(pipe, card)
+    assert counts(svc, card.id) == (0, 1)
+    with pytest.raises(ValidationError) as err:
+        pipe.save_automation(AutomationSettings(ticket_subject="{nope}"), v)
+    assert err.value.for_field("ticket_subject")
+    sales = svc.users.create("lisi", "李四", "sales")
+    with pytest.raises(PermissionDenied):
+        PipelineService(svc.db, sales).save_automation(AutomationSettings(), v)
+
+
+def test_a_deal_stuck_in_its_stage_gets_one_follow_up(svc, pipe, customers):
+    card = pipe.create({"title": "卡住的单", "customer_id": customers["Acme Trading"]})
+    fresh = pipe.create({"title": "新单", "customer_id": customers["Acme Trading"]})
+    long_ago = dt.datetime.now(UTC) - dt.timedelta(days=45)
+    with svc.db.session() as s:
+        s.execute(update(Opportunity).where(Opportunity.id == card.id)
+                  .values(stage_entered_at=long_ago, created_at=long_ago))
+    stuck = next(c for c in pipe.board()[0].cards if c.id == card.id)
+    assert stuck.stale and stuck.days_in_stage == 45
+    assert not next(c for c in pipe.board()[0].cards if c.id == fresh.id).stale
+    assert pipe.follow_up_stale() == 1
+    assert counts(svc, card.id) == (0, 1) and counts(svc, fresh.id) == (0, 0)
+    assert pipe.follow_up_stale() == 0  # already has one for this stay in the stage

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -20,16 +20,65 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm.exc import StaleDataError
 
 from desktop_crm.models import (
-    Customer, Opportunity, OpportunityStageChange, OpportunityStatus, PipelineStage, User,
+    Activity, ActivityType, Customer, Opportunity, OpportunityStageChange, OpportunityStatus,
+    PipelineStage, Ticket, TicketPriority, User,
 )
 
-from . import audit
+from . import audit, counters, shared_settings
 from .db import Database
-from .demo.defaults import ensure_default_stages
+from .demo.defaults import ensure_default_sla_policies, ensure_default_stages
 from .errors import ConflictError, FieldError, NotFound, ValidationError
 from .users import UserInfo
 
 STALE_DAYS = 30  # a card that sat in its stage longer than this is flagged
+AUTOMATION_KEY = "pipeline_automation"
+
+# Texts of what the automation creates, when neither the team's settings nor the caller (the
+# GUI passes them in the user's language) give one. {title}: the deal, {customer}: its customer.
+DEFAULT_TEXTS = {
+    "ticket_subject": "Onboarding: {customer} ({title})",
+    "followup_subject": "First follow-up after winning {title}",
+    "stale_subject": "Move {title} on: no change for {days} days",
+}
+
+
+@dataclass(frozen=True)
+class AutomationSettings:
+    """What happens by itself: when a deal is won, an onboarding ticket for the service team
+    and a first follow-up for the owner ``followup_days`` later; when a deal sits in a stage
+    longer than ``stale_days``, a follow-up for its owner (and the card is flagged). Empty
+    subjects: the caller's texts (the user's language) or ``DEFAULT_TEXTS``."""
+
+    won_ticket: bool = True
+    won_followup: bool = True
+    followup_days: int = 3
+    stale_days: int = STALE_DAYS
+    stale_followup: bool = True
+    ticket_subject: str = ""
+    followup_subject: str = ""
+    stale_subject: str = ""
+
+    def validate(self) -> "AutomationSettings":
+        errors = []
+        if not 0 <= self.followup_days <= 365:
+            errors.append(FieldError("followup_days", "out_of_range", str(self.followup_days),
+                                     "0-365"))
+        if not 1 <= self.stale_days <= 3650:
+            errors.append(FieldError("stale_days", "out_of_range", str(self.stale_days),
+                                     "1-3650"))
+        for name in ("ticket_subject", "followup_subject", "stale_subject"):
+            try:
+                getattr(self, name).format(title="", customer="", days=0)
+            except (KeyError, IndexError, ValueError):
+                errors.append(FieldError(name, "invalid", getattr(self, name),
+                                         "use {title}, {customer} or {days}"))
+        if errors:
+            raise ValidationError(errors)
+        return self
+
+    def text(self, name: str, texts: dict[str, str] | None, **values: Any) -> str:
+        template = getattr(self, name) or (texts or {}).get(name) or DEFAULT_TEXTS[name]
+        return template.format(**values)[:200]
 
 
 @dataclass(frozen=True)
@@ -261,11 +310,13 @@ class PipelineService:
     def move(self, opportunity_id: uuid.UUID, to_stage_id: uuid.UUID, *,
              expected_version: int, index: int | None = None,
              final_amount: Decimal | None = None, close_date: dt.date | None = None,
-             lost_reason: str = "") -> Card:
+             lost_reason: str = "", texts: dict[str, str] | None = None) -> Card:
         """Move a card to another column (or within its column) at ``index`` (None: top).
 
         Moving into Won needs ``final_amount`` and ``close_date``; into Lost a
         ``lost_reason``. Refuses (nothing written) when the card changed since it was loaded.
+        The first time a deal is won, the won-deal automation runs in the same transaction
+        (``texts``: the subjects in the user's language, see ``AutomationSettings``).
         """
         now = _now()
         with self.db.session() as s:
@@ -339,7 +390,97 @@ class PipelineService:
             if changed_stage:
                 audit.record(s, table="opportunities", row_id=o.id, action="update",
                              user_id=self.user.id, old=old, new=new)
+            if changed_stage and to.is_won and o.won_automation_at is None:
+                self._won_automation(s, o, now, texts)
             return self._card(s, o.id)
+
+    # -- automation -----------------------------------------------------------------------------
+
+    def automation(self) -> tuple[AutomationSettings, int]:
+        value, version = shared_settings.load(self.db, AUTOMATION_KEY)
+        known = {k: v for k, v in (value or {}).items()
+                 if k in AutomationSettings.__dataclass_fields__}
+        return AutomationSettings(**known), version
+
+    def save_automation(self, settings: AutomationSettings, expected_version: int) -> int:
+        shared_settings.require_manager(self.user, "the pipeline automation")
+        settings.validate()
+        return shared_settings.save(self.db, AUTOMATION_KEY, asdict(settings),
+                                    expected_version, self.user.id)
+
+    def _won_automation(self, s, o: Opportunity, now: dt.datetime,
+                        texts: dict[str, str] | None) -> None:
+        """Onboarding ticket and first follow-up for a deal won for the first time."""
+        rules, _v = self.automation()
+        o.won_automation_at = now
+        customer = s.get(Customer, o.customer_id)
+        values = {"title": o.title, "customer": customer.name if customer else "",
+                  "days": rules.followup_days}
+        if rules.won_ticket:
+            policies = ensure_default_sla_policies(s)
+            tier = customer.tier if customer else ""
+            policy = next((p for p in policies if p.priority == TicketPriority.NORMAL.value
+                           and p.tier == tier), None) or next(
+                (p for p in policies if p.priority == TicketPriority.NORMAL.value
+                 and not p.tier), None)
+            ticket = Ticket(
+                number=counters.next_ticket_number(s), customer_id=o.customer_id,
+                subject=rules.text("ticket_subject", texts, **values),
+                description=o.notes, priority=TicketPriority.NORMAL.value, opened_at=now,
+                sla_policy_id=policy.id if policy else None, opportunity_id=o.id,
+                # calendar time; business-hours SLA clocks come with the tickets section
+                response_due=now + dt.timedelta(minutes=policy.response_minutes)
+                if policy else None,
+                resolve_due=now + dt.timedelta(minutes=policy.resolve_minutes)
+                if policy else None)
+            s.add(ticket)
+            s.flush()
+            audit.record(s, table="tickets", row_id=ticket.id, action="create",
+                         user_id=self.user.id)
+        if rules.won_followup:
+            act = Activity(customer_id=o.customer_id, opportunity_id=o.id,
+                           owner_id=o.owner_id or self.user.id, type=ActivityType.CALL.value,
+                           subject=rules.text("followup_subject", texts, **values),
+                           due_at=now + dt.timedelta(days=rules.followup_days))
+            s.add(act)
+            s.flush()
+            audit.record(s, table="activities", row_id=act.id, action="create",
+                         user_id=self.user.id)
+
+    def follow_up_stale(self, texts: dict[str, str] | None = None,
+                        now: dt.datetime | None = None) -> int:
+        """A follow-up for the owner of every open deal that has sat in its stage longer than
+        the team's ``stale_days`` and got none since it entered the stage; returns how many
+        were planned. Run when the app starts and daily."""
+        rules, _v = self.automation()
+        if not rules.stale_followup:
+            return 0
+        now = now or _now()
+        cutoff = now - dt.timedelta(days=rules.stale_days)
+        created = 0
+        with self.db.session() as s:
+            entered = func.coalesce(Opportunity.stage_entered_at, Opportunity.created_at)
+            acted = (select(Activity.id).where(
+                Activity.opportunity_id == Opportunity.id, Activity.deleted_at.is_(None),
+                Activity.created_at >= entered).exists())
+            rows = s.execute(
+                select(Opportunity, Customer.name)
+                .join(Customer, Customer.id == Opportunity.customer_id)
+                .where(Opportunity.status == OpportunityStatus.OPEN.value,
+                       Opportunity.deleted_at.is_(None), entered < cutoff, ~acted)).all()
+            for o, cname in rows:
+                days = (now - (o.stage_entered_at or o.created_at)).days
+                act = Activity(customer_id=o.customer_id, opportunity_id=o.id,
+                               owner_id=o.owner_id or self.user.id, type=ActivityType.TASK.value,
+                               subject=rules.text("stale_subject", texts, title=o.title,
+                                                  customer=cname, days=days),
+                               due_at=now + dt.timedelta(days=1))
+                s.add(act)
+                s.flush()
+                audit.record(s, table="activities", row_id=act.id, action="create",
+                             user_id=self.user.id)
+                created += 1
+        return created
 
     # -- the board ------------------------------------------------------------------------------
 
@@ -347,6 +488,7 @@ class PipelineService:
         """Every stage with its cards in board order. Won and Lost columns hold the deals
         closed in the last ``closed_days`` days."""
         now = _now()
+        stale_days = self.automation()[0].stale_days
         with self.db.session() as s:
             stages = ensure_default_stages(s)
             q = self._card_query().where(Opportunity.deleted_at.is_(None))
@@ -370,7 +512,7 @@ class PipelineService:
                                 func.lower(Customer.name).like(term)))
             by_stage: dict[uuid.UUID, list[Card]] = defaultdict(list)
             for row in s.execute(q.order_by(Opportunity.position, Opportunity.created_at)):
-                card = self._row_card(row, now)
+                card = self._row_card(row, now, stale_days)
                 by_stage[card.stage_id].append(card)
             return [Column(_stage_info(st), by_stage.get(st.id, [])) for st in stages]
 
@@ -381,14 +523,14 @@ class PipelineService:
                 .outerjoin(User, User.id == Opportunity.owner_id))
 
     @staticmethod
-    def _row_card(row, now: dt.datetime) -> Card:
+    def _row_card(row, now: dt.datetime, stale_days: int = STALE_DAYS) -> Card:
         o, cname, oname = row
         entered = o.stage_entered_at or o.created_at
         days = max((now - entered).days, 0)
         return Card(o.id, o.version, o.title, o.customer_id, cname, o.amount, o.currency,
                     o.probability, o.expected_close, o.owner_id, oname or "", o.status,
                     o.stage_id, o.position, days,
-                    o.status == OpportunityStatus.OPEN.value and days > STALE_DAYS)
+                    o.status == OpportunityStatus.OPEN.value and days > stale_days)
 
     def _card(self, s, opportunity_id: uuid.UUID) -> Card:
         row = s.execute(self._card_query().where(Opportunity.id == opportunity_id)).one()
