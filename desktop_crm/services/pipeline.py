@@ -16,13 +16,14 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Uuid, bindparam, func, or_, select, text, update
 from sqlalchemy.orm.exc import StaleDataError
 
 from desktop_crm.models import (
     Activity, ActivityType, Customer, Opportunity, OpportunityStageChange, OpportunityStatus,
     PipelineStage, Ticket, TicketPriority, User,
 )
+from desktop_crm.models.base import UTCDateTime
 
 from . import audit, counters, shared_settings
 from .db import Database
@@ -542,64 +543,74 @@ class PipelineService:
                owner_id: uuid.UUID | None = None, today: dt.date | None = None) -> Funnel:
         """Funnel figures for stage entries between ``start`` and ``end``: per stage how many
         entered, how many of those later reached a later (not Lost) stage, the mean days spent
-        there; win rate and mean sales cycle of the deals closed in the period; the forecast
-        of open deals (amount x probability) by month of expected close from ``today`` on."""
+        there (every stay that ended); win rate and mean sales cycle of the deals closed in the
+        period; the forecast of open deals (amount x probability) by month of expected close
+        from ``today`` on (overdue deals count in the current month).
+
+        Aggregated in SQL (window functions over the stage history): the demo's 300,000 deals
+        and 1.2 million stage changes took 25 s row by row in Python."""
         today = today or dt.date.today()
+        o = Opportunity
+        mine = [o.deleted_at.is_(None)] + ([o.owner_id == owner_id] if owner_id else [])
+        sqlite = self.db.is_sqlite
+        days = ("(julianday(next_at) - julianday(at))" if sqlite
+                else "EXTRACT(EPOCH FROM (next_at - at)) / 86400.0")
+        history = text(f"""
+            WITH h AS (
+                SELECT h.to_stage_id AS sid, h.changed_at AS at, st.position AS pos,
+                       LEAD(h.changed_at) OVER w AS next_at,
+                       MAX(CASE WHEN st.is_lost THEN -1 ELSE st.position END) OVER (
+                           w ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS later_pos
+                FROM opportunity_stage_history h
+                JOIN opportunities o ON o.id = h.opportunity_id
+                JOIN pipeline_stages st ON st.id = h.to_stage_id
+                WHERE h.deleted_at IS NULL AND o.deleted_at IS NULL
+                  {"AND o.owner_id = :owner" if owner_id else ""}
+                WINDOW w AS (PARTITION BY h.opportunity_id ORDER BY h.changed_at)
+            )
+            SELECT sid,
+                   sum(CASE WHEN at >= :start AND at < :end THEN 1 ELSE 0 END),
+                   sum(CASE WHEN at >= :start AND at < :end AND later_pos > pos
+                            THEN 1 ELSE 0 END),
+                   avg({days})
+            FROM h GROUP BY sid""").bindparams(
+            bindparam("start", type_=UTCDateTime()), bindparam("end", type_=UTCDateTime()),
+            *([bindparam("owner", type_=Uuid())] if owner_id else []))
+        params: dict[str, Any] = {"start": start, "end": end}
+        if owner_id:
+            params["owner"] = owner_id
         with self.db.session() as s:
             stages = ensure_default_stages(s)
-            pos = {st.id: st.position for st in stages}
-            lost_ids = {st.id for st in stages if st.is_lost}
-            h = OpportunityStageChange
-            q = (select(h.opportunity_id, h.to_stage_id, h.changed_at)
-                 .join(Opportunity, Opportunity.id == h.opportunity_id)
-                 .where(h.deleted_at.is_(None), Opportunity.deleted_at.is_(None)))
-            if owner_id is not None:
-                q = q.where(Opportunity.owner_id == owner_id)
-            history: dict[uuid.UUID, list[tuple[dt.datetime, uuid.UUID]]] = defaultdict(list)
-            for oid, stage_id, at in s.execute(q.order_by(h.opportunity_id, h.changed_at)):
-                history[oid].append((at, stage_id))
-            entered: dict[uuid.UUID, int] = defaultdict(int)
-            advanced: dict[uuid.UUID, int] = defaultdict(int)
-            days: dict[uuid.UUID, list[float]] = defaultdict(list)
-            for steps in history.values():
-                for i, (at, stage_id) in enumerate(steps):
-                    if i + 1 < len(steps):
-                        days[stage_id].append(
-                            (steps[i + 1][0] - at).total_seconds() / 86400)
-                    if not start <= at < end:
-                        continue
-                    entered[stage_id] += 1
-                    if any(pos.get(later, -1) > pos.get(stage_id, -1)
-                           and later not in lost_ids for _t, later in steps[i + 1:]):
-                        advanced[stage_id] += 1
-            oq = select(Opportunity).where(Opportunity.deleted_at.is_(None))
-            if owner_id is not None:
-                oq = oq.where(Opportunity.owner_id == owner_id)
-            opps = list(s.scalars(oq))
-            open_by: dict[uuid.UUID, list[Opportunity]] = defaultdict(list)
-            won = lost = 0
-            won_amount = Decimal("0")
-            cycles = []
+            per_stage = {sid if isinstance(sid, uuid.UUID) else uuid.UUID(hex=str(sid)):
+                         (int(n or 0), int(adv or 0), None if d is None else float(d))
+                         for sid, n, adv, d in s.execute(history, params)}
+            open_by = {sid: (int(n), amount or Decimal("0")) for sid, n, amount in s.execute(
+                select(o.stage_id, func.count(), func.sum(o.amount))
+                .where(o.status == OpportunityStatus.OPEN.value, *mine).group_by(o.stage_id))}
+            closed = (o.closed_at >= start, o.closed_at < end)
+            results = {status: (int(n), amount or Decimal("0")) for status, n, amount in s.execute(
+                select(o.status, func.count(), func.sum(o.amount))
+                .where(o.status != OpportunityStatus.OPEN.value, *closed, *mine)
+                .group_by(o.status))}
+            cycles = [(closed_at - created).total_seconds() / 86400
+                      for created, closed_at in s.execute(
+                          select(o.created_at, o.closed_at)
+                          .where(o.status == OpportunityStatus.WON.value, *closed, *mine))]
             forecast: dict[str, Decimal] = defaultdict(lambda: Decimal("0"))
-            for o in opps:
-                if o.status == OpportunityStatus.OPEN.value:
-                    open_by[o.stage_id].append(o)
-                    if o.expected_close is not None:
-                        month = max(o.expected_close, today.replace(day=1)).strftime("%Y-%m")
-                        forecast[month] += o.amount * o.probability / 100
-                elif o.closed_at is not None and start <= o.closed_at < end:
-                    if o.status == OpportunityStatus.WON.value:
-                        won += 1
-                        won_amount += o.amount
-                        cycles.append((o.closed_at - o.created_at).total_seconds() / 86400)
-                    else:
-                        lost += 1
+            first = today.replace(day=1)
+            for close, weighted in s.execute(
+                    select(o.expected_close, func.sum(o.amount * o.probability))
+                    .where(o.status == OpportunityStatus.OPEN.value,
+                           o.expected_close.is_not(None), *mine)
+                    .group_by(o.expected_close)):
+                forecast[max(close, first).strftime("%Y-%m")] += Decimal(weighted) / 100
             figures = [
-                StageFigures(_stage_info(st), entered[st.id], advanced[st.id],
-                             len(open_by[st.id]),
-                             sum((o.amount for o in open_by[st.id]), Decimal("0")),
-                             sum(days[st.id]) / len(days[st.id]) if days[st.id] else None)
+                StageFigures(_stage_info(st), *per_stage.get(st.id, (0, 0, None))[:2],
+                             *open_by.get(st.id, (0, Decimal("0"))),
+                             per_stage.get(st.id, (0, 0, None))[2])
                 for st in stages]
-            return Funnel(figures, won, lost, won_amount,
-                          sum(cycles) / len(cycles) if cycles else None,
-                          dict(sorted(forecast.items())))
+        won, won_amount = results.get(OpportunityStatus.WON.value, (0, Decimal("0")))
+        lost = results.get(OpportunityStatus.LOST.value, (0, Decimal("0")))[0]
+        return Funnel(figures, won, lost, won_amount,
+                      sum(cycles) / len(cycles) if cycles else None,
+                      dict(sorted(forecast.items())))
