@@ -13,7 +13,7 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from desktop_crm.models import (
     Activity, AuditEntry, Customer, CustomerMetrics, CustomerOrderStats, Order, TierRun,

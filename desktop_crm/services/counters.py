@@ -6,7 +6,7 @@ starts after the highest number already there.
 
 from __future__ import annotations
 
-from sqlalchemy import text, update
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
 from desktop_crm.models import Counter, Ticket
@@ -47,9 +47,18 @@ def reserve(conn, name: str, n: int) -> int:
     return value - n + 1
 
 
+def next_code(s: Session, counter: str, column, prefix: str, width: int = 6) -> str:
+    """The next free "<prefix><number>" code from ``counter``, in the caller's transaction.
+    The first use in a database continues after the highest number already in ``column``;
+    a number someone typed in by hand is skipped."""
+    if s.get(Counter, counter) is None:
+        ensure_counter(s, counter, max_numbered(s, column, prefix))
+    while True:
+        code = f"{prefix}{reserve(s.connection(), counter, 1):0{width}d}"
+        if not s.scalar(select(column).where(column == code)):
+            return code
+
+
 def next_ticket_number(s: Session) -> str:
     """The next ticket number (T000001...), in the caller's transaction."""
-    if s.get(Counter, TICKET_COUNTER) is None:
-        ensure_counter(s, TICKET_COUNTER, max_numbered(s, Ticket.number, TICKET_PREFIX))
-    n = reserve(s.connection(), TICKET_COUNTER, 1)
-    return f"{TICKET_PREFIX}{n:06d}"
+    return next_code(s, TICKET_COUNTER, Ticket.number, TICKET_PREFIX)

@@ -10,15 +10,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
-    Select, case, column, func, literal_column, select, table, text, tuple_, update,
+    Select, case, column, func, literal_column, select, table, tuple_,
 )
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from desktop_crm.models import Contact, Counter, Customer, CustomerKind, CustomerTag, Tag, Tier, User
+from desktop_crm.models import Contact, Customer, CustomerKind, CustomerTag, Tag, Tier, User
 
-from . import audit
+from . import audit, counters
 from .db import Database, loose_distinct
 from .errors import ChangeSet, ConflictError, FieldError, NotFound, ValidationError
 from .text import (
@@ -261,24 +261,7 @@ class CustomerService:
     # -- helpers ------------------------------------------------------------------
 
     def _next_code(self, s: Session) -> str:
-        while True:
-            row = s.execute(
-                update(Counter).where(Counter.name == "customer_code")
-                .values(value=Counter.value + 1).returning(Counter.value)
-            ).first()
-            if row is None:  # first code in this database: continue after the highest one
-                last = s.scalar(
-                    select(Customer.code).where(Customer.code.like(f"{CODE_PREFIX}%"))
-                    .order_by(func.length(Customer.code).desc(), Customer.code.desc()).limit(1))
-                digits = (last or "")[len(CODE_PREFIX):]
-                n = (int(digits) if digits.isdigit() else 0) + 1
-                s.add(Counter(name="customer_code", value=n))
-                s.flush()
-            else:
-                n = row[0]
-            code = format_code(n)
-            if not s.scalar(select(Customer.id).where(Customer.code == code)):
-                return code
+        return counters.next_code(s, "customer_code", Customer.code, CODE_PREFIX, CODE_WIDTH)
 
     @staticmethod
     def _refresh_search(c: Customer) -> None:

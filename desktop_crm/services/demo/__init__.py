@@ -58,7 +58,10 @@ from .arrays import _Clock
 from .defaults import ensure_default_sla_policies, ensure_default_stages
 from .generator import _Generator
 from .pools import _Pools
-from .staff import _ensure_counter, _ensure_staff, _max_numbered, _reserve
+from ..counters import ensure_counter as _ensure_counter
+from ..counters import max_numbered as _max_numbered
+from ..counters import reserve as _reserve
+from .staff import _ensure_staff
 from .vocab import MAX_CHUNK, MAX_COMMIT
 from .writer import WRITE_ORDER, _SqliteTuning, _Writer
 

@@ -1,4 +1,4 @@
-"""The demo staff (and the counter helpers the demo uses, from services/counters.py)."""
+"""The demo staff."""
 
 from __future__ import annotations
 
@@ -10,19 +10,12 @@ from sqlalchemy.orm import Session
 
 from desktop_crm.models import Role, User
 
-from .. import counters
 from ..text import pinyin_of
 from .generator import _Staff
 from .vocab import STAFF_EMAIL_DOMAIN, STAFF_TEAMS
 
 # --------------------------------------------------------------------------------------
-# Counters and staff
-
-
-# the counters are shared with the app (ticket numbers): see services/counters.py
-_max_numbered = counters.max_numbered
-_ensure_counter = counters.ensure_counter
-_reserve = counters.reserve
+# Staff
 
 
 def _staff_target(n_customers: int) -> int:
