@@ -471,13 +471,12 @@ class PipelineService:
                        Opportunity.deleted_at.is_(None), entered < cutoff, ~acted)).all()
             for o, cname in rows:
                 days = (now - (o.stage_entered_at or o.created_at)).days
-                act = Activity(customer_id=o.customer_id, opportunity_id=o.id,
+                act = Activity(id=uuid.uuid4(), customer_id=o.customer_id, opportunity_id=o.id,
                                owner_id=o.owner_id or self.user.id, type=ActivityType.TASK.value,
                                subject=rules.text("stale_subject", texts, title=o.title,
                                                   customer=cname, days=days),
                                due_at=now + dt.timedelta(days=1))
                 s.add(act)
-                s.flush()
                 audit.record(s, table="activities", row_id=act.id, action="create",
                              user_id=self.user.id)
                 created += 1
