@@ -42,7 +42,7 @@ class CustomerOrderStats(Base):
     orders: Mapped[int] = mapped_column(Integer)
     total_spend: Mapped[float] = mapped_column(Float)
     first_day: Mapped[dt.date]
-    last_day: Mapped[dt.date]
+    last_day: Mapped[dt.date] = mapped_column(index=True)  # max(): the latest paid order
     purchase_days: Mapped[int] = mapped_column(Integer)
     first_day_spend: Mapped[float | None] = mapped_column(Float, default=None)
     # paid spend dated after OrderStatsWindow.since (the last 365 days of a computation)

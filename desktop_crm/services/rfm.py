@@ -9,6 +9,7 @@ value, the tier the rules give, and whether the customer is at risk of churning 
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable
 
@@ -287,8 +288,6 @@ def compute_metrics(summary: pd.DataFrame, customers: pd.Index, spend_365: Any,
     customer, or an array aligned with ``customers``). ``positions`` may give each summary
     row's position in ``customers`` (-1: not a customer), which saves hashing a million ids.
     ``step`` is called before each stage (progress and cancellation)."""
-    import time
-
     seconds: dict[str, float] = {}
     t0 = time.perf_counter()
     n = len(customers)
