@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 
 from desktop_crm.models import AuditEntry, Opportunity, OpportunityStageChange
 from desktop_crm.services.container import Services
-from desktop_crm.services.errors import ConflictError, ValidationError
+from desktop_crm.services.errors import ConflictError, PermissionDenied, ValidationError
 from desktop_crm.services.pipeline import BoardFilter, PipelineService
 
 UTC = dt.timezone.utc
@@ -238,7 +238,6 @@ def test_winning_opens_an_onboarding_ticket_and_a_follow_up_exactly_once(svc, pi
 
 
 def test_automation_can_be_switched_off_and_only_managers_may(svc, pipe, customers):
-    from desktop_crm.services.errors import PermissionDenied
     from desktop_crm.services.pipeline import AutomationSettings
 
     rules, version = pipe.automation()
@@ -268,3 +267,102 @@ def test_a_deal_stuck_in_its_stage_gets_one_follow_up(svc, pipe, customers):
     assert pipe.follow_up_stale() == 1
     assert counts(svc, card.id) == (0, 1) and counts(svc, fresh.id) == (0, 0)
     assert pipe.follow_up_stale() == 0  # already has one for this stay in the stage
+
+
+def _positions(svc, stage_id):
+    with svc.db.read() as s:
+        return list(s.execute(select(Opportunity.title, Opportunity.position, Opportunity.version)
+                              .where(Opportunity.stage_id == stage_id)
+                              .order_by(Opportunity.position, Opportunity.created_at)))
+
+
+def test_a_drop_between_two_cards_writes_only_the_moved_card(svc, pipe, customers):
+    cid = customers["张三"]
+    a, b, c = (pipe.create({"title": t, "customer_id": cid}) for t in ("A", "B", "C"))
+    lead = stage(pipe, "lead").id
+    before = {t: (p, v) for t, p, v in _positions(svc, lead)}
+    # C, B, A on the board; put C right after B
+    pipe.move(c.id, lead, expected_version=c.version, after_id=b.id)
+    after = {t: (p, v) for t, p, v in _positions(svc, lead)}
+    assert [t for t, _p, _v in _positions(svc, lead)] == ["B", "C", "A"]
+    assert after["A"] == before["A"] and after["B"] == before["B"]  # untouched
+    assert before["B"][0] < after["C"][0] < before["A"][0]
+    # to the bottom, then to the top
+    c2 = next(x for x in pipe.board()[0].cards if x.title == "C")
+    pipe.move(c2.id, lead, expected_version=c2.version, after_id=a.id)
+    assert [t for t, _p, _v in _positions(svc, lead)] == ["B", "A", "C"]
+    c3 = next(x for x in pipe.board()[0].cards if x.title == "C")
+    pipe.move(c3.id, lead, expected_version=c3.version)
+    assert [t for t, _p, _v in _positions(svc, lead)] == ["C", "B", "A"]
+    with pytest.raises(ValidationError) as e:  # after a card of another column
+        pipe.move(a.id, stage(pipe, "proposal").id, expected_version=a.version, after_id=b.id)
+    assert e.value.for_field("after_id")
+
+
+def test_a_column_with_no_room_is_renumbered_keeping_the_order(svc, pipe, customers):
+    cid = customers["张三"]
+    cards = [pipe.create({"title": t, "customer_id": cid}) for t in "ABCD"]
+    lead = stage(pipe, "lead").id
+    with svc.db.session() as s:  # as an import or an old version may leave them: 0, 1, 1, 2
+        for card, pos in zip(cards, (2, 1, 1, 0)):
+            s.execute(update(Opportunity).where(Opportunity.id == card.id)
+                      .values(position=pos))
+    assert [t for t, _p, _v in _positions(svc, lead)] == ["D", "B", "C", "A"]
+    a = cards[0]
+    pipe.move(a.id, lead, expected_version=a.version, after_id=cards[1].id)  # after B (a tie)
+    rows = _positions(svc, lead)
+    assert [t for t, _p, _v in rows] == ["D", "B", "A", "C"]
+    assert len({p for _t, p, _v in rows}) == 4  # no ties left
+    assert {t: v for t, _p, v in rows if t != "A"} == {"B": 1, "C": 1, "D": 1}  # not edits
+
+
+def test_the_opportunity_form_edits_with_conflict_check_and_audit(svc, pipe, customers):
+    card = pipe.create({"title": "服务器采购", "customer_id": customers["张三"],
+                        "amount": "10000"})
+    updated = pipe.update(card.id, {"title": "服务器扩容", "amount": "12,500",
+                                    "customer_id": customers["Acme Trading"],
+                                    "expected_close": dt.date(2026, 12, 31), "notes": "两台"},
+                          card.version)
+    assert (updated.title, updated.amount, updated.customer_name, updated.expected_close) == (
+        "服务器扩容", Decimal("12500"), "Acme Trading", dt.date(2026, 12, 31))
+    assert pipe.get(card.id).notes == "两台"
+    with pytest.raises(ConflictError):  # someone saved in between
+        pipe.update(card.id, {"title": "旧的"}, card.version)
+    assert pipe.get(card.id).card.title == "服务器扩容"
+    with pytest.raises(ValidationError) as e:
+        pipe.update(card.id, {"title": " ", "amount": "-1", "probability": 101},
+                    updated.version)
+    assert {x.field for x in e.value.errors} == {"title", "amount", "probability"}
+    with pytest.raises(ValidationError):
+        pipe.update(card.id, {"stage_id": stage(pipe, "won").id}, updated.version)
+    with svc.db.read() as s:
+        fields = set(s.scalars(select(AuditEntry.field).where(AuditEntry.row_id == card.id,
+                                                                AuditEntry.action == "update")))
+    assert {"title", "amount", "customer_id", "expected_close", "notes"} <= fields
+
+
+def test_next_follow_up_and_delete(svc, pipe, customers):
+    card = pipe.create({"title": "T", "customer_id": customers["张三"]})
+    assert pipe.get(card.id).next_follow_up is None
+    later = dt.datetime(2026, 12, 10, 2, tzinfo=UTC)
+    pipe.plan_follow_up(card.id, "报价回访", later)
+    pipe.plan_follow_up(card.id, "电话确认", later - dt.timedelta(days=3), "visit")
+    nxt = pipe.get(card.id).next_follow_up
+    assert (nxt.subject, nxt.type, nxt.due_at) == ("电话确认", "visit",
+                                                   later - dt.timedelta(days=3))
+    with pytest.raises(ValidationError):
+        pipe.plan_follow_up(card.id, "", later)
+    pipe.delete(card.id, pipe.get(card.id).card.version)
+    assert all(not col.cards for col in pipe.board())
+    assert pipe.funnel(later - dt.timedelta(days=400), later).stages[0].entered == 0
+
+
+def test_lost_reasons_are_a_team_list_managers_set(svc, pipe):
+    assert pipe.lost_reasons() == ([], 0)
+    version = pipe.save_lost_reasons([" 价格偏高 ", "竞争对手", "价格偏高", ""], 0)
+    assert pipe.lost_reasons() == (["价格偏高", "竞争对手"], version)
+    with pytest.raises(ConflictError):
+        pipe.save_lost_reasons(["x"], 0)
+    sales = svc.users.create("lisi", "李四", "sales")
+    with pytest.raises(PermissionDenied):
+        PipelineService(svc.db, sales).save_lost_reasons(["x"], version)

@@ -4,7 +4,9 @@ revenue forecast (no Qt).
 A move is one unit of work: the opportunity's stage, status, probability and position, one
 ``opportunity_stage_history`` row (the time it entered the new stage, for conversion and
 cycle-time analysis) and the audit rows. Won needs the final amount and close date, Lost a
-reason. Positions within a column are kept (cards are renumbered 0, 1, 2... on a move).
+reason. Positions within a column are kept: positions are sparse (``POSITION_GAP`` apart), so a
+move writes only the moved card; the column is renumbered only when two neighbours leave no
+room between them.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Uuid, bindparam, func, or_, select, text, update
+from sqlalchemy import Uuid, bindparam, func, or_, select, text
 from sqlalchemy.orm.exc import StaleDataError
 
 from desktop_crm.models import (
@@ -33,6 +35,8 @@ from .users import UserInfo
 
 STALE_DAYS = 30  # a card that sat in its stage longer than this is flagged
 AUTOMATION_KEY = "pipeline_automation"
+LOST_REASONS_KEY = "lost_reasons"
+POSITION_GAP = 1024  # room between neighbouring cards, so a drop writes one row
 
 # Texts of what the automation creates, when neither the team's settings nor the caller (the
 # GUI passes them in the user's language) give one. {title}: the deal, {customer}: its customer.
@@ -116,6 +120,26 @@ class Card:
     @property
     def weighted(self) -> Decimal:
         return self.amount * self.probability / 100
+
+
+@dataclass(frozen=True)
+class OpportunityDetail:
+    """What the opportunity form shows and edits."""
+
+    card: Card
+    notes: str
+    lost_reason: str
+    created_at: dt.datetime
+    closed_at: dt.datetime | None
+    next_follow_up: "FollowUp | None"
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    id: uuid.UUID
+    subject: str
+    type: str
+    due_at: dt.datetime
 
 
 @dataclass(frozen=True)
@@ -271,17 +295,11 @@ class PipelineService:
     def create(self, fields: dict[str, Any]) -> Card:
         """A new opportunity (title, customer_id required; stage_id defaults to the first
         stage, probability to the stage's, owner to the current user)."""
-        errors = []
-        title = str(fields.get("title", "")).strip()
-        if not title:
-            errors.append(FieldError("title", "required"))
-        if not fields.get("customer_id"):
-            errors.append(FieldError("customer_id", "required"))
-        amount = Decimal(str(fields.get("amount", "0") or "0"))
-        if amount < 0:
-            errors.append(FieldError("amount", "out_of_range", str(amount), ">= 0"))
-        if errors:
-            raise ValidationError(errors)
+        values = self._checked({"title": fields.get("title", ""),
+                                "customer_id": fields.get("customer_id"),
+                                "amount": fields.get("amount", "0"),
+                                **{k: fields[k] for k in ("probability", "expected_close",
+                                                          "notes") if k in fields}})
         now = _now()
         with self.db.session() as s:
             stages = ensure_default_stages(s)
@@ -291,13 +309,13 @@ class PipelineService:
                 raise ValidationError([FieldError("stage_id", "invalid_choice")])
             top = s.scalar(select(func.min(Opportunity.position))
                            .where(Opportunity.stage_id == stage.id))
-            o = Opportunity(customer_id=fields["customer_id"], title=title, amount=amount,
-                            stage_id=stage.id,
-                            probability=int(fields.get("probability", stage.probability)),
-                            expected_close=fields.get("expected_close"),
+            o = Opportunity(customer_id=values["customer_id"], title=values["title"],
+                            amount=values["amount"], stage_id=stage.id,
+                            probability=values.get("probability", stage.probability),
+                            expected_close=values.get("expected_close"),
                             owner_id=fields.get("owner_id", self.user.id),
-                            notes=str(fields.get("notes", "")), stage_entered_at=now,
-                            position=(top - 1) if top is not None else 0)
+                            notes=values.get("notes", ""), stage_entered_at=now,
+                            position=(top - POSITION_GAP) if top is not None else 0)
             s.add(o)
             s.flush()
             s.add(OpportunityStageChange(opportunity_id=o.id, from_stage_id=None,
@@ -308,11 +326,152 @@ class PipelineService:
             s.flush()
             return self._card(s, o.id)
 
+    EDITABLE = ("title", "customer_id", "amount", "probability", "expected_close", "owner_id",
+                "notes")
+
+    def get(self, opportunity_id: uuid.UUID) -> OpportunityDetail:
+        with self.db.read() as s:
+            o = s.get(Opportunity, opportunity_id)
+            if o is None or o.deleted_at is not None:
+                raise NotFound("opportunities", opportunity_id)
+            nxt = s.execute(
+                select(Activity.id, Activity.subject, Activity.type, Activity.due_at)
+                .where(Activity.opportunity_id == o.id, Activity.deleted_at.is_(None),
+                       Activity.done_at.is_(None), Activity.cancelled_at.is_(None))
+                .order_by(Activity.due_at).limit(1)).first()
+            return OpportunityDetail(self._card(s, o.id), o.notes, o.lost_reason, o.created_at,
+                                     o.closed_at, FollowUp(*nxt) if nxt else None)
+
+    def update(self, opportunity_id: uuid.UUID, changes: dict[str, Any],
+               expected_version: int) -> Card:
+        """Edit the form's fields (``EDITABLE``; the stage changes only by ``move``). Refuses,
+        writing nothing, when the opportunity changed since it was loaded."""
+        unknown = set(changes) - set(self.EDITABLE)
+        if unknown:
+            raise ValidationError([FieldError(k, "invalid_choice") for k in sorted(unknown)])
+        values = self._checked(changes)
+        with self.db.session() as s:
+            o = s.get(Opportunity, opportunity_id)
+            if o is None or o.deleted_at is not None:
+                raise NotFound("opportunities", opportunity_id)
+            if o.version != expected_version:
+                raise ConflictError("opportunities", opportunity_id, expected_version,
+                                    o.version)
+            old, new = {}, {}
+            for k, v in values.items():
+                if getattr(o, k) != v:
+                    old[k], new[k] = getattr(o, k), v
+                    setattr(o, k, v)
+            if not new:
+                return self._card(s, o.id)
+            try:
+                s.flush()
+            except StaleDataError:
+                raise ConflictError("opportunities", opportunity_id, expected_version,
+                                    None) from None
+            audit.record(s, table="opportunities", row_id=o.id, action="update",
+                         user_id=self.user.id,
+                         old={k: "" if v is None else str(v) for k, v in old.items()},
+                         new={k: "" if v is None else str(v) for k, v in new.items()})
+            return self._card(s, o.id)
+
+    def delete(self, opportunity_id: uuid.UUID, expected_version: int) -> None:
+        """Soft delete (the row stays as a tombstone for sync and the audit log)."""
+        with self.db.session() as s:
+            o = s.get(Opportunity, opportunity_id)
+            if o is None or o.deleted_at is not None:
+                raise NotFound("opportunities", opportunity_id)
+            if o.version != expected_version:
+                raise ConflictError("opportunities", opportunity_id, expected_version,
+                                    o.version)
+            o.deleted_at = _now()
+            s.flush()
+            audit.record(s, table="opportunities", row_id=o.id, action="delete",
+                         user_id=self.user.id)
+
+    def plan_follow_up(self, opportunity_id: uuid.UUID, subject: str, due_at: dt.datetime,
+                       type_: str = ActivityType.CALL.value) -> FollowUp:
+        """The deal's next follow-up, for its owner (the calendar shows it)."""
+        subject = subject.strip()
+        errors = []
+        if not subject:
+            errors.append(FieldError("follow_up_subject", "required"))
+        if type_ not in {t.value for t in ActivityType}:
+            errors.append(FieldError("follow_up_type", "invalid_choice", type_))
+        if errors:
+            raise ValidationError(errors)
+        with self.db.session() as s:
+            o = s.get(Opportunity, opportunity_id)
+            if o is None or o.deleted_at is not None:
+                raise NotFound("opportunities", opportunity_id)
+            act = Activity(customer_id=o.customer_id, opportunity_id=o.id,
+                           owner_id=o.owner_id or self.user.id, type=type_,
+                           subject=subject[:200], due_at=due_at)
+            s.add(act)
+            s.flush()
+            audit.record(s, table="activities", row_id=act.id, action="create",
+                         user_id=self.user.id)
+            return FollowUp(act.id, act.subject, act.type, act.due_at)
+
+    @staticmethod
+    def _checked(fields: dict[str, Any]) -> dict[str, Any]:
+        """The form's values, typed and validated (only the keys given)."""
+        errors, out = [], {}
+        if "title" in fields:
+            out["title"] = str(fields["title"] or "").strip()[:200]
+            if not out["title"]:
+                errors.append(FieldError("title", "required"))
+        if "customer_id" in fields:
+            out["customer_id"] = fields["customer_id"]
+            if not out["customer_id"]:
+                errors.append(FieldError("customer_id", "required"))
+        if "amount" in fields:
+            try:
+                out["amount"] = Decimal(str(fields["amount"] or "0").replace(",", ""))
+                if out["amount"] < 0 or out["amount"] >= Decimal("1e12"):
+                    raise ValueError
+            except (ArithmeticError, ValueError):
+                errors.append(FieldError("amount", "out_of_range", str(fields["amount"]),
+                                         "0 - 999,999,999,999.99"))
+        if "probability" in fields:
+            try:
+                out["probability"] = int(fields["probability"])
+                if not 0 <= out["probability"] <= 100:
+                    raise ValueError
+            except (TypeError, ValueError):
+                errors.append(FieldError("probability", "out_of_range",
+                                         str(fields["probability"]), "0-100"))
+        for k in ("expected_close", "owner_id"):
+            if k in fields:
+                out[k] = fields[k] or None
+        if "notes" in fields:
+            out["notes"] = str(fields["notes"] or "")
+        if errors:
+            raise ValidationError(errors)
+        return out
+
+    # -- lost reasons ---------------------------------------------------------------------------
+
+    def lost_reasons(self) -> tuple[list[str], int]:
+        """The team's list of lost reasons and its version; ([], 0) until a manager sets one
+        (the GUI then offers its default list in the user's language)."""
+        value, version = shared_settings.load(self.db, LOST_REASONS_KEY)
+        return [str(r) for r in (value or {}).get("reasons", [])], version
+
+    def save_lost_reasons(self, reasons: list[str], expected_version: int) -> int:
+        shared_settings.require_manager(self.user, "the lost reasons")
+        clean = list(dict.fromkeys(r.strip()[:200] for r in reasons if r.strip()))
+        if not clean:
+            raise ValidationError([FieldError("lost_reasons", "required")])
+        return shared_settings.save(self.db, LOST_REASONS_KEY, {"reasons": clean},
+                                    expected_version, self.user.id)
+
     def move(self, opportunity_id: uuid.UUID, to_stage_id: uuid.UUID, *,
              expected_version: int, index: int | None = None,
-             final_amount: Decimal | None = None, close_date: dt.date | None = None,
+             after_id: uuid.UUID | None = None, final_amount: Decimal | None = None, close_date: dt.date | None = None,
              lost_reason: str = "", texts: dict[str, str] | None = None) -> Card:
-        """Move a card to another column (or within its column) at ``index`` (None: top).
+        """Move a card to another column (or within its column): right after the card
+        ``after_id``, or at ``index`` in the column's full order; neither: on top.
 
         Moving into Won needs ``final_amount`` and ``close_date``; into Lost a
         ``lost_reason``. Refuses (nothing written) when the card changed since it was loaded.
@@ -364,23 +523,7 @@ class PipelineService:
                     o.status = OpportunityStatus.OPEN.value
                     o.closed_at = None
                     o.lost_reason = ""
-            # the column's order, with the card at ``index``
-            others = list(s.scalars(select(Opportunity).where(
-                Opportunity.stage_id == to.id, Opportunity.id != o.id,
-                Opportunity.deleted_at.is_(None))
-                .order_by(Opportunity.position, Opportunity.created_at)))
-            at = 0 if index is None else max(0, min(index, len(others)))
-            for pos, other in enumerate(others[:at] + [o] + others[at:]):
-                if other.position != pos:
-                    if other is o:
-                        o.position = pos
-                    else:
-                        # a plain UPDATE: moving one card is not an edit of its neighbours, so
-                        # their version stays (a colleague editing one is not refused); the
-                        # new updated_at lets sync see the order change
-                        s.execute(update(Opportunity).where(Opportunity.id == other.id)
-                                  .values(position=pos, updated_at=now)
-                                  .execution_options(synchronize_session=False))
+            self._place(s, o, to.id, index=index, after_id=after_id, now=now)
             try:
                 s.flush()
             except StaleDataError:
@@ -394,6 +537,58 @@ class PipelineService:
             if changed_stage and to.is_won and o.won_automation_at is None:
                 self._won_automation(s, o, now, texts)
             return self._card(s, o.id)
+
+    def _place(self, s, o: Opportunity, stage_id: uuid.UUID, *, index: int | None,
+               after_id: uuid.UUID | None, now: dt.datetime) -> None:
+        """Give ``o`` a position in column ``stage_id``: after ``after_id``, at ``index`` or on
+        top. Writes only ``o`` when its neighbours leave room (positions are sparse); else the
+        column is renumbered ``POSITION_GAP`` apart in one batch of plain UPDATEs, which keep
+        the neighbours' versions (moving a card is not an edit of the others) but bump their
+        ``updated_at`` so sync sees the new order."""
+        opp = Opportunity
+        others = (opp.stage_id == stage_id, opp.id != o.id, opp.deleted_at.is_(None))
+        order = (opp.position, opp.created_at, opp.id)
+        prev: int | None = None
+        if after_id is not None:
+            prev = s.scalar(select(opp.position).where(*others, opp.id == after_id))
+            if prev is None:
+                raise ValidationError([FieldError("after_id", "invalid_choice", str(after_id))])
+        elif index:
+            prev = s.scalar(select(opp.position).where(*others).order_by(*order)
+                            .offset(index - 1).limit(1))
+            if prev is None:  # past the end: last
+                prev = s.scalar(select(func.max(opp.position)).where(*others))
+        if prev is None:
+            top = s.scalar(select(func.min(opp.position)).where(*others))
+            o.position = 0 if top is None else top - POSITION_GAP
+            return
+        ties = s.scalar(select(func.count()).where(*others, opp.position == prev))
+        nxt = s.scalar(select(func.min(opp.position)).where(*others, opp.position > prev))
+        if ties == 1 and nxt is None:
+            o.position = prev + POSITION_GAP
+            return
+        if ties == 1 and nxt - prev >= 2:
+            o.position = (prev + nxt) // 2
+            return
+        # no room: renumber the column with the card in its place
+        rows = s.execute(select(opp.id, opp.position).where(*others).order_by(*order)).all()
+        at = (next(i for i, r in enumerate(rows) if r.id == after_id) + 1
+              if after_id is not None else min(index or 0, len(rows)))
+        ids = [r.id for r in rows]
+        ids.insert(at, o.id)
+        current = {r.id: r.position for r in rows}
+        batch = []
+        for i, oid in enumerate(ids):
+            pos = i * POSITION_GAP
+            if oid == o.id:
+                o.position = pos
+            elif current[oid] != pos:
+                batch.append({"oid": oid, "pos": pos, "now": now})
+        if batch:
+            t = opp.__table__
+            s.connection().execute(
+                t.update().where(t.c.id == bindparam("oid"))
+                .values(position=bindparam("pos"), updated_at=bindparam("now")), batch)
 
     # -- automation -----------------------------------------------------------------------------
 
