@@ -116,6 +116,7 @@ class Card:
     position: int
     days_in_stage: int
     stale: bool
+    score: int | None = None  # lead score of an open deal (services/leads.py)
 
     @property
     def weighted(self) -> Decimal:
@@ -468,13 +469,16 @@ class PipelineService:
 
     def move(self, opportunity_id: uuid.UUID, to_stage_id: uuid.UUID, *,
              expected_version: int, index: int | None = None,
-             after_id: uuid.UUID | None = None, final_amount: Decimal | None = None, close_date: dt.date | None = None,
-             lost_reason: str = "", texts: dict[str, str] | None = None) -> Card:
+             after_id: uuid.UUID | None = None, final_amount: Decimal | None = None,
+             close_date: dt.date | None = None,
+             lost_reason: str = "", note: str = "",
+             texts: dict[str, str] | None = None) -> Card:
         """Move a card to another column (or within its column): right after the card
         ``after_id``, or at ``index`` in the column's full order; neither: on top.
 
         Moving into Won needs ``final_amount`` and ``close_date``; into Lost a
-        ``lost_reason``. Refuses (nothing written) when the card changed since it was loaded.
+        ``lost_reason``. ``note`` (what happened) is added to the deal's notes with the date.
+        Refuses (nothing written) when the card changed since it was loaded.
         The first time a deal is won, the won-deal automation runs in the same transaction
         (``texts``: the subjects in the user's language, see ``AutomationSettings``).
         """
@@ -502,6 +506,10 @@ class PipelineService:
             old = {"stage_id": str(o.stage_id), "status": o.status,
                    "amount": str(o.amount), "probability": o.probability}
             changed_stage = o.stage_id != to.id
+            if note.strip():
+                stamp = now.astimezone().strftime("%Y-%m-%d")
+                o.notes = (o.notes.rstrip() + "\n" if o.notes.strip() else "") \
+                    + f"[{stamp}] {note.strip()}"
             if changed_stage:
                 s.add(OpportunityStageChange(opportunity_id=o.id, from_stage_id=o.stage_id,
                                              to_stage_id=to.id, changed_at=now,

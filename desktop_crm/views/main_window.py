@@ -15,6 +15,7 @@ from desktop_crm import __version__
 from desktop_crm.services.container import Services
 
 from .customers_section import CustomersSection
+from .pipeline_section import PipelineSection
 from .tiers_section import TiersSection
 from .settings_dialog import SettingsDialog
 
@@ -47,9 +48,11 @@ class MainWindow(QMainWindow):
 
         self.customers = CustomersSection(services)
         self._add_section("customers", self.tr("Customers"), self.customers)
+        self.pipeline = PipelineSection(services)
+        self._add_section("pipeline", self.tr("Pipeline"), self.pipeline)
         self.tiers = TiersSection(services)
         self._add_section("tiers", self.tr("Tiers"), self.tiers)
-        # Calendar, Pipeline, Tickets and Reports join here as they are built.
+        # Calendar, Tickets and Reports join here as they are built.
 
         for section in self.sections.values():
             if hasattr(section, "status_message"):
@@ -58,6 +61,9 @@ class MainWindow(QMainWindow):
                 section.data_changed.connect(self.data_changed)
         # tiers applied or follow-ups planned elsewhere show in the customer list
         self.tiers.data_changed.connect(self.customers.refresh)
+        # a customer renamed, or tiers applied, shows on the cards
+        self.customers.data_changed.connect(self.pipeline.refresh)
+        self.tiers.data_changed.connect(lambda _c: self.pipeline.refresh(None))
 
         central = QWidget()
         row = QHBoxLayout(central)

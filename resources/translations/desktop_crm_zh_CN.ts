@@ -35,6 +35,65 @@
     </message>
 </context>
 <context>
+    <name>AutomationDialog</name>
+    <message>
+        <source>Pipeline automation</source>
+        <translation>销售漏斗自动化</translation>
+    </message>
+    <message>
+        <source>When a deal is won</source>
+        <translation>商机赢单时</translation>
+    </message>
+    <message>
+        <source>Open an onboarding ticket for the service team</source>
+        <translation>为服务团队创建交付工单</translation>
+    </message>
+    <message>
+        <source>Ticket subject</source>
+        <translation>工单主题</translation>
+    </message>
+    <message>
+        <source>Plan a first follow-up for the owner</source>
+        <translation>为负责人安排首次跟进</translation>
+    </message>
+    <message>
+        <source> days later</source>
+        <translation> 天后</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>期限</translation>
+    </message>
+    <message>
+        <source>Follow-up subject</source>
+        <translation>跟进主题</translation>
+    </message>
+    <message>
+        <source>When a deal stays in one stage too long</source>
+        <translation>商机在某阶段停留过久时</translation>
+    </message>
+    <message>
+        <source> days</source>
+        <translation> 天</translation>
+    </message>
+    <message>
+        <source>Flag the card after</source>
+        <translation>超过此天数标记卡片</translation>
+    </message>
+    <message>
+        <source>Plan a follow-up for the owner</source>
+        <translation>为负责人安排跟进</translation>
+    </message>
+    <message>
+        <source>Leave a subject empty to use the text shown in grey, in each user&apos;s language. {title} is the deal, {customer} its customer, {days} the number of days.</source>
+        <translation>主题留空则使用灰色提示文字（按每位用户的界面语言）。{title} 表示商机，{customer} 表示客户，{days} 表示天数。</translation>
+    </message>
+    <message>
+        <source>Only a manager can change the automation.</source>
+        <translation>只有经理可以修改自动化规则。</translation>
+    </message>
+</context>
+<context>
     <name>Buttons</name>
     <message>
         <source>Save</source>
@@ -109,6 +168,13 @@
     <message>
         <source>This customer was changed by someone else after you opened it, so your changes were not saved. They are still in the form.</source>
         <translation>您打开此客户后，其他人修改了它，因此您的修改没有保存。修改内容仍保留在表单中。</translation>
+    </message>
+</context>
+<context>
+    <name>CustomerPicker</name>
+    <message>
+        <source>Type a name, code or pinyin initials</source>
+        <translation>输入名称、编号或拼音首字母</translation>
     </message>
 </context>
 <context>
@@ -293,6 +359,45 @@
     <message>
         <source>Contact</source>
         <translation>联系人</translation>
+    </message>
+</context>
+<context>
+    <name>KanbanBoard</name>
+    <message>
+        <source>Total %1</source>
+        <translation>合计 %1</translation>
+    </message>
+    <message>
+        <source>Weighted %1</source>
+        <translation>加权 %1</translation>
+    </message>
+    <message>
+        <source>No deals</source>
+        <translation>暂无商机</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n day(s)</source>
+        <translation>
+            <numerusform>%n 天</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Unassigned</source>
+        <translation>未分配</translation>
+    </message>
+    <message>
+        <source>Amount %1 at %2%, weighted %3</source>
+        <translation>金额 %1，赢率 %2%，加权 %3</translation>
+    </message>
+    <message numerus="yes">
+        <source>No change for %n day(s): move it on</source>
+        <translation>
+            <numerusform>已 %n 天无进展：请推进</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Lead score %1</source>
+        <translation>线索评分 %1</translation>
     </message>
 </context>
 <context>
@@ -697,6 +802,96 @@
         <source>Planned</source>
         <translation>计划中</translation>
     </message>
+    <message>
+        <source>MONEY_UNITS 1e3:K 1e6:M 1e9:B</source>
+        <translation>MONEY_UNITS 1e4:万 1e8:亿</translation>
+    </message>
+    <message>
+        <source>Price too high</source>
+        <translation>价格偏高</translation>
+    </message>
+    <message>
+        <source>Chose a competitor</source>
+        <translation>选择了竞争对手</translation>
+    </message>
+    <message>
+        <source>Budget cancelled</source>
+        <translation>预算取消</translation>
+    </message>
+    <message>
+        <source>Requirements changed</source>
+        <translation>需求变更</translation>
+    </message>
+    <message>
+        <source>No decision made</source>
+        <translation>客户未决策</translation>
+    </message>
+    <message>
+        <source>Product does not fit</source>
+        <translation>产品不匹配</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+</context>
+<context>
+    <name>LostDialog</name>
+    <message>
+        <source>Deal lost</source>
+        <translation>输单</translation>
+    </message>
+    <message>
+        <source>“%1” with %2</source>
+        <translation>%2 的“%1”</translation>
+    </message>
+    <message>
+        <source>Choose a reason…</source>
+        <translation>请选择原因…</translation>
+    </message>
+    <message>
+        <source>Lost reason</source>
+        <translation>输单原因</translation>
+    </message>
+    <message>
+        <source>What happened (optional)</source>
+        <translation>发生了什么（选填）</translation>
+    </message>
+    <message>
+        <source>Comment</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Choose why the deal was lost: it feeds the lost-reason figures of the monthly report.</source>
+        <translation>请选择输单原因：月报的输单原因统计依据于此。</translation>
+    </message>
+</context>
+<context>
+    <name>LostReasonsDialog</name>
+    <message>
+        <source>Lost reasons</source>
+        <translation>输单原因</translation>
+    </message>
+    <message>
+        <source>A new reason</source>
+        <translation>新的原因</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Drag to reorder; double-click to rename.</source>
+        <translation>拖动可调整顺序；双击可重命名。</translation>
+    </message>
+    <message>
+        <source>Only a manager can change the lost reasons.</source>
+        <translation>只有经理可以修改输单原因。</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
@@ -707,6 +902,10 @@
     <message>
         <source>Customers</source>
         <translation>客户</translation>
+    </message>
+    <message>
+        <source>Pipeline</source>
+        <translation>销售漏斗</translation>
     </message>
     <message>
         <source>Tiers</source>
@@ -759,6 +958,353 @@ Customer management for small and mid-size companies.
         <translation>桌面 CRM %1
 面向中小企业的客户管理。
 %2</translation>
+    </message>
+</context>
+<context>
+    <name>OpportunityDialog</name>
+    <message>
+        <source>Edit opportunity</source>
+        <translation>编辑商机</translation>
+    </message>
+    <message>
+        <source>New opportunity</source>
+        <translation>新建商机</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>商机名称</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <source>Amount (¥)</source>
+        <translation>金额（元）</translation>
+    </message>
+    <message>
+        <source>Win probability</source>
+        <translation>赢率</translation>
+    </message>
+    <message>
+        <source>Expected to close on</source>
+        <translation>预计成交日期</translation>
+    </message>
+    <message>
+        <source>Close date</source>
+        <translation>成交日期</translation>
+    </message>
+    <message>
+        <source>Unassigned</source>
+        <translation>未分配</translation>
+    </message>
+    <message>
+        <source>Owner</source>
+        <translation>负责人</translation>
+    </message>
+    <message>
+        <source>Stage</source>
+        <translation>阶段</translation>
+    </message>
+    <message>
+        <source>Products, quantities, what the customer needs</source>
+        <translation>产品、数量、客户需求</translation>
+    </message>
+    <message>
+        <source>Products and notes</source>
+        <translation>产品与备注</translation>
+    </message>
+    <message>
+        <source>Next follow-up</source>
+        <translation>下次跟进</translation>
+    </message>
+    <message>
+        <source>%1 on %2 (%3)</source>
+        <translation>%2 %1（%3）</translation>
+    </message>
+    <message>
+        <source>None planned</source>
+        <translation>未安排</translation>
+    </message>
+    <message>
+        <source>Planned</source>
+        <translation>已安排</translation>
+    </message>
+    <message>
+        <source>Plan a follow-up</source>
+        <translation>安排跟进</translation>
+    </message>
+    <message>
+        <source>e.g. Call to discuss the quotation</source>
+        <translation>例如：电话沟通报价</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1, for %n day(s)</source>
+        <translation>
+            <numerusform>%1，已 %n 天</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Someone else changed this opportunity after you opened it; nothing was saved. Close the form and open it again to see their changes.</source>
+        <translation>您打开后，其他人修改了这个商机；本次未保存。请关闭表单后重新打开，查看对方的修改。</translation>
+    </message>
+    <message>
+        <source>Delete opportunity</source>
+        <translation>删除商机</translation>
+    </message>
+    <message>
+        <source>Delete the opportunity “%1”?</source>
+        <translation>删除商机“%1”？</translation>
+    </message>
+    <message>
+        <source>Someone else changed this opportunity after you opened it; nothing was deleted.</source>
+        <translation>您打开后，其他人修改了这个商机；未删除。</translation>
+    </message>
+</context>
+<context>
+    <name>PipelineSection</name>
+    <message>
+        <source>Onboarding: {customer} ({title})</source>
+        <translation>交付启动：{customer}（{title}）</translation>
+    </message>
+    <message>
+        <source>First follow-up after winning {title}</source>
+        <translation>赢单后首次跟进：{title}</translation>
+    </message>
+    <message>
+        <source>Move {title} on: no change for {days} days</source>
+        <translation>推进 {title}：已 {days} 天无进展</translation>
+    </message>
+    <message>
+        <source>New opportunity</source>
+        <translation>新建商机</translation>
+    </message>
+    <message>
+        <source>Everyone</source>
+        <translation>全部人员</translation>
+    </message>
+    <message>
+        <source>Any close date</source>
+        <translation>任意成交日期</translation>
+    </message>
+    <message>
+        <source>Overdue</source>
+        <translation>已逾期</translation>
+    </message>
+    <message>
+        <source>Closing this month</source>
+        <translation>本月成交</translation>
+    </message>
+    <message>
+        <source>Closing next month</source>
+        <translation>下月成交</translation>
+    </message>
+    <message>
+        <source>Closing this quarter</source>
+        <translation>本季度成交</translation>
+    </message>
+    <message>
+        <source>Closing in 90 days</source>
+        <translation>90 天内成交</translation>
+    </message>
+    <message>
+        <source>All tiers</source>
+        <translation>全部分层</translation>
+    </message>
+    <message>
+        <source>Min ¥</source>
+        <translation>最低 ¥</translation>
+    </message>
+    <message>
+        <source>Max ¥</source>
+        <translation>最高 ¥</translation>
+    </message>
+    <message>
+        <source>Search deals and customers</source>
+        <translation>搜索商机和客户</translation>
+    </message>
+    <message>
+        <source>Board order</source>
+        <translation>看板顺序</translation>
+    </message>
+    <message>
+        <source>Lead score</source>
+        <translation>线索评分</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <source>Close date</source>
+        <translation>成交日期</translation>
+    </message>
+    <message>
+        <source>Days in stage</source>
+        <translation>停留天数</translation>
+    </message>
+    <message>
+        <source>Pipeline settings</source>
+        <translation>漏斗设置</translation>
+    </message>
+    <message>
+        <source>Stages…</source>
+        <translation>阶段…</translation>
+    </message>
+    <message>
+        <source>Lost reasons…</source>
+        <translation>输单原因…</translation>
+    </message>
+    <message>
+        <source>Automation…</source>
+        <translation>自动化…</translation>
+    </message>
+    <message>
+        <source>Sort</source>
+        <translation>排序</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>近 30 天</translation>
+    </message>
+    <message>
+        <source>Last 90 days</source>
+        <translation>近 90 天</translation>
+    </message>
+    <message>
+        <source>Last 6 months</source>
+        <translation>近 6 个月</translation>
+    </message>
+    <message>
+        <source>Last 12 months</source>
+        <translation>近 12 个月</translation>
+    </message>
+    <message>
+        <source>Funnel</source>
+        <translation>漏斗</translation>
+    </message>
+    <message>
+        <source>Conversion and days in stage</source>
+        <translation>转化率与阶段停留天数</translation>
+    </message>
+    <message>
+        <source>Forecast</source>
+        <translation>销售预测</translation>
+    </message>
+    <message>
+        <source>Stage changes in</source>
+        <translation>阶段变化区间</translation>
+    </message>
+    <message>
+        <source>Could not plan follow-ups for stuck deals: %1</source>
+        <translation>无法为停滞商机安排跟进：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n follow-up(s) planned for deals with no change for a long time</source>
+        <translation>
+            <numerusform>已为长期无进展的商机安排 %n 个跟进</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <source>Could not load the board: %1</source>
+        <translation>无法加载看板：%1</translation>
+    </message>
+    <message>
+        <source>%1 open deals · %2 · weighted %3 · %4 with no change for a long time · Won and Lost show the last 30 days. Drag a card to move it; double-click to open it.</source>
+        <translation>进行中商机 %1 个 · %2 · 加权 %3 · %4 个长期无进展 · 赢单和输单列显示近 30 天。拖动卡片可移动；双击打开。</translation>
+    </message>
+    <message>
+        <source>Not moved</source>
+        <translation>未移动</translation>
+    </message>
+    <message>
+        <source>“%1” was changed by someone else since the board was loaded; nothing was saved. The board is reloaded: try again.</source>
+        <translation>看板加载后，其他人修改了“%1”；本次未保存。看板已重新加载，请重试。</translation>
+    </message>
+    <message>
+        <source>“%1” moved to %2</source>
+        <translation>“%1”已移至%2</translation>
+    </message>
+    <message>
+        <source>Opportunity</source>
+        <translation>商机</translation>
+    </message>
+    <message>
+        <source>Opportunity “%1” saved</source>
+        <translation>商机“%1”已保存</translation>
+    </message>
+    <message>
+        <source>Could not compute the funnel: %1</source>
+        <translation>无法计算漏斗：%1</translation>
+    </message>
+    <message>
+        <source>Computing…</source>
+        <translation>正在计算…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n day(s)</source>
+        <translation>
+            <numerusform>%n 天</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Win rate %1 · won %2 deals for %3 · lost %4 · average sales cycle %5</source>
+        <translation>赢率 %1 · 赢单 %2 个，共 %3 · 输单 %4 个 · 平均销售周期 %5</translation>
+    </message>
+    <message>
+        <source>Deals entering each stage</source>
+        <translation>进入各阶段的商机数</translation>
+    </message>
+    <message>
+        <source>10,000 CNY</source>
+        <translation>万元</translation>
+    </message>
+    <message>
+        <source>Open amount by stage (number of deals)</source>
+        <translation>各阶段进行中金额（商机数）</translation>
+    </message>
+    <message>
+        <source>Reached a later stage</source>
+        <translation>推进到后续阶段的比例</translation>
+    </message>
+    <message>
+        <source>Average days in stage</source>
+        <translation>平均停留天数</translation>
+    </message>
+    <message>
+        <source>Expected revenue by month of expected close (amount × probability)</source>
+        <translation>按预计成交月份的预期收入（金额 × 赢率）</translation>
+    </message>
+    <message>
+        <source>No open deal has an expected close date.</source>
+        <translation>没有设置预计成交日期的进行中商机。</translation>
+    </message>
+</context>
+<context>
+    <name>PipelineSettings</name>
+    <message>
+        <source>Someone else saved these settings after you opened them; nothing was saved. Close and open the dialog again to see theirs.</source>
+        <translation>您打开后，其他人保存了这些设置；本次未保存。请关闭后重新打开对话框查看。</translation>
     </message>
 </context>
 <context>
@@ -933,6 +1479,45 @@ Customer management for small and mid-size companies.
     <message>
         <source>Language</source>
         <translation>语言</translation>
+    </message>
+</context>
+<context>
+    <name>StagesDialog</name>
+    <message>
+        <source>Pipeline stages</source>
+        <translation>漏斗阶段</translation>
+    </message>
+    <message>
+        <source>Stage</source>
+        <translation>阶段</translation>
+    </message>
+    <message>
+        <source>Win probability %</source>
+        <translation>赢率 %</translation>
+    </message>
+    <message>
+        <source>Add stage</source>
+        <translation>添加阶段</translation>
+    </message>
+    <message>
+        <source>Move up</source>
+        <translation>上移</translation>
+    </message>
+    <message>
+        <source>Move down</source>
+        <translation>下移</translation>
+    </message>
+    <message>
+        <source>Won and Lost close a deal; new stages go before them. A stage&apos;s probability is given to deals that enter it.</source>
+        <translation>赢单和输单表示商机结束；新阶段排在它们之前。进入某阶段的商机使用该阶段的赢率。</translation>
+    </message>
+    <message>
+        <source>Only a manager can change the stages.</source>
+        <translation>只有经理可以修改阶段。</translation>
+    </message>
+    <message>
+        <source>New stage</source>
+        <translation>新阶段</translation>
     </message>
 </context>
 <context>
@@ -1399,6 +1984,29 @@ Customer management for small and mid-size companies.
     <message>
         <source>%1 follow-ups planned; %2 customers skipped (already planned).</source>
         <translation>已安排 %1 个跟进；跳过 %2 个客户（已有安排）。</translation>
+    </message>
+</context>
+<context>
+    <name>WonDialog</name>
+    <message>
+        <source>Deal won</source>
+        <translation>赢单</translation>
+    </message>
+    <message>
+        <source>“%1” with %2</source>
+        <translation>%2 的“%1”</translation>
+    </message>
+    <message>
+        <source>Final amount (¥)</source>
+        <translation>成交金额（元）</translation>
+    </message>
+    <message>
+        <source>Close date</source>
+        <translation>成交日期</translation>
+    </message>
+    <message>
+        <source>Enter the amount the customer agreed to, for example 120,000.</source>
+        <translation>请输入客户确认的金额，例如 120,000。</translation>
     </message>
 </context>
 </TS>
