@@ -8,7 +8,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtCore import QPoint, Qt, QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
@@ -37,6 +37,7 @@ def services(sqlite_url):
             fields["owner_id"] = owner
         svc.pipeline.create(fields)
     yield svc
+    QThreadPool.globalInstance().waitForDone(10000)  # the section's workers use the database
     svc.close()
 
 
@@ -244,6 +245,9 @@ def test_the_funnel_is_drawn(qtbot, section):
     qtbot.waitUntil(lambda: section.funnel is not None, timeout=10000)
     assert section.funnel.stages[0].entered == 2
     assert len(section.funnel_chart.figure.axes) == 2
+    assert not section.forecast_chart.figure.axes  # drawn when its tab is chosen
+    section.tabs.setCurrentIndex(2)
+    assert len(section.forecast_chart.figure.axes) == 1
     assert "%" in section.kpis.text() or "–" in section.kpis.text()
 
 

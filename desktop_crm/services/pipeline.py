@@ -209,6 +209,13 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
+def _as_utc(value) -> dt.datetime:
+    """A UTC time read back without its column type (SQLite text, or a naive datetime)."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None else value
+
+
 def _stage_info(s: PipelineStage) -> StageInfo:
     return StageInfo(s.id, s.version, s.code, s.name, s.position, s.probability, s.is_won,
                      s.is_lost)
@@ -721,19 +728,25 @@ class PipelineService:
 
     @staticmethod
     def _card_query():
-        return (select(Opportunity, Customer.name, User.display_name)
-                .join(Customer, Customer.id == Opportunity.customer_id)
-                .outerjoin(User, User.id == Opportunity.owner_id))
+        # plain columns, not ORM entities: the board reads thousands of cards at once
+        o = Opportunity
+        return (select(o.id, o.version, o.title, o.customer_id, Customer.name, o.amount,
+                       o.currency, o.probability, o.expected_close, o.owner_id,
+                       User.display_name, o.status, o.stage_id, o.position,
+                       func.coalesce(o.stage_entered_at, o.created_at).label("entered"))
+                .join(Customer, Customer.id == o.customer_id)
+                .outerjoin(User, User.id == o.owner_id))
 
     @staticmethod
     def _row_card(row, now: dt.datetime, stale_days: int = STALE_DAYS) -> Card:
-        o, cname, oname = row
-        entered = o.stage_entered_at or o.created_at
+        (oid, version, title, customer_id, cname, amount, currency, probability, close,
+         owner_id, oname, status, stage_id, position, entered) = row
+        if entered.tzinfo is None:  # coalesce() loses the column type on SQLite
+            entered = _as_utc(entered)
         days = max((now - entered).days, 0)
-        return Card(o.id, o.version, o.title, o.customer_id, cname, o.amount, o.currency,
-                    o.probability, o.expected_close, o.owner_id, oname or "", o.status,
-                    o.stage_id, o.position, days,
-                    o.status == OpportunityStatus.OPEN.value and days > stale_days)
+        return Card(oid, version, title, customer_id, cname, amount, currency, probability,
+                    close, owner_id, oname or "", status, stage_id, position, days,
+                    status == OpportunityStatus.OPEN.value and days > stale_days)
 
     def _card(self, s, opportunity_id: uuid.UUID) -> Card:
         row = s.execute(self._card_query().where(Opportunity.id == opportunity_id)).one()

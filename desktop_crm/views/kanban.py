@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass, replace
+from decimal import Decimal
 
 from PySide6.QtCore import QPoint, QRect, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -47,10 +48,21 @@ class _Col:
     column: Column
     cards: list[Card]
     offset: int = 0  # pixels scrolled down
+    _sums: tuple[Decimal, Decimal] | None = None
 
     @property
     def stage(self):
         return self.column.stage
+
+    def sums(self) -> tuple[Decimal, Decimal]:
+        """(total, weighted) of the column, kept until its cards change."""
+        if self._sums is None:
+            self._sums = (sum((c.amount for c in self.cards), Decimal("0")),
+                          sum((c.weighted for c in self.cards), Decimal("0")))
+        return self._sums
+
+    def changed(self) -> None:
+        self._sums = None
 
 
 @dataclass(frozen=True)
@@ -126,6 +138,10 @@ class KanbanBoard(QAbstractScrollArea):
     def cards(self, column: int) -> list[Card]:
         return list(self._cols[column].cards)
 
+    def column_sums(self, column: int) -> tuple[Decimal, Decimal]:
+        """(total, weighted) amounts of a column as shown."""
+        return self._cols[column].sums()
+
     def find(self, card_id: uuid.UUID) -> tuple[int, int] | None:
         """(column, row) of a card."""
         for ci, col in enumerate(self._cols):
@@ -143,8 +159,10 @@ class KanbanBoard(QAbstractScrollArea):
         found = self.find(card.id)
         if found is not None:
             del self._cols[found[0]].cards[found[1]]
+            self._cols[found[0]].changed()
         ci = self.column_of_stage(card.stage_id)
         cards = self._cols[ci].cards
+        self._cols[ci].changed()
         at = 0
         if after_id is not None:
             at = next((i + 1 for i, c in enumerate(cards) if c.id == after_id), 0)
@@ -164,6 +182,7 @@ class KanbanBoard(QAbstractScrollArea):
             self.apply_move(card, None)
             return
         self._cols[ci].cards[ri] = card
+        self._cols[ci].changed()
         if self.current is not None and self.current.id == card.id:
             self.current = card
         self.viewport().update()
@@ -172,6 +191,7 @@ class KanbanBoard(QAbstractScrollArea):
         found = self.find(card_id)
         if found is not None:
             del self._cols[found[0]].cards[found[1]]
+            self._cols[found[0]].changed()
             if self.current is not None and self.current.id == card_id:
                 self._set_current(None)
             self._clamp(found[0])
@@ -325,8 +345,7 @@ class KanbanBoard(QAbstractScrollArea):
                                  head.width() - fm.horizontalAdvance(count) - 12))
         p.setPen(QColor("#6b7280"))
         p.drawText(head, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, count)
-        total = sum((c.amount for c in col.cards), 0)
-        weighted = sum((c.weighted for c in col.cards), 0)
+        total, weighted = col.sums()
         p.setFont(self._small_font)
         sums = QRect(rect.left() + 10, rect.top() + 34, rect.width() - 20, 20)
         p.setPen(QColor("#374151"))

@@ -30,7 +30,7 @@ from .kanban import STAGE_COLOURS, OTHER_STAGE, KanbanBoard
 from .opportunity_dialog import (
     LostDialog, OpportunityDialog, WonDialog, default_lost_reasons, parse_amount,
 )
-from .workers import Worker
+from .workers import Worker, guarded
 
 MANAGER_ROLES = ("admin", "manager")
 PERIODS = ("any", "overdue", "this_month", "next_month", "this_quarter", "next_90")
@@ -179,6 +179,8 @@ class PipelineSection(QWidget):
         self.tabs.addTab(self.funnel_chart, self.tr("Funnel"))
         self.tabs.addTab(self.conversion_chart, self.tr("Conversion and days in stage"))
         self.tabs.addTab(self.forecast_chart, self.tr("Forecast"))
+        self._drawn: set[int] = set()
+        self.tabs.currentChanged.connect(self._draw_tab)
         analytics = QWidget()
         al = QVBoxLayout(analytics)
         al.setContentsMargins(0, 0, 0, 0)
@@ -208,9 +210,8 @@ class PipelineSection(QWidget):
         lay.addWidget(self.splitter, 1)
 
         self.stages: list[StageInfo] = services.pipeline.stages()
-        self.load()
-        self.load_funnel()
-        self.follow_up_stale()
+        self._first_load = True
+        self.load()  # the funnel and the stuck-deal follow-ups wait for it: the board first
 
     def follow_up_stale(self) -> None:
         """Plan the follow-ups for deals stuck in a stage (at start-up; the service skips
@@ -218,9 +219,9 @@ class PipelineSection(QWidget):
         pipeline = self.services.pipeline
         texts = automation_texts()
         worker = Worker(lambda: pipeline.follow_up_stale(texts))
-        worker.signals.finished.connect(self._stale_planned)
-        worker.signals.failed.connect(lambda exc: self.status_message.emit(
-            self.tr("Could not plan follow-ups for stuck deals: %1").replace("%1", str(exc))))
+        worker.signals.finished.connect(guarded(self, self._stale_planned))
+        worker.signals.failed.connect(guarded(self, lambda exc: self.status_message.emit(
+            self.tr("Could not plan follow-ups for stuck deals: %1").replace("%1", str(exc)))))
         self._start(worker)
 
     def _stale_planned(self, created: int) -> None:
@@ -264,8 +265,9 @@ class PipelineSection(QWidget):
 
         self.summary.setText(self.tr("Loading…"))
         worker = Worker(work)
-        worker.signals.finished.connect(lambda cols: self._loaded_board(generation, cols))
-        worker.signals.failed.connect(lambda exc: self._failed(generation, exc))
+        worker.signals.finished.connect(
+            guarded(self, lambda cols: self._loaded_board(generation, cols)))
+        worker.signals.failed.connect(guarded(self, lambda exc: self._failed(generation, exc)))
         self._start(worker)
 
     def _start(self, worker: Worker) -> None:
@@ -282,6 +284,10 @@ class PipelineSection(QWidget):
         self.board.show_score = getattr(self.services, "leads", None) is not None
         self._show_sorted()
         self.board_loaded.emit()
+        if self._first_load:
+            self._first_load = False
+            self.load_funnel()
+            self.follow_up_stale()
 
     def _failed(self, generation: int, exc: Exception) -> None:
         if generation == self._generation:
@@ -300,12 +306,12 @@ class PipelineSection(QWidget):
         self._update_summary()
 
     def _update_summary(self) -> None:
-        cols = self.board.columns()
-        open_cols = [c for c in cols if not (c.stage.is_won or c.stage.is_lost)]
-        count = sum(c.count for c in open_cols)
-        total = sum((c.total for c in open_cols), Decimal("0"))
-        weighted = sum((c.weighted for c in open_cols), Decimal("0"))
-        stale = sum(1 for c in open_cols for card in c.cards if card.stale)
+        board = self.board
+        open_cols = [i for i, c in enumerate(self.stages) if not (c.is_won or c.is_lost)]
+        count = sum(len(board.cards(i)) for i in open_cols)
+        total = sum((board.column_sums(i)[0] for i in open_cols), Decimal("0"))
+        weighted = sum((board.column_sums(i)[1] for i in open_cols), Decimal("0"))
+        stale = sum(1 for i in open_cols for card in board.cards(i) if card.stale)
         self.summary.setText(
             self.tr("%1 open deals · %2 · weighted %3 · %4 with no change for a long time · "
                     "Won and Lost show the last 30 days. Drag a card to move it; double-click "
@@ -444,10 +450,11 @@ class PipelineSection(QWidget):
         pipeline = self.services.pipeline
         worker = Worker(lambda: pipeline.funnel(end - dt.timedelta(days=days), end,
                                                 owner_id=uuid.UUID(owner) if owner else None))
-        worker.signals.finished.connect(lambda f: self._draw_funnel(generation, f))
-        worker.signals.failed.connect(
-            lambda exc: self.kpis.setText(self.tr("Could not compute the funnel: %1")
-                                          .replace("%1", str(exc))))
+        worker.signals.finished.connect(
+            guarded(self, lambda f: self._draw_funnel(generation, f)))
+        worker.signals.failed.connect(guarded(
+            self, lambda exc: self.kpis.setText(self.tr("Could not compute the funnel: %1")
+                                                .replace("%1", str(exc)))))
         self.kpis.setText(self.tr("Computing…"))
         self._start(worker)
 
@@ -463,10 +470,17 @@ class PipelineSection(QWidget):
             .replace("%1", rate).replace("%2", f"{funnel.won:,}")
             .replace("%3", labels.money(funnel.won_amount)).replace("%4", f"{funnel.lost:,}")
             .replace("%5", cycle))
-        self._draw_funnel_chart(funnel)
-        self._draw_conversion_chart(funnel)
-        self._draw_forecast_chart(funnel)
+        self._drawn: set[int] = set()
+        self._draw_tab(self.tabs.currentIndex())
         self.funnel_loaded.emit()
+
+    def _draw_tab(self, index: int) -> None:
+        """Draw a chart when its tab is shown (a hidden chart is drawn when it is chosen)."""
+        if self.funnel is None or index in self._drawn or index < 0:
+            return
+        self._drawn.add(index)
+        (self._draw_funnel_chart, self._draw_conversion_chart,
+         self._draw_forecast_chart)[index](self.funnel)
 
     def _colours(self, figures) -> list[str]:
         return [STAGE_COLOURS.get(f.stage.code, OTHER_STAGE) for f in figures]

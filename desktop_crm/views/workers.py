@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Signal
 
 log = logging.getLogger(__name__)
@@ -50,3 +51,13 @@ class Worker(QRunnable):
             self.signals.failed.emit(exc)
         else:
             self.signals.finished.emit(result)
+
+
+def guarded(owner: QObject, fn: Callable[..., Any]) -> Callable[..., None]:
+    """A slot for a worker's signal that does nothing once ``owner`` is deleted: a lambda
+    connected to a signal stays connected after the widget it uses is gone, and a result
+    arriving late would touch a deleted widget."""
+    def call(*args: Any) -> None:
+        if shiboken6.isValid(owner):
+            fn(*args)
+    return call
