@@ -7,6 +7,7 @@ from .customer import Contact, Customer, CustomerKind, CustomerTag, Tag, Tier
 from .history import Activity, ActivityType, Channel, Interaction
 from .order import Order, OrderStatus
 from .pipeline import Opportunity, OpportunityStageChange, OpportunityStatus, PipelineStage
+from .pool import CustomerAssignment, Notification
 from .ticket import SlaPolicy, Ticket, TicketPriority, TicketStatus
 from .tiers import (
     CustomerMetrics, CustomerOrderStats, OrderStatsWindow, SharedSetting, TierRun, TierSnapshot,
@@ -15,9 +16,9 @@ from .user import Role, User
 
 __all__ = [
     "Activity", "ActivityType", "AuditEntry", "Base", "Channel", "Contact", "Counter", "Customer",
-    "CustomerKind", "CustomerMetrics", "CustomerOrderStats", "CustomerTag", "Interaction",
-    "Opportunity", "OpportunityStageChange", "OpportunityStatus", "Order", "OrderStatsWindow",
-    "OrderStatus", "PipelineStage", "Role", "SharedSetting", "SlaPolicy", "SyncedMixin", "Tag",
-    "Ticket", "TicketPriority", "TicketStatus", "Tier", "TierRun", "TierSnapshot", "User",
-    "utcnow",
+    "CustomerAssignment", "CustomerKind", "CustomerMetrics", "CustomerOrderStats", "CustomerTag",
+    "Interaction", "Notification", "Opportunity", "OpportunityStageChange", "OpportunityStatus",
+    "Order", "OrderStatsWindow", "OrderStatus", "PipelineStage", "Role", "SharedSetting",
+    "SlaPolicy", "SyncedMixin", "Tag", "Ticket", "TicketPriority", "TicketStatus", "Tier",
+    "TierRun", "TierSnapshot", "User", "utcnow",
 ]

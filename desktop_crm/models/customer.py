@@ -6,7 +6,9 @@ import uuid
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, SyncedMixin
@@ -22,6 +24,10 @@ class Tier(StrEnum):
     GROWTH = "growth"
     BASIC = "basic"
     DORMANT = "dormant"
+
+
+# The public pool (公海): customers without an owner, not deleted.
+IN_POOL = text("owner_id IS NULL AND deleted_at IS NULL")
 
 
 class Customer(SyncedMixin, Base):
@@ -45,6 +51,7 @@ class Customer(SyncedMixin, Base):
     address: Mapped[str] = mapped_column(String(400), default="")
     industry: Mapped[str] = mapped_column(String(64), default="")
     source: Mapped[str] = mapped_column(String(64), default="")
+    employees: Mapped[int | None] = mapped_column(Integer, default=None)  # company size
     owner_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), default=None)
     tier: Mapped[str] = mapped_column(String(16), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
@@ -61,6 +68,9 @@ class Customer(SyncedMixin, Base):
         Index("ix_customers_industry_name", "industry", "sort_name", "id"),
         Index("ix_customers_source_name", "source", "sort_name", "id"),
         Index("ix_customers_updated_id", "updated_at", "id"),
+        # the pool's list and size: a few percent of the customers, whatever the table's size
+        Index("ix_customers_pool_name", "sort_name", "id", sqlite_where=IN_POOL,
+              postgresql_where=IN_POOL),
     )
 
 

@@ -86,6 +86,9 @@ class _Generator:
         self.day_seq = np.zeros(clock.today - clock.start + 2, dtype=np.int64)
         self.opp_position = 0
         self.stratum, self.strata = 0, 1
+        # company sizes and the pool history come from their own stream, so adding them left
+        # every other value of a seed as it was
+        self.pool_rng = rng.spawn(1)[0]
 
     def continue_order_numbers(self, per_day: dict[dt.date, int]) -> None:
         """Start each day's order_no sequence after the orders already on that day."""
@@ -215,17 +218,20 @@ class _Generator:
         tier = self._tiers(value12, orders["count"], c_day)
 
         owner_l = owner.tolist()
+        employees = self._employees(is_company)
         cust = dict(
             code=codes, kind=np.where(is_company, "company", "person").tolist(),
             name=name.tolist(), name_pinyin=full.tolist(), name_initials=initials.tolist(),
             sort_name=[f or nm.lower() for f, nm in zip(full.tolist(), name.tolist())],
             phone=phone.tolist(), phone2=phone2.tolist(), email=email, region=region.tolist(),
             province=province.tolist(), city=city_name.tolist(), address=address.tolist(),
-            industry=industry.tolist(), source=source.tolist(), owner_id=owner_l,
+            industry=industry.tolist(), source=source.tolist(), employees=employees,
+            owner_id=owner_l,
             tier=tier.tolist(), notes=notes.tolist(), custom_fields=itertools.repeat("{}"),
             search_text=search,
         )
         out["customers"] = _Rows("customers", n, cust, ids, ts(c_us), ts(upd_us))
+        out["customer_assignments"] = self._pool_history(ids, owned, owner, c_us)
 
         contacts, c_first, c_count = self._contacts(ids, is_company, english, domain, c_us)
         out["contacts"] = contacts
@@ -239,6 +245,42 @@ class _Generator:
         out["activities"] = self._activities(ids_arr, actors, c_us, tier, open_opps)
         out["tickets"] = self._tickets(ids_arr, c_us, orders["count"], c_first, c_count)
         return out
+
+    def _employees(self, is_company: np.ndarray) -> list:
+        """Company size: most Chinese SMB customers have 10-100 staff, a few thousands; one
+        company in six did not say. People: None."""
+        rng = self.pool_rng
+        n = len(is_company)
+        size = np.clip(np.round(rng.lognormal(np.log(30), 1.3, n)), 1, 200_000).astype(np.int64)
+        known = is_company & (rng.random(n) >= 1 / 6)
+        return np.where(known, size, None).tolist()
+
+    def _pool_history(self, cust_ids: list[str], owned: np.ndarray, owner: np.ndarray,
+                      c_us: np.ndarray) -> _Rows:
+        """Owner history: every pool customer (about 5%) was returned to the pool by the rules
+        from a salesperson (no follow-up, or a lost deal); one owned customer in ten was
+        claimed from the pool by its owner. Times between creation and now."""
+        rng, clock = self.pool_rng, self.clock
+        n = len(cust_ids)
+        has = ~owned | (rng.random(n) < 0.1)
+        grp = np.flatnonzero(has)
+        k = len(grp)
+        returned = ~owned[grp]
+        former = _pick(rng, self.staff.sales, k, self.staff.sales_w)
+        at = c_us[grp] + ((clock.now_us - c_us[grp]) * rng.uniform(0.05, 1.0, k)).astype(
+            np.int64)
+        at = np.minimum(at, clock.now_us - MIN_US)
+        reason = np.where(returned, np.where(rng.random(k) < 0.75, "no_follow_up", "lost"),
+                          "claim")
+        ids = np.array(cust_ids, dtype=object)[grp]
+        t = clock.ts(at)
+        cols = dict(customer_id=ids.tolist(),
+                    action=np.where(returned, "return", "claim").tolist(),
+                    from_user_id=np.where(returned, former, None).tolist(),
+                    to_user_id=np.where(returned, None, owner[grp]).tolist(),
+                    reason=reason.tolist(), at=t,
+                    by_user_id=np.where(returned, None, owner[grp]).tolist())
+        return _Rows("customer_assignments", k, cols, self._ids(k), t, t)
 
     def _tiers(self, value12: np.ndarray, n_orders: np.ndarray, c_day: np.ndarray) -> np.ndarray:
         n = len(value12)

@@ -13,7 +13,8 @@ SYNC_COLS = ("id", "created_at", "updated_at", "version", "deleted_at")
 TABLES: dict[str, tuple[str, ...]] = {
     "customers": ("code", "kind", "name", "name_pinyin", "name_initials", "sort_name", "phone",
                   "phone2", "email", "region", "province", "city", "address", "industry",
-                  "source", "owner_id", "tier", "notes", "custom_fields", "search_text"),
+                  "source", "employees", "owner_id", "tier", "notes", "custom_fields",
+                  "search_text"),
     "contacts": ("customer_id", "name", "name_pinyin", "title", "phone", "email", "wechat",
                  "is_primary", "notes"),
     "orders": ("customer_id", "order_no", "order_date", "amount", "currency", "status", "notes"),
@@ -26,6 +27,8 @@ TABLES: dict[str, tuple[str, ...]] = {
     "activities": ("customer_id", "opportunity_id", "owner_id", "type", "subject", "notes",
                    "due_at", "duration_minutes", "done_at", "reminder_minutes", "outcome",
                    "cancelled_at"),
+    "customer_assignments": ("customer_id", "action", "from_user_id", "to_user_id", "reason",
+                             "at", "by_user_id"),
     "tickets": ("number", "customer_id", "contact_id", "subject", "description", "priority",
                 "status", "assignee_id", "sla_policy_id", "opened_at", "first_response_at",
                 "resolved_at", "closed_at", "response_due", "resolve_due", "satisfaction",

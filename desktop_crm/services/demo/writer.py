@@ -129,8 +129,8 @@ INDEX_TRIGGERS = {
     ),
 }
 
-WRITE_ORDER = ("customers", "contacts", "orders", "interactions", "opportunities",
-               "opportunity_stage_history", "activities", "tickets")
+WRITE_ORDER = ("customers", "customer_assignments", "contacts", "orders", "interactions",
+               "opportunities", "opportunity_stage_history", "activities", "tickets")
 
 
 class _SqliteTuning:
