@@ -18,7 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from desktop_crm.models import Contact, Customer, CustomerKind, CustomerTag, Tag, Tier, User
 
-from . import audit, counters
+from . import assignments, audit, counters, notifications
 from .db import Database, loose_distinct
 from .errors import ChangeSet, ConflictError, FieldError, NotFound, ValidationError
 from .text import (
@@ -30,7 +30,7 @@ from .text import (
 CUSTOMER_FIELDS: dict[str, int] = {
     "code": 20, "kind": 10, "name": 200, "phone": 32, "phone2": 32, "email": 254,
     "region": 32, "province": 32, "city": 64, "address": 400, "industry": 64, "source": 64,
-    "tier": 16, "notes": 20000,
+    "tier": 16, "notes": 20000, "employees": 9,
 }
 CONTACT_FIELDS: dict[str, int] = {
     "name": 100, "title": 100, "phone": 32, "email": 254, "wechat": 64, "notes": 20000,
@@ -49,6 +49,16 @@ def _check_customer_field(key: str, text: str) -> tuple[str, FieldError | None]:
         return text, FieldError(key, "invalid_choice", text)
     if key == "code":
         return text.upper(), None
+    if key == "employees":  # company size: a whole number >= 0, or empty (unknown)
+        if not text:
+            return None, None
+        try:
+            n = int(text.replace(",", "").replace("，", ""))
+        except ValueError:
+            return text, FieldError(key, "invalid", text, "a whole number")
+        if not 0 <= n <= 10_000_000:
+            return text, FieldError(key, "out_of_range", text, ">= 0")
+        return n, None
     return text, None
 
 
@@ -79,7 +89,7 @@ def _clean_fields(data: Mapping[str, Any], limits: Mapping[str, int], partial: b
             error = FieldError(key, "invalid_phone", clean(value), str(exc))
         except EmailError as exc:
             error = FieldError(key, "invalid_email", clean(value), str(exc))
-        if error is None and len(text) > limits[key]:
+        if error is None and isinstance(text, str) and len(text) > limits[key]:
             error = FieldError(key, "too_long", text[:40], str(limits[key]))
         if error is not None:
             errors.append(error)
@@ -143,6 +153,7 @@ class CustomerRecord:
     created_at: dt.datetime
     updated_at: dt.datetime
     deleted_at: dt.datetime | None
+    employees: int | None = None  # company size (lead scoring); None: unknown
 
     @property
     def phone_display(self) -> str:
@@ -183,6 +194,7 @@ class CustomerQuery:
     owner_id: uuid.UUID | None = None
     unowned: bool = False
     tag: str | None = None
+    region: str | None = None  # 华东, 华北 ...
     province: str | None = None
     industry: str | None = None
     source: str | None = None
@@ -297,8 +309,27 @@ class CustomerService:
             c.id, c.version, c.code, c.kind, c.name, c.name_pinyin, c.phone, c.phone2, c.email,
             c.region, c.province, c.city, c.address, c.industry, c.source, c.owner_id,
             owner or "", c.tier, c.notes, dict(c.custom_fields or {}), tags, c.created_at,
-            c.updated_at, c.deleted_at,
+            c.updated_at, c.deleted_at, c.employees,
         )
+
+    def _owner_changed(self, s: Session, c: Customer, before: uuid.UUID | None,
+                       after: uuid.UUID | None) -> None:
+        """An owner set by hand goes into the owner history (the field itself is audited
+        already); the new owner is told, unless they made the change themselves."""
+        before, after = (None if u is None else u if isinstance(u, uuid.UUID)
+                         else uuid.UUID(str(u)) for u in (before, after))
+        if before == after:
+            return
+        action = assignments.ASSIGN if after is not None else assignments.RELEASE
+        assignments.record(s, [c.id], action=action, from_user=before, to_user=after,
+                           reason=assignments.MANUAL, by_user_id=self.actor_id,
+                           at=dt.datetime.now(dt.timezone.utc), audit=False)
+        if after is not None and after != self.actor_id:
+            by = s.scalar(select(User.display_name).where(User.id == self.actor_id)) \
+                if self.actor_id else ""
+            notifications.notify(s, after, "pool_assigned", {
+                "customer_id": str(c.id), "customer_code": c.code, "customer_name": c.name,
+                "reason": assignments.MANUAL, "by_name": by or ""}, c.id)
 
     def _load(self, s: Session, customer_id: uuid.UUID) -> Customer:
         c = s.get(Customer, customer_id)
@@ -353,6 +384,8 @@ class CustomerService:
                 self._refresh_search(c)
                 n = audit.record(s, table="customers", row_id=c.id, action="update",
                                  user_id=self.actor_id, old=old, new=values)
+                if "owner_id" in values and old["owner_id"] != values["owner_id"]:
+                    self._owner_changed(s, c, old["owner_id"], values["owner_id"])
                 if tags is not None:
                     before, after = self._set_tags(s, c, list(tags))
                     if before != after:
@@ -466,6 +499,8 @@ class CustomerService:
             stmt = stmt.where(Customer.owner_id.is_(None))
         elif q.owner_id is not None:
             stmt = stmt.where(Customer.owner_id == q.owner_id)
+        if q.region is not None:
+            stmt = stmt.where(Customer.region == q.region)
         if q.province is not None:
             stmt = stmt.where(Customer.province == q.province)
         if q.industry is not None:

@@ -73,3 +73,41 @@ class ChangeSet:
 
 class Cancelled(ServiceError):
     """The progress callback asked to stop. Work committed before the request stays."""
+
+
+class PoolError(ServiceError):
+    """A public-pool action that cannot be done now. ``code`` says why (views translate it):
+    ``already_owned``, ``claim_limit``, ``not_owned``."""
+
+    code = "pool"
+
+
+class AlreadyOwned(PoolError):
+    """The customer has an owner (someone claimed it first); nothing was written."""
+
+    code = "already_owned"
+
+    def __init__(self, customer_id: object, owner_id: object, owner_name: str = ""):
+        self.customer_id, self.owner_id, self.owner_name = customer_id, owner_id, owner_name
+        super().__init__(f"customer {customer_id} already belongs to "
+                         f"{owner_name or owner_id}; it is not in the public pool")
+
+
+class ClaimLimitReached(PoolError):
+    """The user has claimed as many customers today as the team's daily limit allows."""
+
+    code = "claim_limit"
+
+    def __init__(self, limit: int, claimed: int):
+        self.limit, self.claimed = limit, claimed
+        super().__init__(f"daily claim limit reached: {claimed} of {limit} claimed today")
+
+
+class NotOwned(PoolError):
+    """The customer is already in the public pool (it has no owner to release it)."""
+
+    code = "not_owned"
+
+    def __init__(self, customer_id: object):
+        self.customer_id = customer_id
+        super().__init__(f"customer {customer_id} is already in the public pool")

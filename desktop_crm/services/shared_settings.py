@@ -4,7 +4,8 @@ row, so two managers editing the same settings cannot silently overwrite each ot
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy.exc import IntegrityError
 
@@ -50,3 +51,33 @@ def save(db: Database, key: str, value: dict[str, Any], expected_version: int,
         except IntegrityError as exc:  # another first save committed in between
             raise ConflictError("shared_settings", key, expected_version, None) from exc
         return row.version
+
+
+class Rules(Protocol):
+    """Team settings kept as a frozen dataclass: ``to_dict`` / ``from_dict`` for the stored
+    JSON, ``validate`` raising ``ValidationError``; ``cls()`` gives the defaults."""
+
+    def to_dict(self) -> dict[str, Any]: ...
+    def validate(self) -> Any: ...
+
+
+R = TypeVar("R", bound=Rules)
+
+
+def load_rules(db: Database, key: str, cls: type[R]) -> tuple[R, int]:
+    """The team's settings under ``key`` and their version; the defaults (``cls()``) and 0
+    when never saved."""
+    value, version = load(db, key)
+    return (cls() if value is None else cls.from_dict(value)), version  # type: ignore[attr-defined]
+
+
+def save_rules(db: Database, user: UserInfo, key: str, rules: Rules, expected_version: int,
+               what: str, check: Callable[[], None] | None = None) -> int:
+    """Store team settings (managers and admins only; ``what`` names them in the refusal):
+    validated, then ``check()`` (checks that need the database), then saved as ``save``
+    does. Returns the new version."""
+    require_manager(user, what)
+    rules.validate()
+    if check is not None:
+        check()
+    return save(db, key, rules.to_dict(), expected_version, user.id)
