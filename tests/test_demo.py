@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import func, select, text
 
 from desktop_crm.models import (
-    Activity, Base, Contact, Counter, Customer, Interaction, Opportunity, OpportunityStageChange,
-    Order, PipelineStage, SlaPolicy, Ticket, User,
+    Activity, Base, Contact, Counter, Customer, CustomerAssignment, Interaction, Opportunity,
+    OpportunityStageChange, Order, PipelineStage, SlaPolicy, Ticket, User,
 )
 from desktop_crm.services.customers import CustomerQuery, CustomerService, format_code
 from desktop_crm.services.db import Database
@@ -118,6 +118,47 @@ def test_customers_are_complete_and_consistent(demo):
     # region, province and city agree with each other everywhere
     pairs = {(c.province, c.region) for c in rows}
     assert len({p for p, _ in pairs}) == len(pairs)
+
+
+def test_company_sizes_and_pool_history(demo):
+    """Companies mostly have a size (people none); every pool customer was returned to the
+    pool by the rules from a salesperson; some owned customers were claimed by their owner;
+    the pool services work on the result."""
+    db, _ = demo
+    a = CustomerAssignment
+    with db.read() as s:
+        customers = {c.id: c for c in s.scalars(select(Customer))}
+        sales = set(s.scalars(select(User.id).where(User.role == "sales")))
+        history = list(s.scalars(select(a)))
+    companies = [c for c in customers.values() if c.kind == "company"]
+    assert all(c.employees is None for c in customers.values() if c.kind == "person")
+    sized = [c.employees for c in companies if c.employees is not None]
+    assert 0.7 * len(companies) <= len(sized) < len(companies)
+    assert min(sized) >= 1 and 10 <= sorted(sized)[len(sized) // 2] <= 100
+    returns = {h.customer_id: h for h in history if h.action == "return"}
+    claims = [h for h in history if h.action == "claim"]
+    assert len(returns) + len(claims) == len(history)
+    assert set(returns) == {c.id for c in customers.values() if c.owner_id is None}
+    assert all(h.from_user_id in sales and h.to_user_id is None and h.by_user_id is None
+               and h.reason in ("no_follow_up", "lost") for h in returns.values())
+    owned = N - len(returns)
+    assert 0.03 * owned <= len(claims) <= 0.2 * owned
+    for h in claims:
+        owner = customers[h.customer_id].owner_id
+        assert (h.to_user_id, h.by_user_id, h.from_user_id, h.reason) == (owner, owner, None,
+                                                                          "claim")
+    now = dt.datetime.now(dt.timezone.utc)
+    assert all(customers[h.customer_id].created_at <= h.at <= now for h in history)
+
+    from desktop_crm.services.pool import PoolService
+
+    admin = UserService(db).ensure_local_user()
+    svc = PoolService(db, admin)
+    before = svc.pool_size()
+    assert before == len(returns)
+    back = svc.return_due()
+    assert back and svc.pool_size() == before + len(back)
+    assert svc.claim(back[0].customer_id).owner_id == admin.id
 
 
 def test_search_finds_demo_customers(demo):

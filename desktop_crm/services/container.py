@@ -6,7 +6,10 @@ from dataclasses import dataclass
 
 from .customers import CustomerService
 from .db import Database
+from .leads import LeadScoringService
+from .notifications import NotificationService
 from .pipeline import PipelineService
+from .pool import PoolService
 from .profile import ProfileService
 from .tiers import TierService
 from .users import UserInfo, UserService
@@ -25,6 +28,9 @@ class Services:
     profiles: ProfileService
     tiers: TierService
     pipeline: PipelineService
+    leads: LeadScoringService
+    pool: PoolService
+    notifications: NotificationService
 
     @classmethod
     def open(cls, url: str | None = None, *, upgrade: bool | None = None) -> "Services":
@@ -47,7 +53,9 @@ class Services:
         users = UserService(db)
         user = users.ensure_local_user()
         return cls(db, user, users, CustomerService(db, user.id), ProfileService(db, user.id),
-                   TierService(db, user), PipelineService(db, user))
+                   TierService(db, user), PipelineService(db, user),
+                   LeadScoringService(db, user), PoolService(db, user),
+                   NotificationService(db, user))
 
     def close(self) -> None:
         self.db.dispose()
