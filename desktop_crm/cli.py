@@ -92,6 +92,18 @@ def build_parser() -> argparse.ArgumentParser:
                    help="period for the win rate and sales cycle (default 365)")
     p.add_argument("--format", choices=("table", "json"), default="table")
 
+    pl = sub.add_parser(
+        "pool", parents=common,
+        help="the public pool: its size, your claims left today; return due customers",
+        description="How many customers are in the public pool (公海) and how many more the "
+                    "current user may claim today. With --return-due, first return to the pool "
+                    "every customer due by the team's rules (no follow-up for N days for its "
+                    "tier, or its last deal lost M days ago), tell their owners and managers, "
+                    "and list them.")
+    pl.add_argument("--return-due", action="store_true",
+                    help="return the customers that are due, and list them")
+    pl.add_argument("--format", choices=("table", "json"), default="table")
+
     s = sub.add_parser("screenshot", parents=common,
                        help="render a section of the main window to a PNG")
     s.add_argument("section", choices=SECTIONS)
@@ -254,6 +266,43 @@ def cmd_pipeline(args) -> int:
         out.write("  (no open deal has an expected close date)\n")
     for month, value in summary["forecast"].items():
         out.write(f"  {month}  {value:>16,.2f}\n")
+    return 0
+
+
+def cmd_pool(args) -> int:
+    svc = _services(args)
+    try:
+        returned = svc.pool.return_due() if args.return_due else None
+        rules = svc.pool.rules()[0]
+        summary: dict = {
+            "pool_size": svc.pool.pool_size(),
+            "user": svc.user.username,
+            "claim_limit_per_day": rules.claim_limit_per_day or None,
+            "claims_left_today": svc.pool.claims_left_today(),
+        }
+    finally:
+        svc.close()
+    if returned is not None:
+        summary["returned"] = [
+            {"code": r.code, "name": r.name, "tier": r.tier, "owner": r.owner_name,
+             "reason": r.reason, "days": r.days} for r in returned]
+    out = sys.stdout
+    if args.format == "json":
+        json.dump(summary, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+        return 0
+    left = summary["claims_left_today"]
+    out.write(f"Public pool: {summary['pool_size']:,} customers\n")
+    out.write(f"Claims left today for {summary['user']}: "
+              + ("no limit" if left is None
+                 else f"{left} of {summary['claim_limit_per_day']}") + "\n")
+    if returned is not None:
+        out.write(f"Returned to the pool now: {len(returned):,}\n")
+        if returned:
+            heads = ["CODE", "NAME", "TIER", "OWNER", "REASON", "DAYS"]
+            _write_table(lambda: ([r[k] for k in ("code", "name", "tier", "owner", "reason",
+                                                  "days")] for r in summary["returned"]),
+                         heads, out, right=[False] * 5 + [True])
     return 0
 
 
@@ -448,7 +497,8 @@ def main(argv: list[str] | None = None) -> int:
     command = args.command or "gui"
     handler = {
         "gui": cmd_gui, "init": cmd_init, "demo": cmd_demo, "customers": cmd_customers,
-        "tiers": cmd_tiers, "pipeline": cmd_pipeline, "screenshot": cmd_screenshot,
+        "tiers": cmd_tiers, "pipeline": cmd_pipeline, "pool": cmd_pool,
+        "screenshot": cmd_screenshot,
     }[command]
     from desktop_crm.services.container import SchemaError
     from desktop_crm.services.errors import ServiceError
