@@ -173,6 +173,9 @@ def screenshot(url: str | None, section: str, out: str, size: tuple[int, int],
                 row = cs.model.row_of(rec.id)
         if cs.model.rowCount() > 0:
             cs.select_row(max(row, 0))
+    elif section == "pool" and window.pool.model.rowCount() > 0:
+        # the owner history beside the list, as after a click on a customer
+        window.pool.table.selectRow(0)
     elif section == "tiers" and window.tiers.run is not None:
         from desktop_crm.services.tiers import Selection
 

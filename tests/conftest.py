@@ -134,3 +134,22 @@ def type_into(qtbot, widget, text: str) -> None:
             ev = QInputMethodEvent("", [])
             ev.setCommitString(ch)
             QApplication.sendEvent(widget, ev)
+
+
+def answer_dialog(cls, fn) -> list:
+    """Run ``fn(dialog)`` on the next modal dialog of type ``cls`` once it is shown: a view
+    that calls ``exec()`` blocks the test until then. Returns the dialogs seen."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    seen = []
+
+    def poll():
+        w = QApplication.activeModalWidget()
+        if isinstance(w, cls):
+            seen.append(w)
+            fn(w)
+        else:
+            QTimer.singleShot(20, poll)
+    QTimer.singleShot(0, poll)
+    return seen

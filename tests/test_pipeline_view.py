@@ -8,16 +8,16 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from PySide6.QtCore import QPoint, Qt, QThreadPool, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QPoint, Qt, QThreadPool
 from sqlalchemy import select
 
 from desktop_crm.models import Activity, Opportunity, OpportunityStageChange, Ticket
 from desktop_crm.services.container import Services
+from desktop_crm.services.customers import CustomerQuery
 from desktop_crm.views.opportunity_dialog import LostDialog, OpportunityDialog, WonDialog
 from desktop_crm.views.pipeline_section import PipelineSection, close_period
 
-from .conftest import type_into
+from .conftest import answer_dialog, type_into
 
 
 @pytest.fixture
@@ -76,21 +76,6 @@ def stage_of(services, title: str) -> str:
         return next(st.code for st in services.pipeline.stages() if st.id == o.stage_id)
 
 
-def answer_dialog(qtbot, cls, fn) -> list:
-    """Run ``fn(dialog)`` on the next modal dialog of type ``cls`` (exec() blocks the test)."""
-    seen = []
-
-    def poll():
-        w = QApplication.activeModalWidget()
-        if isinstance(w, cls):
-            seen.append(w)
-            fn(w)
-        else:
-            QTimer.singleShot(20, poll)
-    QTimer.singleShot(0, poll)
-    return seen
-
-
 def test_drag_a_card_to_another_column_saves_the_move(qtbot, section, services):
     board = section.board
     lead, proposal = column(board, "lead"), column(board, "proposal")
@@ -132,7 +117,7 @@ def test_the_lost_dialog_requires_a_reason(qtbot, section, services):
         dlg.reason.setCurrentIndex(2)
         dlg.comment.setPlainText("客户选了别家")
         dlg.ok.button(dlg.ok.StandardButton.Ok).click()
-    seen = answer_dialog(qtbot, LostDialog, fill)
+    seen = answer_dialog(LostDialog, fill)
     drag(qtbot, board, "年度维保", board.drop_point(column(board, "lost"), 0))
     assert seen
     with services.db.read() as s:
@@ -144,7 +129,7 @@ def test_the_lost_dialog_requires_a_reason(qtbot, section, services):
 
 def test_cancelling_the_lost_dialog_moves_nothing(qtbot, section, services):
     board = section.board
-    answer_dialog(qtbot, LostDialog, lambda dlg: dlg.reject())
+    answer_dialog(LostDialog, lambda dlg: dlg.reject())
     drag(qtbot, board, "培训服务", board.drop_point(column(board, "lost"), 0))
     assert stage_of(services, "培训服务") == "proposal"
     assert "培训服务" in titles(board, column(board, "proposal"))
@@ -157,7 +142,7 @@ def test_winning_asks_amount_and_opens_the_onboarding_ticket(qtbot, section, ser
         dlg.amount.setText("95,000")
         dlg.accept_button = None
         dlg._accept()
-    answer_dialog(qtbot, WonDialog, fill)
+    answer_dialog(WonDialog, fill)
     changes = []
     section.data_changed.connect(changes.append)
     drag(qtbot, board, "服务器采购", board.drop_point(column(board, "won"), 0))
@@ -258,3 +243,86 @@ def test_close_periods():
     assert close_period("this_quarter", today) == (dt.date(2026, 10, 1), dt.date(2026, 12, 31))
     assert close_period("overdue", today) == (None, dt.date(2026, 11, 24))
     assert close_period("any", today) == (None, None)
+
+
+def test_cards_show_the_lead_score_and_why(qtbot, services):
+    hw = services.customers.page(CustomerQuery(text="华为")).rows[0]
+    services.customers.update(hw.id, {"source": "转介绍", "industry": "制造业",
+                                      "employees": "250"},
+                              services.customers.get(hw.id).version)
+    w = PipelineSection(services)
+    qtbot.addWidget(w)
+    qtbot.waitUntil(lambda: bool(w._loaded), timeout=10000)
+    card = next(c for c in w.board.cards(column(w.board, "lead")) if c.title == "服务器采购")
+    rules = services.leads.rules()[0]
+    expected = (rules.source_points["转介绍"] + rules.industry_points["制造业"]
+                + rules.size_band(250)[1])
+    assert card.score == expected
+    tip = w.board._tooltip(card)
+    assert f"Lead score {expected}" in tip and "Source 转介绍: +" in tip
+    assert "250 employees" in tip
+    w.sort.setCurrentIndex(w.sort.findData("score"))
+    scores = [c.score for col in w.board.columns() for c in col.cards if c.status == "open"]
+    proposal = [c.score for c in w.board.cards(column(w.board, "proposal"))]
+    assert proposal == sorted(proposal, reverse=True) and None not in scores
+
+
+def test_the_lead_scoring_rules_dialog(qtbot, section, services):
+    from desktop_crm.views.lead_rules_dialog import LeadRulesDialog
+    dlg = section.edit_lead_rules()
+    assert isinstance(dlg, LeadRulesDialog)
+    table = dlg.sources
+    row = next(r for r in range(table.rowCount()) if table.item(r, 0).text() == "展会")
+    table.cellWidget(row, 1).setValue(42)
+    dlg.sizes.add(5000, 30)
+    dlg.interaction_cap.setValue(10)
+    dlg.save()
+    rules, version = services.leads.rules()
+    assert version == 1 and rules.source_points["展会"] == 42
+    assert rules.size_bands[-1] == (5000, 30) and rules.interaction_cap == 10
+    # a duplicate value is refused with a message, nothing saved
+    again = section.edit_lead_rules()
+    again.sources.add("展会", 1)
+    again.save()
+    assert again.isVisible() and again.message.isVisible()
+    assert services.leads.rules()[1] == 1
+    sales = dataclasses.replace(services, user=services.users.by_name("wangfang"))
+    ro = LeadRulesDialog(sales)
+    qtbot.addWidget(ro)
+    assert not ro.interaction_cap.isEnabled()
+
+
+def test_stage_settings_add_rename_and_reorder(qtbot, section, services):
+    dlg = section.edit_stages()
+    t = dlg.table
+    names = [t.item(r, 0).text() for r in range(t.rowCount())]
+    assert names[:2] == ["Lead", "Qualified"] and names[-2:] == ["Won", "Lost"]
+    dlg.add_row()  # goes before Won and Lost
+    row = t.rowCount() - 3
+    t.item(row, 0).setText("样品测试")
+    t.cellWidget(row, 1).setValue(60)
+    t.item(1, 0).setText("需求确认")
+    t.selectRow(row)
+    t.setCurrentCell(row, 0)
+    dlg.move_row(-1)  # before Negotiation
+    dlg.save()
+    stages = services.pipeline.stages()
+    shown = [s.name or s.code for s in stages]
+    assert shown == ["lead", "需求确认", "proposal", "样品测试", "negotiation", "won", "lost"]
+    assert next(s for s in stages if s.name == "样品测试").probability == 60
+    qtbot.waitUntil(lambda: len(section.board.columns()) == 7, timeout=5000)
+
+
+def test_automation_settings(qtbot, section, services):
+    dlg = section.edit_automation()
+    dlg.won_ticket.setChecked(False)
+    dlg.stale_days.setValue(45)
+    dlg.ticket_subject.setText("交付：{customer}")
+    dlg.save()
+    rules, version = services.pipeline.automation()
+    assert version == 1 and not rules.won_ticket and rules.stale_days == 45
+    assert rules.ticket_subject == "交付：{customer}"
+    bad = section.edit_automation()
+    bad.stale_subject.setText("{unknown}")
+    bad.save()
+    assert bad.isVisible() and bad.message.isVisible()

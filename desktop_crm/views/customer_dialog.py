@@ -77,6 +77,9 @@ class CustomerDialog(QDialog):
         self._add(form, "city", QLineEdit())
         self._add(form, "address", QLineEdit())
         self._add(form, "industry", self._editable_combo(industries))
+        employees = QLineEdit()
+        employees.setPlaceholderText(self.tr("Number of employees, e.g. 120"))
+        self._add(form, "employees", employees)
         self._add(form, "source", self._editable_combo(sources))
 
         owner = QComboBox()
@@ -149,6 +152,7 @@ class CustomerDialog(QDialog):
             self._set(f, getattr(r, f))
         self._set("owner_id", str(r.owner_id) if r.owner_id else "")
         self._set("tags", ", ".join(r.tags))
+        self._set("employees", "" if r.employees is None else str(r.employees))
 
     def _set(self, field: str, value) -> None:
         w = self.edits[field]
@@ -188,6 +192,8 @@ class CustomerDialog(QDialog):
                 "source": self._record.source, "owner_id": self._record.owner_id,
                 "tier": self._record.tier, "notes": self._record.notes,
                 "tags": list(self._record.tags),
+                "employees": "" if self._record.employees is None
+                else str(self._record.employees),
             }
             out = {k: v for k, v in out.items() if v != current.get(k)}
         elif not out.get("code"):

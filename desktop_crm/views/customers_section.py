@@ -14,11 +14,12 @@ from PySide6.QtWidgets import (
 
 from desktop_crm.services.container import Services
 from desktop_crm.services.customers import CustomerQuery
-from desktop_crm.services.errors import ChangeSet, ConflictError, NotFound
+from desktop_crm.services.errors import ChangeSet, ConflictError, NotFound, ServiceError
 
 from . import labels
 from .customer_dialog import CustomerDialog
 from .itemmodels.customer_table import CustomerTableModel
+from .pool_section import ReleaseDialog, pool_error_text
 from .profile_pane import InteractionDialog, ProfilePane
 from .workers import Worker
 
@@ -62,6 +63,11 @@ class CustomersSection(QWidget):
         self.deleted_toggle.setToolTip(self.tr("Show deleted customers, which can be restored"))
         self.new_button = QPushButton(self.tr("New customer"))
         self.new_button.setObjectName("newCustomer")
+        self.release_button = QPushButton(self.tr("Release to pool…"))
+        self.release_button.setToolTip(self.tr(
+            "Give the chosen customer back to the public pool, where any salesperson may "
+            "claim it"))
+        self.release_button.setEnabled(False)
 
         bar = QHBoxLayout()
         bar.addWidget(self.search, 2)
@@ -71,6 +77,7 @@ class CustomersSection(QWidget):
             bar.addWidget(w)
         bar.addWidget(self.deleted_toggle)
         bar.addStretch(1)
+        bar.addWidget(self.release_button)
         bar.addWidget(self.new_button)
 
         self.model = CustomerTableModel(services.customers, self)
@@ -123,6 +130,7 @@ class CustomersSection(QWidget):
             combo.currentIndexChanged.connect(self.apply_filters)
         self.deleted_toggle.toggled.connect(self.apply_filters)
         self.new_button.clicked.connect(self.new_customer)
+        self.release_button.clicked.connect(self.release_to_pool)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.table.doubleClicked.connect(lambda _i: self.edit_customer())
         self.model.reloaded.connect(self._update_count)
@@ -243,7 +251,9 @@ class CustomersSection(QWidget):
         row = self.model.row_at(current.row()) if current.isValid() else None
         if row is None:
             self.profile.clear()
+            self.release_button.setEnabled(False)
             return
+        self.release_button.setEnabled(bool(row.owner) and not row.deleted)
         self.show_customer(row.id)
 
     def show_customer(self, customer_id) -> None:
@@ -274,7 +284,7 @@ class CustomersSection(QWidget):
             sources=self.services.customers.distinct_values("source"), parent=self)
         dlg.edits["owner_id"].setCurrentIndex(
             max(dlg.edits["owner_id"].findData(str(self.services.user.id)), 0))
-        dlg.saved.connect(self._saved)
+        dlg.saved.connect(self._created)
         dlg.open()
         return dlg
 
@@ -294,6 +304,34 @@ class CustomersSection(QWidget):
         dlg.saved.connect(self._saved)
         dlg.open()
         return dlg
+
+    def _created(self, record) -> None:
+        """A new customer left without an owner is a new lead: the team's assignment rules
+        give it an owner, or it stays in the public pool."""
+        if record.owner_id is None:
+            owner = self.services.pool.assign([record.id]).get(record.id)
+            if owner is not None:
+                record = self.services.customers.get(record.id)
+        self._saved(record)
+
+    def release_to_pool(self) -> bool:
+        customer_id = self.selected_id()
+        if customer_id is None:
+            return False
+        record = self.services.customers.get(customer_id)
+        dlg = ReleaseDialog(record.name, self)
+        if dlg.exec() != ReleaseDialog.DialogCode.Accepted:
+            return False
+        try:
+            changes = self.services.pool.release(customer_id, dlg.reason.toPlainText())
+        except ServiceError as err:
+            QMessageBox.warning(self, self.tr("Release to pool"), pool_error_text(err))
+            return False
+        self.status_message.emit(self.tr("%1 is in the public pool now").replace(
+            "%1", record.name))
+        self.refresh()
+        self.data_changed.emit(changes)
+        return True
 
     def _saved(self, record) -> None:
         self.status_message.emit(self.tr("Saved %1").replace("%1", record.name))

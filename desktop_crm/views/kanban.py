@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -95,6 +96,8 @@ class KanbanBoard(QAbstractScrollArea):
         self._cols: list[_Col] = []
         self.current: Card | None = None
         self.show_score = False
+        # card -> lines explaining its lead score, for the tooltip (the section sets it)
+        self.explain_score: Callable[[Card], list[str]] | None = None
         self._press: tuple[QPoint, Card] | None = None
         self._drag: Card | None = None
         self._drag_pos = QPoint()
@@ -616,6 +619,8 @@ class KanbanBoard(QAbstractScrollArea):
             parts.append(self.tr("No change for %n day(s): move it on", "", card.days_in_stage))
         if self.show_score and card.score is not None:
             parts.append(self.tr("Lead score %1").replace("%1", str(card.score)))
+            if self.explain_score is not None:
+                parts += ["  " + line for line in self.explain_score(card)]
         return "\n".join(parts)
 
     # -- keyboard -------------------------------------------------------------------------------

@@ -82,6 +82,7 @@ FIELDS = {
     "tier": QT_TRANSLATE_NOOP("Labels", "Tier"),
     "notes": QT_TRANSLATE_NOOP("Labels", "Notes"),
     "tags": QT_TRANSLATE_NOOP("Labels", "Tags"),
+    "employees": QT_TRANSLATE_NOOP("Labels", "Employees"),
     "summary": QT_TRANSLATE_NOOP("Labels", "Summary"),
     "channel": QT_TRANSLATE_NOOP("Labels", "Channel"),
     "occurred_at": QT_TRANSLATE_NOOP("Labels", "Time"),

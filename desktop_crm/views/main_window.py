@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QSize, Signal
+from PySide6.QtCore import QSize, QThreadPool, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QStackedWidget,
@@ -13,11 +13,15 @@ from PySide6.QtWidgets import (
 
 from desktop_crm import __version__
 from desktop_crm.services.container import Services
+from desktop_crm.services.errors import ChangeSet
 
 from .customers_section import CustomersSection
+from .notifications_view import NotificationsButton, NotificationsDialog
 from .pipeline_section import PipelineSection
+from .pool_section import PoolSection
 from .tiers_section import TiersSection
 from .settings_dialog import SettingsDialog
+from .workers import Worker, guarded
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +52,8 @@ class MainWindow(QMainWindow):
 
         self.customers = CustomersSection(services)
         self._add_section("customers", self.tr("Customers"), self.customers)
+        self.pool = PoolSection(services)
+        self._add_section("pool", self.tr("Public pool"), self.pool)
         self.pipeline = PipelineSection(services)
         self._add_section("pipeline", self.tr("Pipeline"), self.pipeline)
         self.tiers = TiersSection(services)
@@ -63,6 +69,10 @@ class MainWindow(QMainWindow):
         self.tiers.data_changed.connect(self.customers.refresh)
         # a customer renamed, or tiers applied, shows on the cards
         self.customers.data_changed.connect(self.pipeline.refresh)
+        self.customers.data_changed.connect(self.pool.refresh)
+        self.pool.data_changed.connect(self.customers.refresh)
+        self.pool.data_changed.connect(self.pipeline.refresh)
+        self.data_changed.connect(lambda _c: self.update_notifications())
         self.tiers.data_changed.connect(lambda _c: self.pipeline.refresh(None))
 
         central = QWidget()
@@ -78,9 +88,56 @@ class MainWindow(QMainWindow):
         self.db_label = QLabel(self.tr("Database: %1").replace("%1", services.db.describe()))
         self.db_label.setObjectName("databaseLabel")
         self.user_label = QLabel(self.tr("User: %1").replace("%1", services.user.display_name))
+        self.notifications_button = NotificationsButton()
+        self.notifications_button.clicked.connect(self.open_notifications)
+        self.statusBar().addPermanentWidget(self.notifications_button)
         self.statusBar().addPermanentWidget(self.user_label)
         self.statusBar().addPermanentWidget(self.db_label)
         self._build_menus()
+        self.update_notifications()
+        self._workers: set[Worker] = set()
+        self.run_pool_rules()
+
+    # -- notifications and the daily pool rules ---------------------------------------------
+
+    def update_notifications(self) -> None:
+        self.notifications_button.set_count(self.services.notifications.count_unread())
+
+    def open_notifications(self) -> NotificationsDialog:
+        dlg = NotificationsDialog(self.services.notifications, self)
+        dlg.changed.connect(self.update_notifications)
+        dlg.open_customer.connect(self.open_customer)
+        dlg.open()
+        return dlg
+
+    def open_customer(self, customer_id) -> None:
+        self.show_section("customers")
+        self.customers.show_customer(customer_id)
+
+    def run_pool_rules(self) -> None:
+        """Return the customers due back to the public pool, in the background. Only once a
+        manager has saved the pool rules: the first run on an old database may return many
+        customers, and the manager starts it in the Public pool section, seeing how many."""
+        pool = self.services.pool
+        if pool.rules()[1] == 0:
+            return
+        worker = Worker(pool.return_due)
+        self._workers.add(worker)
+        worker.signals.finished.connect(guarded(self, self._pool_rules_done))
+        worker.signals.finished.connect(lambda _r: self._workers.discard(worker))
+        worker.signals.failed.connect(lambda _e: self._workers.discard(worker))
+        worker.signals.failed.connect(guarded(self, lambda exc: self.statusBar().showMessage(
+            self.tr("Could not apply the public pool rules: %1").replace("%1", str(exc)))))
+        QThreadPool.globalInstance().start(worker)
+
+    def _pool_rules_done(self, returned: list) -> None:
+        if returned:
+            self.statusBar().showMessage(self.tr(
+                "%n customer(s) went back to the public pool", "", len(returned)), 10000)
+            changes = ChangeSet.of("customers", "notifications")
+            for section in (self.customers, self.pool, self.pipeline):
+                section.refresh(changes)
+        self.update_notifications()
 
     def _add_section(self, key: str, title: str, widget: QWidget) -> None:
         self.sections[key] = widget

@@ -128,10 +128,13 @@ class PipelineSection(QWidget):
         self.settings_button = QToolButton()
         self.settings_button.setText(self.tr("Pipeline settings"))
         self.settings_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.settings_button.setStyleSheet("QToolButton { padding: 3px 18px 3px 8px; }")
         menu = QMenu(self.settings_button)
         menu.addAction(self.tr("Stages…"), self.edit_stages)
         menu.addAction(self.tr("Lost reasons…"), self.edit_lost_reasons)
         menu.addAction(self.tr("Automation…"), self.edit_automation)
+        if getattr(services, "leads", None) is not None:
+            menu.addAction(self.tr("Lead scoring…"), self.edit_lead_rules)
         self.settings_button.setMenu(menu)
 
         self._filter_timer = QTimer(self)
@@ -159,6 +162,8 @@ class PipelineSection(QWidget):
         self.board = KanbanBoard()
         self.board.card_dropped.connect(self.drop)
         self.board.card_activated.connect(self.open_card)
+        if getattr(services, "leads", None) is not None:
+            self.board.explain_score = self.explain_score
         self.summary = QLabel()
         self.summary.setObjectName("pipelineSummary")
 
@@ -369,6 +374,22 @@ class PipelineSection(QWidget):
         self.data_changed.emit(ChangeSet(frozenset(kinds)))
         return saved
 
+    def explain_score(self, card: Card) -> list[str]:
+        """Which rule gave how many points, one line each (the card's tooltip)."""
+        try:
+            parts = self.services.leads.explain(card.id).parts
+        except ServiceError:
+            return []
+        unknown = self.tr("unknown")
+        texts = {
+            "source": lambda p: self.tr("Source %1").replace("%1", p.value or unknown),
+            "industry": lambda p: self.tr("Industry %1").replace("%1", p.value or unknown),
+            "size": lambda p: self.tr("%1 employees").replace("%1", p.value or unknown),
+            "interactions": lambda p: self.tr("%1 interactions lately")
+            .replace("%1", p.value or "0"),
+        }
+        return [f"{texts[p.rule](p)}: {p.points:+d}" for p in parts if p.rule in texts]
+
     def lost_reasons(self) -> list[str]:
         reasons, _v = self.services.pipeline.lost_reasons()
         return reasons or default_lost_reasons()
@@ -436,6 +457,13 @@ class PipelineSection(QWidget):
         from .pipeline_settings import AutomationDialog
         dlg = AutomationDialog(self.services, self)
         dlg.accepted.connect(self.load)
+        dlg.open()
+        return dlg
+
+    def edit_lead_rules(self):
+        from .lead_rules_dialog import LeadRulesDialog
+        dlg = LeadRulesDialog(self.services, self)
+        dlg.accepted.connect(self.load)  # new scores on the cards
         dlg.open()
         return dlg
 

@@ -4,30 +4,20 @@ first, or a value is out of range)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QDialog, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView,
     QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton, QSpinBox,
     QTableWidget, QTableWidgetItem, QVBoxLayout,
 )
 
-from desktop_crm.services.errors import ConflictError, ServiceError, ValidationError
+from desktop_crm.services.errors import ServiceError
 from desktop_crm.services.pipeline import AutomationSettings
 
 from . import labels
 from .opportunity_dialog import default_lost_reasons
 from .pipeline_section import MANAGER_ROLES, automation_texts
-from .widgets import dialog_buttons, error_label
-
-
-def _message(err: ServiceError) -> str:
-    if isinstance(err, ConflictError):
-        return QCoreApplication.translate(
-            "PipelineSettings", "Someone else saved these settings after you opened them; "
-            "nothing was saved. Close and open the dialog again to see theirs.")
-    if isinstance(err, ValidationError):
-        return "\n".join(f"{e.field}: {labels.error_text(e)}" for e in err.errors)
-    return str(err)
+from .widgets import dialog_buttons, error_label, settings_error
 
 
 class StagesDialog(QDialog):
@@ -148,7 +138,7 @@ class StagesDialog(QDialog):
                 order.append(stage.id)
             pipeline.reorder_stages(order)
         except ServiceError as err:
-            self.message.setText(_message(err))
+            self.message.setText(settings_error(err))
             self.message.show()
             self._load_keep_rows()
             return
@@ -222,7 +212,7 @@ class LostReasonsDialog(QDialog):
         try:
             self.services.pipeline.save_lost_reasons(self.reasons(), self.version)
         except ServiceError as err:
-            self.message.setText(_message(err))
+            self.message.setText(settings_error(err))
             self.message.show()
             return
         self.accept()
@@ -306,7 +296,7 @@ class AutomationDialog(QDialog):
         try:
             self.version = self.services.pipeline.save_automation(self.settings(), self.version)
         except ServiceError as err:
-            self.message.setText(_message(err))
+            self.message.setText(settings_error(err))
             self.message.show()
             return
         self.accept()

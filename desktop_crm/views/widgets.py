@@ -31,3 +31,20 @@ def error_label() -> QLabel:
     label.setWordWrap(True)
     label.hide()
     return label
+
+
+def settings_error(err, fields: dict[str, str] | None = None) -> str:
+    """Why team settings were not saved, in the user's language: a colleague saved first, or
+    which values are wrong (``fields``: a field code -> its label in the dialog)."""
+    from desktop_crm.services.errors import ConflictError, ValidationError
+
+    from . import labels
+    if isinstance(err, ConflictError):
+        return QCoreApplication.translate(
+            "Settings", "Someone else saved these settings after you opened them; nothing "
+            "was saved. Close and open the dialog again to see theirs.")
+    if isinstance(err, ValidationError):
+        names = fields or {}
+        return "\n".join(f"{names.get(e.field, e.field)}: {labels.error_text(e)}"
+                         for e in err.errors)
+    return str(err)

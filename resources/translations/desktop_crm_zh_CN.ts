@@ -150,6 +150,10 @@
         <translation>例如 138 1234 5678 或 010 6552 9988</translation>
     </message>
     <message>
+        <source>Number of employees, e.g. 120</source>
+        <translation>员工人数，例如 120</translation>
+    </message>
+    <message>
         <source>(public pool)</source>
         <translation>（公海）</translation>
     </message>
@@ -239,6 +243,14 @@
         <translation>新建客户</translation>
     </message>
     <message>
+        <source>Release to pool…</source>
+        <translation>退回公海…</translation>
+    </message>
+    <message>
+        <source>Give the chosen customer back to the public pool, where any salesperson may claim it</source>
+        <translation>将选中的客户退回公海，任何销售都可以领取</translation>
+    </message>
+    <message>
         <source>All owners</source>
         <translation>全部负责人</translation>
     </message>
@@ -269,6 +281,14 @@
     <message>
         <source>%1 of %2 customers shown</source>
         <translation>已显示 %1 / 共 %2 个客户</translation>
+    </message>
+    <message>
+        <source>Release to pool</source>
+        <translation>退回公海</translation>
+    </message>
+    <message>
+        <source>%1 is in the public pool now</source>
+        <translation>%1 已退回公海</translation>
     </message>
     <message>
         <source>Saved %1</source>
@@ -603,6 +623,10 @@
         <translation>标签</translation>
     </message>
     <message>
+        <source>Employees</source>
+        <translation>员工人数</translation>
+    </message>
+    <message>
         <source>Summary</source>
         <translation>内容</translation>
     </message>
@@ -836,6 +860,77 @@
     </message>
 </context>
 <context>
+    <name>LeadRulesDialog</name>
+    <message>
+        <source>Points</source>
+        <translation>分值</translation>
+    </message>
+    <message>
+        <source>Lead scoring</source>
+        <translation>线索评分</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Industry</source>
+        <translation>行业</translation>
+    </message>
+    <message>
+        <source>From employees</source>
+        <translation>员工人数起</translation>
+    </message>
+    <message>
+        <source>Points by source</source>
+        <translation>按来源评分</translation>
+    </message>
+    <message>
+        <source>Points by industry</source>
+        <translation>按行业评分</translation>
+    </message>
+    <message>
+        <source>Points by company size</source>
+        <translation>按公司规模评分</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Recent interactions</source>
+        <translation>近期沟通</translation>
+    </message>
+    <message>
+        <source> days</source>
+        <translation> 天</translation>
+    </message>
+    <message>
+        <source>Points per interaction</source>
+        <translation>每次沟通得分</translation>
+    </message>
+    <message>
+        <source>Counted over the last</source>
+        <translation>统计最近</translation>
+    </message>
+    <message>
+        <source>At most</source>
+        <translation>最多</translation>
+    </message>
+    <message>
+        <source>A deal&apos;s score is the sum of the points of its customer&apos;s source, industry and size band (the highest band the employee count reaches), plus the points for calls, visits and messages in the recent period. Values are matched ignoring case and spaces.</source>
+        <translation>商机得分 = 客户来源、行业和规模档（员工人数达到的最高一档）的分值之和，再加上近期电话、拜访和消息的得分。匹配时忽略大小写和空格。</translation>
+    </message>
+    <message>
+        <source>Only a manager can change the lead-scoring rules.</source>
+        <translation>只有经理可以修改线索评分规则。</translation>
+    </message>
+</context>
+<context>
     <name>LostDialog</name>
     <message>
         <source>Deal lost</source>
@@ -904,6 +999,10 @@
         <translation>客户</translation>
     </message>
     <message>
+        <source>Public pool</source>
+        <translation>公海</translation>
+    </message>
+    <message>
         <source>Pipeline</source>
         <translation>销售漏斗</translation>
     </message>
@@ -918,6 +1017,16 @@
     <message>
         <source>User: %1</source>
         <translation>用户：%1</translation>
+    </message>
+    <message>
+        <source>Could not apply the public pool rules: %1</source>
+        <translation>无法执行公海规则：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n customer(s) went back to the public pool</source>
+        <translation>
+            <numerusform>%n 个客户已退回公海</numerusform>
+        </translation>
     </message>
     <message>
         <source>&amp;File</source>
@@ -958,6 +1067,107 @@ Customer management for small and mid-size companies.
         <translation>桌面 CRM %1
 面向中小企业的客户管理。
 %2</translation>
+    </message>
+</context>
+<context>
+    <name>Notifications</name>
+    <message>
+        <source>by region</source>
+        <translation>（按地区）</translation>
+    </message>
+    <message>
+        <source>by industry</source>
+        <translation>（按行业）</translation>
+    </message>
+    <message>
+        <source>in turn within the team</source>
+        <translation>（团队内轮流分配）</translation>
+    </message>
+    <message>
+        <source>by hand</source>
+        <translation>（手动分配）</translation>
+    </message>
+    <message>
+        <source>no follow-up</source>
+        <translation>未跟进</translation>
+    </message>
+    <message>
+        <source>last deal lost</source>
+        <translation>最近商机输单</translation>
+    </message>
+    <message>
+        <source>Customer %1 was assigned to you %2.</source>
+        <translation>客户 %1 已分配给您%2。</translation>
+    </message>
+    <message>
+        <source>By %1.</source>
+        <translation>操作人：%1。</translation>
+    </message>
+    <message>
+        <source>%1 customers were assigned to you (%2).</source>
+        <translation>已有 %1 个客户分配给您（%2）。</translation>
+    </message>
+    <message>
+        <source>its last deal was lost %n day(s) ago</source>
+        <translation>最近的商机已输单 %n 天</translation>
+    </message>
+    <message>
+        <source>no follow-up for %n day(s)</source>
+        <translation>已 %n 天未跟进</translation>
+    </message>
+    <message>
+        <source>%1 of %2 went back to the public pool: %3.</source>
+        <translation>%2 的客户 %1 已退回公海：%3。</translation>
+    </message>
+    <message>
+        <source>Your customer %1 went back to the public pool: %2.</source>
+        <translation>您的客户 %1 已退回公海：%2。</translation>
+    </message>
+    <message>
+        <source>%1 customers went back to the public pool (%2).</source>
+        <translation>%1 个客户已退回公海（%2）。</translation>
+    </message>
+    <message>
+        <source>%1 gave your customer %2 back to the public pool: %3.</source>
+        <translation>%1 将您的客户 %2 退回了公海：%3。</translation>
+    </message>
+    <message>
+        <source>Deal “%1” with %2 was won by %3: onboarding ticket %4 is waiting for the service team.</source>
+        <translation>%3 赢得了 %2 的商机“%1”：交付工单 %4 等待服务团队处理。</translation>
+    </message>
+</context>
+<context>
+    <name>NotificationsButton</name>
+    <message>
+        <source>Notifications (%1)</source>
+        <translation>通知（%1）</translation>
+    </message>
+    <message>
+        <source>Notifications</source>
+        <translation>通知</translation>
+    </message>
+</context>
+<context>
+    <name>NotificationsDialog</name>
+    <message>
+        <source>Notifications</source>
+        <translation>通知</translation>
+    </message>
+    <message>
+        <source>No notifications.</source>
+        <translation>暂无通知。</translation>
+    </message>
+    <message>
+        <source>Mark all as read</source>
+        <translation>全部标为已读</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Double-click to open the customer</source>
+        <translation>双击打开客户</translation>
     </message>
 </context>
 <context>
@@ -1176,6 +1386,10 @@ Customer management for small and mid-size companies.
         <translation>自动化…</translation>
     </message>
     <message>
+        <source>Lead scoring…</source>
+        <translation>线索评分…</translation>
+    </message>
+    <message>
         <source>Sort</source>
         <translation>排序</translation>
     </message>
@@ -1246,6 +1460,26 @@ Customer management for small and mid-size companies.
         <translation>“%1”已移至%2</translation>
     </message>
     <message>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>Source %1</source>
+        <translation>来源 %1</translation>
+    </message>
+    <message>
+        <source>Industry %1</source>
+        <translation>行业 %1</translation>
+    </message>
+    <message>
+        <source>%1 employees</source>
+        <translation>员工 %1 人</translation>
+    </message>
+    <message>
+        <source>%1 interactions lately</source>
+        <translation>近期沟通 %1 次</translation>
+    </message>
+    <message>
         <source>Opportunity</source>
         <translation>商机</translation>
     </message>
@@ -1301,10 +1535,231 @@ Customer management for small and mid-size companies.
     </message>
 </context>
 <context>
-    <name>PipelineSettings</name>
+    <name>PoolRulesDialog</name>
     <message>
-        <source>Someone else saved these settings after you opened them; nothing was saved. Close and open the dialog again to see theirs.</source>
-        <translation>您打开后，其他人保存了这些设置；本次未保存。请关闭后重新打开对话框查看。</translation>
+        <source>Public pool rules</source>
+        <translation>公海规则</translation>
+    </message>
+    <message>
+        <source>New customers without an owner go to</source>
+        <translation>无负责人的新客户分配给</translation>
+    </message>
+    <message>
+        <source>Region</source>
+        <translation>地区</translation>
+    </message>
+    <message>
+        <source>Industry</source>
+        <translation>行业</translation>
+    </message>
+    <message>
+        <source>(nobody: leave them in the pool)</source>
+        <translation>（不分配：留在公海）</translation>
+    </message>
+    <message>
+        <source>Otherwise, in turn to the salespeople of team</source>
+        <translation>否则在以下团队的销售中轮流分配</translation>
+    </message>
+    <message>
+        <source>no limit</source>
+        <translation>不限</translation>
+    </message>
+    <message>
+        <source>Claims per salesperson per day</source>
+        <translation>每位销售每天可领取</translation>
+    </message>
+    <message>
+        <source>Customers go back to the pool after</source>
+        <translation>客户在以下情况退回公海</translation>
+    </message>
+    <message>
+        <source> days without a follow-up</source>
+        <translation> 天未跟进</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>从不</translation>
+    </message>
+    <message>
+        <source> days after the last deal was lost</source>
+        <translation> 天（最近商机输单后）</translation>
+    </message>
+    <message>
+        <source>Lost deal</source>
+        <translation>商机输单</translation>
+    </message>
+    <message>
+        <source>A follow-up is a logged call, visit, message or meeting, or a completed planned follow-up. Owners and their managers are told when a customer goes back.</source>
+        <translation>跟进指已记录的电话、拜访、消息或会议，或已完成的跟进计划。客户退回公海时会通知负责人及其经理。</translation>
+    </message>
+    <message>
+        <source>Only a manager can change the pool rules.</source>
+        <translation>只有经理可以修改公海规则。</translation>
+    </message>
+    <message>
+        <source>Owner</source>
+        <translation>负责人</translation>
+    </message>
+    <message>
+        <source>(no rule)</source>
+        <translation>（无规则）</translation>
+    </message>
+    <message>
+        <source>Team</source>
+        <translation>团队</translation>
+    </message>
+</context>
+<context>
+    <name>PoolSection</name>
+    <message>
+        <source>Assigned</source>
+        <translation>分配</translation>
+    </message>
+    <message>
+        <source>Claimed</source>
+        <translation>领取</translation>
+    </message>
+    <message>
+        <source>Released to the pool</source>
+        <translation>退回公海</translation>
+    </message>
+    <message>
+        <source>Returned to the pool</source>
+        <translation>自动退回公海</translation>
+    </message>
+    <message>
+        <source>Someone else has just claimed this customer (%1).</source>
+        <translation>这个客户刚被其他人领取（%1）。</translation>
+    </message>
+    <message>
+        <source>You have claimed %1 customers today, the daily limit your manager set. Try again tomorrow.</source>
+        <translation>您今天已领取 %1 个客户，达到经理设置的每日上限。请明天再试。</translation>
+    </message>
+    <message>
+        <source>This customer is already in the public pool.</source>
+        <translation>这个客户已在公海中。</translation>
+    </message>
+    <message>
+        <source>Only the customer&apos;s owner or a manager can do this.</source>
+        <translation>只有客户负责人或经理可以这样做。</translation>
+    </message>
+    <message>
+        <source>Search name, pinyin or initials, code, phone</source>
+        <translation>搜索名称、拼音或首字母、编号、电话</translation>
+    </message>
+    <message>
+        <source>All regions</source>
+        <translation>全部地区</translation>
+    </message>
+    <message>
+        <source>All industries</source>
+        <translation>全部行业</translation>
+    </message>
+    <message>
+        <source>All tiers</source>
+        <translation>全部分层</translation>
+    </message>
+    <message>
+        <source>Claim</source>
+        <translation>领取</translation>
+    </message>
+    <message>
+        <source>Assign to</source>
+        <translation>分配给</translation>
+    </message>
+    <message>
+        <source>Pool rules…</source>
+        <translation>公海规则…</translation>
+    </message>
+    <message>
+        <source>Apply the return rules now</source>
+        <translation>立即执行退回规则</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>事项</translation>
+    </message>
+    <message>
+        <source>Owner</source>
+        <translation>负责人</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>操作人</translation>
+    </message>
+    <message>
+        <source>Choose a customer to see who owned it.</source>
+        <translation>选择客户，查看其归属记录。</translation>
+    </message>
+    <message>
+        <source>Counting…</source>
+        <translation>正在统计…</translation>
+    </message>
+    <message>
+        <source>%1 customers in the public pool match</source>
+        <translation>公海中有 %1 个客户符合条件</translation>
+    </message>
+    <message>
+        <source>No daily claim limit</source>
+        <translation>不限每日领取数</translation>
+    </message>
+    <message>
+        <source>Claims left today: %1</source>
+        <translation>今日还可领取：%1</translation>
+    </message>
+    <message>
+        <source>Owners of %1</source>
+        <translation>%1 的归属记录</translation>
+    </message>
+    <message>
+        <source>%1 has never had an owner.</source>
+        <translation>%1 从未有过负责人。</translation>
+    </message>
+    <message>
+        <source>public pool</source>
+        <translation>公海</translation>
+    </message>
+    <message>
+        <source>pool rules</source>
+        <translation>公海规则</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n customer(s) claimed: they are yours now</source>
+        <translation>
+            <numerusform>已领取 %n 个客户，现由您负责</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Assign</source>
+        <translation>分配</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n customer(s) assigned to %1</source>
+        <translation>
+            <numerusform>已将 %n 个客户分配给 %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Return rules</source>
+        <translation>退回规则</translation>
+    </message>
+    <message>
+        <source>No customer is due to go back to the public pool.</source>
+        <translation>没有需要退回公海的客户。</translation>
+    </message>
+    <message>
+        <source>%1 customers have had no follow-up, or lost their last deal, for longer than the pool rules allow. Return them to the public pool now? Their owners and managers are told.</source>
+        <translation>有 %1 个客户超过公海规则允许的时间未跟进或最近商机已输单。现在将其退回公海吗？会通知其负责人和经理。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n customer(s) returned to the public pool</source>
+        <translation>
+            <numerusform>已将 %n 个客户退回公海</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1460,6 +1915,36 @@ Customer management for small and mid-size companies.
     <message>
         <source>Contacts (%1)</source>
         <translation>联系人 (%1)</translation>
+    </message>
+</context>
+<context>
+    <name>ReleaseDialog</name>
+    <message>
+        <source>Release to the public pool</source>
+        <translation>退回公海</translation>
+    </message>
+    <message>
+        <source>Give %1 back to the public pool, where any salesperson may claim it?</source>
+        <translation>将 %1 退回公海，让任何销售都可以领取？</translation>
+    </message>
+    <message>
+        <source>Why, e.g. no budget this year; the contact left the company</source>
+        <translation>原因，例如：今年没有预算；联系人已离职</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Say why: the next owner reads it in the history.</source>
+        <translation>请说明原因：下一位负责人会在归属记录中看到。</translation>
+    </message>
+</context>
+<context>
+    <name>Settings</name>
+    <message>
+        <source>Someone else saved these settings after you opened them; nothing was saved. Close and open the dialog again to see theirs.</source>
+        <translation>您打开后，其他人保存了这些设置；本次未保存。请关闭后重新打开对话框查看。</translation>
     </message>
 </context>
 <context>
