@@ -366,3 +366,19 @@ def test_lost_reasons_are_a_team_list_managers_set(svc, pipe):
     sales = svc.users.create("lisi", "李四", "sales")
     with pytest.raises(PermissionDenied):
         PipelineService(svc.db, sales).save_lost_reasons(["x"], version)
+
+
+def test_the_service_team_is_told_of_the_onboarding_ticket(svc, pipe, customers):
+    from desktop_crm.services.notifications import NotificationService
+    agent = svc.users.create("zhaomin", "赵敏", "service")
+    svc.users.create("qianli", "钱力", "sales")
+    card = pipe.create({"title": "门禁系统", "customer_id": customers["张三"],
+                        "amount": "50000"})
+    pipe.move(card.id, stage(pipe, "won").id, expected_version=card.version,
+              final_amount=Decimal("48000"), close_date=dt.date(2026, 11, 20))
+    seen = NotificationService(svc.db, agent).unread()
+    assert [n.kind for n in seen] == ["onboarding_ticket"]
+    assert seen[0].params["customer_name"] == "张三" and seen[0].params["title"] == "门禁系统"
+    assert seen[0].params["ticket_number"]
+    sales = svc.users.by_name("qianli")
+    assert NotificationService(svc.db, sales).unread() == []

@@ -23,11 +23,11 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from desktop_crm.models import (
     Activity, ActivityType, Customer, Opportunity, OpportunityStageChange, OpportunityStatus,
-    PipelineStage, Ticket, TicketPriority, User,
+    PipelineStage, Role, Ticket, TicketPriority, User,
 )
 from desktop_crm.models.base import UTCDateTime
 
-from . import audit, counters, shared_settings
+from . import audit, counters, notifications, shared_settings
 from .db import Database
 from .demo.defaults import ensure_default_sla_policies, ensure_default_stages
 from .errors import ConflictError, FieldError, NotFound, ValidationError
@@ -648,6 +648,16 @@ class PipelineService:
             s.flush()
             audit.record(s, table="tickets", row_id=ticket.id, action="create",
                          user_id=self.user.id)
+            # the service team hears of it at once (their notification list)
+            service = s.scalars(select(User.id).where(
+                User.role == Role.SERVICE.value, User.active.is_(True),
+                User.deleted_at.is_(None))).all()
+            notifications.notify_many(s, [
+                (uid, "onboarding_ticket", {
+                    "ticket_id": str(ticket.id), "ticket_number": ticket.number,
+                    "customer_name": values["customer"], "customer_id": str(o.customer_id),
+                    "title": o.title, "owner_name": self.user.display_name}, o.customer_id)
+                for uid in service], now)
         if rules.won_followup:
             act = Activity(customer_id=o.customer_id, opportunity_id=o.id,
                            owner_id=o.owner_id or self.user.id, type=ActivityType.CALL.value,
