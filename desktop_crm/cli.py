@@ -22,7 +22,7 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-SECTIONS = ("customers", "tiers")
+SECTIONS = ("customers", "pool", "pipeline", "tiers")
 
 
 def _db_parent(suppress: bool) -> argparse.ArgumentParser:

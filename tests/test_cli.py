@@ -106,6 +106,15 @@ def test_screenshot_renders_png(filled, tmp_path):
     assert (img.width(), img.height()) == (1200, 800)
 
 
+def test_screenshot_of_the_pipeline_board(filled, tmp_path):
+    out = tmp_path / "pipeline.png"
+    run("screenshot", "pipeline", "--db", filled, "--out", str(out), "--size", "1400x900")
+    from PySide6.QtGui import QImage
+
+    img = QImage(str(out))
+    assert (img.width(), img.height()) == (1400, 900)
+
+
 def test_pipeline_figures_as_table_and_json(filled):
     svc = Services.open(filled)
     cid = svc.customers.get_by_code("C000003").id
