@@ -326,3 +326,13 @@ def test_automation_settings(qtbot, section, services):
     bad.stale_subject.setText("{unknown}")
     bad.save()
     assert bad.isVisible() and bad.message.isVisible()
+
+
+def test_double_click_in_a_column_starts_a_deal_in_that_stage(qtbot, section, services):
+    board = section.board
+    proposal = column(board, "proposal")
+    empty = board.drop_point(proposal, len(board.cards(proposal)) + 1)
+    qtbot.mouseDClick(board.viewport(), Qt.MouseButton.LeftButton, pos=empty)
+    dlg = next(w for w in section.findChildren(OpportunityDialog) if w.isVisible())
+    assert dlg.stage_id == board.columns()[proposal].stage.id
+    assert dlg.probability.value() == board.columns()[proposal].stage.probability

@@ -78,11 +78,13 @@ class KanbanBoard(QAbstractScrollArea):
             given (None: on top); nothing is changed on the board until the section calls
             ``apply_move`` with the saved card
         card_activated(Card): double click or Enter on a card
+        new_requested(StageInfo): double click on a column outside its cards
         current_changed(object): the chosen card (None when none)
     """
 
     card_dropped = Signal(object, object, object)
     card_activated = Signal(object)
+    new_requested = Signal(object)
     current_changed = Signal(object)
 
     def __init__(self, parent=None):
@@ -548,9 +550,14 @@ class KanbanBoard(QAbstractScrollArea):
         self.card_dropped.emit(card, col.stage, after)
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
-        hit = self.card_at(event.position().toPoint())
+        pos = event.position().toPoint()
+        hit = self.card_at(pos)
         if hit is not None:
             self.card_activated.emit(self._cols[hit[0]].cards[hit[1]])
+            return
+        ci = self.column_at(pos)
+        if ci is not None and self.column_rect(ci).contains(pos):
+            self.new_requested.emit(self._cols[ci].stage)
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         pos = event.position().toPoint()

@@ -162,6 +162,7 @@ class PipelineSection(QWidget):
         self.board = KanbanBoard()
         self.board.card_dropped.connect(self.drop)
         self.board.card_activated.connect(self.open_card)
+        self.board.new_requested.connect(lambda stage: self.new_opportunity(stage.id))
         if getattr(services, "leads", None) is not None:
             self.board.explain_score = self.explain_score
         self.summary = QLabel()
@@ -320,7 +321,7 @@ class PipelineSection(QWidget):
         self.summary.setText(
             self.tr("%1 open deals · %2 · weighted %3 · %4 with no change for a long time · "
                     "Won and Lost show the last 30 days. Drag a card to move it; double-click "
-                    "to open it.")
+                    "to open it, or an empty place in a column for a new deal there.")
             .replace("%1", f"{count:,}").replace("%2", labels.money(total))
             .replace("%3", labels.money(weighted)).replace("%4", f"{stale:,}"))
 

@@ -1444,8 +1444,8 @@ Customer management for small and mid-size companies.
         <translation>无法加载看板：%1</translation>
     </message>
     <message>
-        <source>%1 open deals · %2 · weighted %3 · %4 with no change for a long time · Won and Lost show the last 30 days. Drag a card to move it; double-click to open it.</source>
-        <translation>进行中商机 %1 个 · %2 · 加权 %3 · %4 个长期无进展 · 赢单和输单列显示近 30 天。拖动卡片可移动；双击打开。</translation>
+        <source>%1 open deals · %2 · weighted %3 · %4 with no change for a long time · Won and Lost show the last 30 days. Drag a card to move it; double-click to open it, or an empty place in a column for a new deal there.</source>
+        <translation>进行中商机 %1 个 · %2 · 加权 %3 · %4 个长期无进展 · 赢单和输单列显示近 30 天。拖动卡片可移动；双击卡片打开，双击列中空白处在该阶段新建商机。</translation>
     </message>
     <message>
         <source>Not moved</source>
