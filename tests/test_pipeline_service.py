@@ -382,3 +382,18 @@ def test_the_service_team_is_told_of_the_onboarding_ticket(svc, pipe, customers)
     assert seen[0].params["ticket_number"]
     sales = svc.users.by_name("qianli")
     assert NotificationService(svc.db, sales).unread() == []
+
+
+def test_a_managers_team_view(svc, pipe, customers):
+    east = svc.users.create("lisi", "李四", "sales", team="华东")
+    svc.users.create("wangwu", "王五", "sales", team="华北")
+    west = svc.users.by_name("wangwu")
+    cid = customers["张三"]
+    for title, owner in (("东一", east.id), ("北一", west.id)):
+        pipe.create({"title": title, "customer_id": cid, "owner_id": owner,
+                     "amount": "1000"})
+    assert [c.title for col in pipe.board(BoardFilter(team="华东")) for c in col.cards] \
+        == ["东一"]
+    now = dt.datetime.now(UTC)
+    funnel = pipe.funnel(now - dt.timedelta(days=1), now + dt.timedelta(days=1), team="华北")
+    assert funnel.stages[0].entered == 1 and funnel.stages[0].open_count == 1

@@ -336,3 +336,14 @@ def test_double_click_in_a_column_starts_a_deal_in_that_stage(qtbot, section, se
     dlg = next(w for w in section.findChildren(OpportunityDialog) if w.isVisible())
     assert dlg.stage_id == board.columns()[proposal].stage.id
     assert dlg.probability.value() == board.columns()[proposal].stage.probability
+
+
+def test_a_manager_sees_the_team_first(qtbot, services):
+    with services.db.session() as s:
+        from desktop_crm.models import User
+        s.get(User, services.user.id).team = "华南"
+    manager = dataclasses.replace(services, user=services.users.get(services.user.id))
+    w = PipelineSection(manager)
+    qtbot.addWidget(w)
+    assert w.owner.currentData() == "team:华南"
+    assert w.current_filter().team == "华南" and w.current_filter().owner_id is None

@@ -164,6 +164,7 @@ class Column:
 @dataclass(frozen=True)
 class BoardFilter:
     owner_id: uuid.UUID | None = None
+    team: str | None = None  # deals owned by the members of this team (a manager's view)
     close_from: dt.date | None = None
     close_to: dt.date | None = None
     tier: str | None = None
@@ -716,6 +717,8 @@ class PipelineService:
                             Opportunity.closed_at >= now - dt.timedelta(days=flt.closed_days)))
             if flt.owner_id is not None:
                 q = q.where(Opportunity.owner_id == flt.owner_id)
+            if flt.team:
+                q = q.where(User.team == flt.team)
             if flt.close_from is not None:
                 q = q.where(Opportunity.expected_close >= flt.close_from)
             if flt.close_to is not None:
@@ -765,7 +768,8 @@ class PipelineService:
     # -- analytics ------------------------------------------------------------------------------
 
     def funnel(self, start: dt.datetime, end: dt.datetime, *,
-               owner_id: uuid.UUID | None = None, today: dt.date | None = None) -> Funnel:
+               owner_id: uuid.UUID | None = None, team: str | None = None,
+               today: dt.date | None = None) -> Funnel:
         """Funnel figures for stage entries between ``start`` and ``end``: per stage how many
         entered, how many of those later reached a later (not Lost) stage, the mean days spent
         there (every stay that ended); win rate and mean sales cycle of the deals closed in the
@@ -776,7 +780,8 @@ class PipelineService:
         and 970,000 stage changes took 25 s row by row in Python."""
         today = today or dt.date.today()
         o = Opportunity
-        mine = [o.deleted_at.is_(None)] + ([o.owner_id == owner_id] if owner_id else [])
+        mine = [o.deleted_at.is_(None)] + ([o.owner_id == owner_id] if owner_id else []) + (
+            [o.owner_id.in_(select(User.id).where(User.team == team))] if team else [])
         sqlite = self.db.is_sqlite
         days = ("(julianday(next_at) - julianday(at))" if sqlite
                 else "EXTRACT(EPOCH FROM (next_at - at)) / 86400.0")
@@ -791,6 +796,8 @@ class PipelineService:
                 JOIN pipeline_stages st ON st.id = h.to_stage_id
                 WHERE h.deleted_at IS NULL AND o.deleted_at IS NULL
                   {"AND o.owner_id = :owner" if owner_id else ""}
+                  {"AND o.owner_id IN (SELECT id FROM users WHERE team = :team)"
+                   if team else ""}
                 WINDOW w AS (PARTITION BY h.opportunity_id ORDER BY h.changed_at)
             )
             SELECT sid,
@@ -804,6 +811,8 @@ class PipelineService:
         params: dict[str, Any] = {"start": start, "end": end}
         if owner_id:
             params["owner"] = owner_id
+        if team:
+            params["team"] = team
         with self.db.session() as s:
             stages = ensure_default_stages(s)
             per_stage = {sid if isinstance(sid, uuid.UUID) else uuid.UUID(hex=str(sid)):

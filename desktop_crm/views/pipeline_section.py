@@ -96,10 +96,14 @@ class PipelineSection(QWidget):
         self.new_button.clicked.connect(lambda: self.new_opportunity())
         self.owner = QComboBox()
         self.owner.addItem(self.tr("Everyone"), "")
+        team = services.user.team
+        if team:
+            self.owner.addItem(self.tr("My team (%1)").replace("%1", team), f"team:{team}")
         for u in services.users.list():
             self.owner.addItem(u.display_name, str(u.id))
-        if not self.manager:  # a salesperson sees their own deals first
-            self.owner.setCurrentIndex(max(0, self.owner.findData(str(services.user.id))))
+        # a salesperson sees their own deals first, a manager their team's
+        default = (f"team:{team}" if team else "") if self.manager else str(services.user.id)
+        self.owner.setCurrentIndex(max(0, self.owner.findData(default)))
         self.period = QComboBox()
         for code, text in zip(PERIODS, (
                 self.tr("Any close date"), self.tr("Overdue"), self.tr("Closing this month"),
@@ -175,6 +179,7 @@ class PipelineSection(QWidget):
             self.funnel_period.addItem(text, days)
         self.funnel_period.setCurrentIndex(1)
         self.funnel_period.currentIndexChanged.connect(self.load_funnel)
+        self.owner.currentIndexChanged.connect(lambda _i: self.load_funnel())
         self.kpis = QLabel()
         self.kpis.setObjectName("pipelineKpis")
         self.kpis.setWordWrap(True)
@@ -240,13 +245,17 @@ class PipelineSection(QWidget):
     # -- loading ----------------------------------------------------------------------------------
 
     def current_filter(self) -> BoardFilter:
-        owner = self.owner.currentData()
+        owner = self.owner.currentData() or ""
+        team = owner[5:] if owner.startswith("team:") else None
+        if team:
+            owner = ""
         start, end = close_period(self.period.currentData(), dt.date.today())
         low, high = parse_amount(self.amount_min.text()), parse_amount(self.amount_max.text())
         for edit, value in ((self.amount_min, low), (self.amount_max, high)):
             edit.setStyleSheet("" if value is not None else "border: 1px solid #c62828;")
         return BoardFilter(
-            owner_id=uuid.UUID(owner) if owner else None, close_from=start, close_to=end,
+            owner_id=uuid.UUID(owner) if owner else None, team=team, close_from=start,
+            close_to=end,
             tier=self.tier.currentData() or None,
             amount_min=low if low is not None and self.amount_min.text().strip() else None,
             amount_max=high if high is not None and self.amount_max.text().strip() else None,
@@ -474,11 +483,15 @@ class PipelineSection(QWidget):
         self._funnel_generation += 1
         generation = self._funnel_generation
         days = self.funnel_period.currentData()
-        owner = self.owner.currentData()
+        owner = self.owner.currentData() or ""
+        team = owner[5:] if owner.startswith("team:") else None
+        if team:
+            owner = ""
         end = dt.datetime.now(dt.timezone.utc)
         pipeline = self.services.pipeline
         worker = Worker(lambda: pipeline.funnel(end - dt.timedelta(days=days), end,
-                                                owner_id=uuid.UUID(owner) if owner else None))
+                                                owner_id=uuid.UUID(owner) if owner else None,
+                                                team=team))
         worker.signals.finished.connect(
             guarded(self, lambda f: self._draw_funnel(generation, f)))
         worker.signals.failed.connect(guarded(

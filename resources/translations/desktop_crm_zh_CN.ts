@@ -1310,6 +1310,10 @@ Customer management for small and mid-size companies.
         <translation>全部人员</translation>
     </message>
     <message>
+        <source>My team (%1)</source>
+        <translation>我的团队（%1）</translation>
+    </message>
+    <message>
         <source>Any close date</source>
         <translation>任意成交日期</translation>
     </message>
