@@ -184,3 +184,25 @@ def test_customers_returned_to_the_pool_are_told_in_the_notifications(qtbot, ser
     dlg.mark_all_read()
     assert "(" not in window.notifications_button.text()
     assert isinstance(dlg, NotificationsDialog)
+
+
+def test_a_manager_applies_the_return_rules_in_the_background(qtbot, services, message_boxes):
+    import datetime as dt
+
+    from desktop_crm.models import Interaction
+    services.pool.save_rules(PoolRules(return_days={"": 30}), 0)
+    w = PoolSection(services)
+    qtbot.addWidget(w)
+    assert not w.return_due()  # nothing due yet: told so, nothing runs
+    assert "No customer" in message_boxes[-1][1]
+    with services.db.session() as s:  # the owned customer got its owner 40 days ago
+        c = s.scalars(select(Customer).where(Customer.name == "我的老客户")).one()
+        c.created_at = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=40)
+        s.add(Interaction(customer_id=c.id, occurred_at=c.created_at, summary="电话"))
+    with qtbot.waitSignal(w.returned, timeout=10000) as got:
+        assert w.return_due()
+        assert not w.return_button.isEnabled()
+    assert got.args == [1]
+    assert "1" in message_boxes[-1][1]  # the question said how many
+    assert owner_of(services, "我的老客户") is None
+    assert w.return_button.isEnabled() and "我的老客户" in names(w)

@@ -1759,6 +1759,10 @@ Customer management for small and mid-size companies.
         <source>%1 customers have had no follow-up, or lost their last deal, for longer than the pool rules allow. Return them to the public pool now? Their owners and managers are told.</source>
         <translation>有 %1 个客户超过公海规则允许的时间未跟进或最近商机已输单。现在将其退回公海吗？会通知其负责人和经理。</translation>
     </message>
+    <message>
+        <source>Returning %1 customers…</source>
+        <translation>正在退回 %1 个客户…</translation>
+    </message>
     <message numerus="yes">
         <source>%n customer(s) returned to the public pool</source>
         <translation>
