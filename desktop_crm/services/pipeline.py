@@ -217,6 +217,17 @@ def _as_utc(value) -> dt.datetime:
     return value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None else value
 
 
+def _live(s, opportunity_id: uuid.UUID, expected_version: int | None = None) -> Opportunity:
+    """The opportunity, not deleted (else ``NotFound``), at ``expected_version`` when given
+    (else ``ConflictError``: someone saved it since it was loaded)."""
+    o = s.get(Opportunity, opportunity_id)
+    if o is None or o.deleted_at is not None:
+        raise NotFound("opportunities", opportunity_id)
+    if expected_version is not None and o.version != expected_version:
+        raise ConflictError("opportunities", opportunity_id, expected_version, o.version)
+    return o
+
+
 def _stage_info(s: PipelineStage) -> StageInfo:
     return StageInfo(s.id, s.version, s.code, s.name, s.position, s.probability, s.is_won,
                      s.is_lost)
@@ -340,9 +351,7 @@ class PipelineService:
 
     def get(self, opportunity_id: uuid.UUID) -> OpportunityDetail:
         with self.db.read() as s:
-            o = s.get(Opportunity, opportunity_id)
-            if o is None or o.deleted_at is not None:
-                raise NotFound("opportunities", opportunity_id)
+            o = _live(s, opportunity_id)
             nxt = s.execute(
                 select(Activity.id, Activity.subject, Activity.type, Activity.due_at)
                 .where(Activity.opportunity_id == o.id, Activity.deleted_at.is_(None),
@@ -360,12 +369,7 @@ class PipelineService:
             raise ValidationError([FieldError(k, "invalid_choice") for k in sorted(unknown)])
         values = self._checked(changes)
         with self.db.session() as s:
-            o = s.get(Opportunity, opportunity_id)
-            if o is None or o.deleted_at is not None:
-                raise NotFound("opportunities", opportunity_id)
-            if o.version != expected_version:
-                raise ConflictError("opportunities", opportunity_id, expected_version,
-                                    o.version)
+            o = _live(s, opportunity_id, expected_version)
             old, new = {}, {}
             for k, v in values.items():
                 if getattr(o, k) != v:
@@ -387,12 +391,7 @@ class PipelineService:
     def delete(self, opportunity_id: uuid.UUID, expected_version: int) -> None:
         """Soft delete (the row stays as a tombstone for sync and the audit log)."""
         with self.db.session() as s:
-            o = s.get(Opportunity, opportunity_id)
-            if o is None or o.deleted_at is not None:
-                raise NotFound("opportunities", opportunity_id)
-            if o.version != expected_version:
-                raise ConflictError("opportunities", opportunity_id, expected_version,
-                                    o.version)
+            o = _live(s, opportunity_id, expected_version)
             o.deleted_at = _now()
             s.flush()
             audit.record(s, table="opportunities", row_id=o.id, action="delete",
@@ -410,9 +409,7 @@ class PipelineService:
         if errors:
             raise ValidationError(errors)
         with self.db.session() as s:
-            o = s.get(Opportunity, opportunity_id)
-            if o is None or o.deleted_at is not None:
-                raise NotFound("opportunities", opportunity_id)
+            o = _live(s, opportunity_id)
             act = Activity(customer_id=o.customer_id, opportunity_id=o.id,
                            owner_id=o.owner_id or self.user.id, type=type_,
                            subject=subject[:200], due_at=due_at)
@@ -492,12 +489,7 @@ class PipelineService:
         """
         now = _now()
         with self.db.session() as s:
-            o = s.get(Opportunity, opportunity_id)
-            if o is None or o.deleted_at is not None:
-                raise NotFound("opportunities", opportunity_id)
-            if o.version != expected_version:
-                raise ConflictError("opportunities", opportunity_id, expected_version,
-                                    o.version)
+            o = _live(s, opportunity_id, expected_version)
             to = s.get(PipelineStage, to_stage_id)
             if to is None or to.deleted_at is not None:
                 raise NotFound("pipeline_stages", to_stage_id)
