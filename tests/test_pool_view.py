@@ -94,6 +94,15 @@ def test_a_salesperson_claims_from_the_pool_up_to_the_daily_limit(qtbot, service
     assert w.history.rowCount() == 1 and "王芳" in w.history.item(0, 2).text()
 
 
+def test_service_staff_cannot_claim(qtbot, services):
+    services.users.create("zhaomin", "赵敏", "service")
+    w = PoolSection(as_user(services, "zhaomin"))
+    qtbot.addWidget(w)
+    w.show()
+    assert not w.claim_button.isVisible() and not w.assign_button.isVisible()
+    assert w.model.rowCount() == 3  # they can still look customers up
+
+
 def test_a_manager_assigns_pool_customers(qtbot, services):
     w = PoolSection(services)
     qtbot.addWidget(w)

@@ -26,7 +26,7 @@ from desktop_crm.services.errors import (
     AlreadyOwned, ChangeSet, ClaimLimitReached, ConflictError, NotOwned, PermissionDenied,
     ServiceError, ValidationError,
 )
-from desktop_crm.services.pool import PoolRules
+from desktop_crm.services.pool import CLAIM_ROLES, PoolRules
 
 from . import labels
 from .customer_dialog import REGIONS
@@ -124,6 +124,9 @@ class PoolSection(QWidget):
         self.return_button.clicked.connect(self.return_due)
         for w in (self.assign_to, self.assign_button, self.return_button):
             w.setVisible(self.manager)
+        # service staff look customers up here but do not own them (the service refuses)
+        for w in (self.claim_button, self.claims_left):
+            w.setVisible(services.user.role in CLAIM_ROLES)
 
         bar = QHBoxLayout()
         bar.addWidget(self.search, 2)
