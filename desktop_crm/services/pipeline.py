@@ -210,13 +210,6 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
-def _as_utc(value) -> dt.datetime:
-    """A UTC time read back without its column type (SQLite text, or a naive datetime)."""
-    if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
-    return value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None else value
-
-
 def _live(s, opportunity_id: uuid.UUID, expected_version: int | None = None) -> Opportunity:
     """The opportunity, not deleted (else ``NotFound``), at ``expected_version`` when given
     (else ``ConflictError``: someone saved it since it was loaded)."""
@@ -746,16 +739,15 @@ class PipelineService:
     def _row_card(row, now: dt.datetime, stale_days: int = STALE_DAYS) -> Card:
         (oid, version, title, customer_id, cname, amount, currency, probability, close,
          owner_id, oname, status, stage_id, position, entered) = row
-        if entered.tzinfo is None:  # coalesce() loses the column type on SQLite
-            entered = _as_utc(entered)
         days = max((now - entered).days, 0)
         return Card(oid, version, title, customer_id, cname, amount, currency, probability,
                     close, owner_id, oname or "", status, stage_id, position, days,
                     status == OpportunityStatus.OPEN.value and days > stale_days)
 
     def _card(self, s, opportunity_id: uuid.UUID) -> Card:
+        """One card as ``board()`` shows it (stale by the team's ``stale_days``)."""
         row = s.execute(self._card_query().where(Opportunity.id == opportunity_id)).one()
-        return self._row_card(row, _now())
+        return self._row_card(row, _now(), self.automation()[0].stale_days)
 
     # -- analytics ------------------------------------------------------------------------------
 
