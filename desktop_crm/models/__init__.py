@@ -4,7 +4,7 @@ from .audit import AuditEntry
 from .base import Base, SyncedMixin, utcnow
 from .counter import Counter
 from .customer import Contact, Customer, CustomerKind, CustomerTag, Tag, Tier
-from .history import Activity, ActivityType, Channel, Interaction
+from .history import Activity, ActivitySeries, ActivityType, Channel, Holiday, Interaction
 from .order import Order, OrderStatus
 from .pipeline import Opportunity, OpportunityStageChange, OpportunityStatus, PipelineStage
 from .pool import CustomerAssignment, Notification
@@ -15,9 +15,10 @@ from .tiers import (
 from .user import Role, User
 
 __all__ = [
-    "Activity", "ActivityType", "AuditEntry", "Base", "Channel", "Contact", "Counter", "Customer",
+    "Activity", "ActivitySeries", "ActivityType", "AuditEntry", "Base", "Channel", "Contact", "Counter", "Customer",
     "CustomerAssignment", "CustomerKind", "CustomerMetrics", "CustomerOrderStats", "CustomerTag",
-    "Interaction", "Notification", "Opportunity", "OpportunityStageChange", "OpportunityStatus",
+    "Holiday", "Interaction", "Notification", "Opportunity", "OpportunityStageChange",
+    "OpportunityStatus",
     "Order", "OrderStatsWindow", "OrderStatus", "PipelineStage", "Role", "SharedSetting",
     "SlaPolicy", "SyncedMixin", "Tag", "Ticket", "TicketPriority", "TicketStatus", "Tier",
     "TierRun", "TierSnapshot", "User", "utcnow",
