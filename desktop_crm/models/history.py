@@ -12,6 +12,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from .base import Base, SyncedMixin
 
 
+OPEN = text("done_at IS NULL AND cancelled_at IS NULL AND deleted_at IS NULL")
+
+
 class Channel(StrEnum):
     PHONE = "phone"
     VISIT = "visit"
@@ -76,6 +79,10 @@ class Activity(SyncedMixin, Base):
         Index("ix_activities_owner_remind", "owner_id", "remind_at",
               sqlite_where=text("remind_at IS NOT NULL"),
               postgresql_where=text("remind_at IS NOT NULL")),
+        Index("ix_activities_owner_open", "owner_id", "due_at", sqlite_where=OPEN,
+              postgresql_where=OPEN),
+        Index("ix_activities_customer_open", "customer_id", "due_at", sqlite_where=OPEN,
+              postgresql_where=OPEN),
     )
 
 

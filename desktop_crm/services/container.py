@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from .customers import CustomerService
 from .db import Database
+from .followups import FollowUpService
+from .holidays import HolidayService
 from .leads import LeadScoringService
 from .notifications import NotificationService
 from .pipeline import PipelineService
@@ -31,6 +33,8 @@ class Services:
     leads: LeadScoringService
     pool: PoolService
     notifications: NotificationService
+    followups: FollowUpService
+    holidays: HolidayService
 
     @classmethod
     def open(cls, url: str | None = None, *, upgrade: bool | None = None) -> "Services":
@@ -55,7 +59,8 @@ class Services:
         return cls(db, user, users, CustomerService(db, user.id), ProfileService(db, user.id),
                    TierService(db, user), PipelineService(db, user),
                    LeadScoringService(db, user), PoolService(db, user),
-                   NotificationService(db, user))
+                   NotificationService(db, user), FollowUpService(db, user),
+                   HolidayService(db, user))
 
     def close(self) -> None:
         self.db.dispose()

@@ -20,6 +20,7 @@ branch_labels = None
 depends_on = None
 
 REMINDING = sa.text("remind_at IS NOT NULL")
+OPEN = sa.text("done_at IS NULL AND cancelled_at IS NULL AND deleted_at IS NULL")
 
 
 def _synced() -> list[sa.Column]:
@@ -80,6 +81,11 @@ def upgrade() -> None:
                     unique=False)
     op.create_index("ix_activities_owner_remind", "activities", ["owner_id", "remind_at"],
                     unique=False, sqlite_where=REMINDING, postgresql_where=REMINDING)
+    # what is still to do: overdue counts, the today list, neglected customers
+    op.create_index("ix_activities_owner_open", "activities", ["owner_id", "due_at"],
+                    unique=False, sqlite_where=OPEN, postgresql_where=OPEN)
+    op.create_index("ix_activities_customer_open", "activities", ["customer_id", "due_at"],
+                    unique=False, sqlite_where=OPEN, postgresql_where=OPEN)
     # the reminders of follow-ups still ahead fire as before (the app now reads remind_at)
     op.execute("UPDATE activities SET remind_at = "
                + ("strftime('%Y-%m-%d %H:%M:%f', due_at, '-' || reminder_minutes || ' minutes')"
@@ -105,6 +111,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("holidays")
+    op.drop_index("ix_activities_customer_open", table_name="activities")
+    op.drop_index("ix_activities_owner_open", table_name="activities")
     op.drop_index("ix_activities_owner_remind", table_name="activities")
     op.drop_index("ix_activities_series", table_name="activities")
     if op.get_bind().dialect.name == "sqlite":
