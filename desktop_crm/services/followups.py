@@ -158,12 +158,13 @@ def occurrence_id(series_id: uuid.UUID, start: dt.datetime) -> uuid.UUID:
     return uuid.uuid5(series_id, _utc(start).strftime("%Y%m%dT%H%M%SZ"))
 
 
-def _until_before(rrule_text: str, at: dt.datetime) -> str:
-    """The rule ending just before ``at`` (UNTIL in UTC; COUNT dropped)."""
+def _until_before(rrule_text: str, at: dt.datetime, tz_name: str) -> str:
+    """The rule ending just before ``at``; COUNT dropped. Rules run on the series' local
+    wall-clock times, so UNTIL is a local time too."""
     parts = [p for p in rrule_text.split(";") if p and not p.upper().startswith(("UNTIL=",
                                                                                "COUNT="))]
-    until = (_utc(at) - dt.timedelta(seconds=1)).strftime("%Y%m%dT%H%M%SZ")
-    return ";".join(parts + [f"UNTIL={until}"])
+    until = (at.astimezone(ZoneInfo(tz_name)) - dt.timedelta(seconds=1))
+    return ";".join(parts + [f"UNTIL={until.strftime('%Y%m%dT%H%M%S')}"])
 
 
 # -- values -------------------------------------------------------------------------------------
@@ -624,7 +625,7 @@ class FollowUpService:
         """The series stops before ``at``: its rule gets an UNTIL, and its untouched later
         occurrences (not done, cancelled or edited on their own; ``keep`` aside) go."""
         old_rule = series.rrule
-        series.rrule = _until_before(series.rrule, at)
+        series.rrule = _until_before(series.rrule, at, series.tz)
         if at <= series.starts_at:
             series.deleted_at = now
         later = s.scalars(select(Activity).where(
