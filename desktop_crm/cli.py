@@ -104,6 +104,28 @@ def build_parser() -> argparse.ArgumentParser:
                     help="return the customers that are due, and list them")
     pl.add_argument("--format", choices=("table", "json"), default="table")
 
+    ex = sub.add_parser("export", parents=common, help="export data to other programs",
+                        description="Export data for other programs.")
+    exsub = ex.add_subparsers(dest="what", metavar="WHAT", required=True)
+    ea = exsub.add_parser(
+        "activities", parents=common,
+        help="the follow-ups of a period as an iCalendar (.ics) file",
+        description="Write one salesperson's (or one team's) follow-ups of a period as an "
+                    "iCalendar file (RFC 5545) that Outlook, Google, Apple and phone calendars "
+                    "import; importing it again updates the events instead of duplicating "
+                    "them. Recurring follow-ups give one event per occurrence. Dates are in "
+                    "this computer's time zone.")
+    who = ea.add_mutually_exclusive_group()
+    who.add_argument("--owner", metavar="NAME",
+                     help="whose follow-ups: user name or display name (default: you)")
+    who.add_argument("--team", metavar="TEAM", help="the follow-ups of this team's members")
+    ea.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD",
+                    help="first day (default: the first day of this month)")
+    ea.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD",
+                    help="last day, included (default: one year after --from, excluded)")
+    ea.add_argument("--out", required=True, metavar="FILE.ics",
+                    help="the file to write; replaced only once complete")
+
     s = sub.add_parser("screenshot", parents=common,
                        help="render a section of the main window to a PNG")
     s.add_argument("section", choices=SECTIONS)
@@ -466,6 +488,99 @@ def cmd_tiers(args) -> int:
     return 0
 
 
+ACTIVITY_LABELS = {"call": "Call", "visit": "Visit", "meeting": "Meeting", "email": "Email",
+                   "task": "Task", "wechat": "WeChat"}
+
+
+def _local_date(value: str, option: str, prog: str) -> dt.date | None:
+    """``value`` as a date, or None after saying on stderr why it is not one."""
+    try:
+        return dt.datetime.strptime(value.strip(), "%Y-%m-%d").date()
+    except ValueError:
+        print(f"{prog}: {option} must be a date written YYYY-MM-DD, not {value!r}",
+              file=sys.stderr)
+        return None
+
+
+def _year_later(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28) + dt.timedelta(days=1)
+
+
+def _count_events(data: bytes) -> int:
+    """VEVENTs in an iCalendar file (a component line never starts a folded or escaped
+    value, so counting the lines is exact)."""
+    return sum(1 for line in data.splitlines() if line == b"BEGIN:VEVENT")
+
+
+def cmd_export(args) -> int:
+    return {"activities": cmd_export_activities}[args.what](args)
+
+
+def cmd_export_activities(args) -> int:
+    from desktop_crm.services.followups import local_zone
+
+    prog = "desktop-crm export activities"
+    tz = local_zone()
+    first = last = None
+    if args.date_from is not None:
+        first = _local_date(args.date_from, "--from", prog)
+        if first is None:
+            return 2
+    if args.date_to is not None:
+        last = _local_date(args.date_to, "--to", prog)
+        if last is None:
+            return 2
+    if first is None:
+        first = dt.datetime.now(tz).date().replace(day=1)
+    end_day = _year_later(first) if last is None else last + dt.timedelta(days=1)
+    if end_day <= first:
+        print(f"{prog}: --to {last.isoformat()} is before --from {first.isoformat()}",
+              file=sys.stderr)
+        return 2
+    out = Path(args.out)
+    if not out.parent.is_dir():
+        print(f"{prog}: --out: the folder {str(out.parent)!r} does not exist", file=sys.stderr)
+        return 2
+    if out.is_dir():
+        print(f"{prog}: --out: {str(out)!r} is a folder, not a file", file=sys.stderr)
+        return 2
+
+    svc = _services(args)
+    try:
+        owner_id, team = None, None
+        if args.team is not None:
+            team = args.team.strip()
+            teams = sorted({u.team for u in svc.users.list(include_inactive=True) if u.team})
+            if team not in teams:
+                print(f"{prog}: no team called {args.team!r}; teams: "
+                      + (", ".join(teams) or "(none)"), file=sys.stderr)
+                return 2
+        elif args.owner is not None:
+            owner = svc.users.by_name(args.owner.strip())
+            if owner is None:
+                known = sorted(u.username for u in svc.users.list(include_inactive=True))
+                print(f"{prog}: no staff member called {args.owner!r}; known user names: "
+                      + ", ".join(known), file=sys.stderr)
+                return 2
+            owner_id = owner.id
+        else:
+            owner_id = svc.user.id
+        start = dt.datetime.combine(first, dt.time(), tzinfo=tz)
+        end = dt.datetime.combine(end_day, dt.time(), tzinfo=tz)
+        data = svc.followups.export_ics(start, end, owner_id=owner_id, team=team,
+                                        labels=ACTIVITY_LABELS)
+    finally:
+        svc.close()
+    text = data.decode("utf-8")
+    _write_output(str(out), lambda f: f.write(text))
+    n = _count_events(data)
+    print(f"wrote {n:,} follow-up{'' if n == 1 else 's'} to {os.path.abspath(out)}")
+    return 0
+
+
 def cmd_screenshot(args) -> int:
     try:
         w, h = (int(x) for x in args.size.lower().split("x"))
@@ -498,8 +613,10 @@ def main(argv: list[str] | None = None) -> int:
     handler = {
         "gui": cmd_gui, "init": cmd_init, "demo": cmd_demo, "customers": cmd_customers,
         "tiers": cmd_tiers, "pipeline": cmd_pipeline, "pool": cmd_pool,
-        "screenshot": cmd_screenshot,
+        "screenshot": cmd_screenshot, "export": cmd_export,
     }[command]
+    if command == "export":
+        command = f"export {args.what}"
     from desktop_crm.services.container import SchemaError
     from desktop_crm.services.errors import ServiceError
 
