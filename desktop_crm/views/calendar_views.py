@@ -213,25 +213,35 @@ class _Clock:
         return self.local(self.now()).date()
 
 
-def _draw_runs(p: _Painter, rect: QRect, runs) -> None:
-    """Pieces of text (text, font, metrics, colour) queued left to right on one line of
-    ``rect``; the piece that does not fit is elided and the rest dropped."""
-    x, right = rect.left(), rect.right() + 1
+def _line_pieces(x: int, y: int, width: int, height: int, runs) -> list[tuple]:
+    """Pieces of text (text, font, metrics, colour) laid out left to right on one line, from
+    (x, y) relative to what they are drawn in: the piece that does not fit is elided and the
+    rest dropped. Returns (x, y, w, h, flags, text, font, colour) tuples for ``_queue``."""
+    out = []
+    right = x + width
     for text, font, fm, colour in runs:
         if not text:
             continue
         avail = right - x
         if avail < fm.averageCharWidth() * 2:
-            return
+            break
         w = fm.horizontalAdvance(text)
         fits = w <= avail
         if not fits:
             text = fm.elidedText(text, Qt.TextElideMode.ElideRight, avail)
             w = avail
-        p.text(QRect(x, rect.top(), w + 2, rect.height()), _LEFT, text, font, colour)
+        out.append((x, y, w + 2, height, _LEFT, text, font, colour))
         if not fits:
-            return
+            break
         x += w + fm.horizontalAdvance(" ")
+    return out
+
+
+def _queue(p: _Painter, origin: QPoint, pieces: list[tuple]) -> None:
+    """Queue text pieces (from ``_line_pieces``) placed relative to ``origin``."""
+    ox, oy = origin.x(), origin.y()
+    for x, y, w, h, flags, text, font, colour in pieces:
+        p.text(QRect(ox + x, oy + y, w, h), flags, text, font, colour)
 
 
 def _item_tooltip(item: CalendarItem, clock: _Clock, texts: dict[str, str]) -> str:
@@ -399,6 +409,7 @@ class TimeGrid(QAbstractScrollArea):
         self._fm_small = QFontMetrics(self._small)
         self._fm_small_bold = QFontMetrics(self._small_bold)
         self._fm_tiny = QFontMetrics(self._tiny)
+        self._text_cache: dict[str, tuple] = {}  # item id -> (size, its text laid out)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.FontChange:
@@ -454,6 +465,7 @@ class TimeGrid(QAbstractScrollArea):
         days concerned are laid out again."""
         key = _key(item.id)
         old = self._placed.pop(key, None)
+        self._text_cache.pop(key, None)
         self._items[key] = item
         days = {old.day} if old is not None else set()
         if old is not None:
@@ -474,6 +486,7 @@ class TimeGrid(QAbstractScrollArea):
     def remove_item(self, item_id) -> None:
         key = _key(item_id)
         self._items.pop(key, None)
+        self._text_cache.pop(key, None)
         old = self._placed.pop(key, None)
         if old is not None:
             self._by_day[old.day].remove(old)
@@ -510,6 +523,7 @@ class TimeGrid(QAbstractScrollArea):
     def _relayout(self) -> None:
         """Every item placed and packed: O(n log n), once per set of items."""
         self._placed = {}
+        self._text_cache = {}
         self._by_day = [[] for _ in range(self._days)]
         for key, item in self._items.items():
             placed = self._place(item)
@@ -789,29 +803,47 @@ class TimeGrid(QAbstractScrollArea):
         inner = r.adjusted(6, 1, -3, -1)
         if inner.width() < 16 or inner.height() < 10:
             return
-        # state marks top right: the overdue dot, the repeat sign
-        lh = self._fm_small.height()
+        # state marks top right: the overdue dot (the repeat sign is text)
         marks_w = 0
         if overdue:
+            lh = self._fm_small.height()
             p.setPen(_NO_PEN)
             p.setBrush(_RED)
             p.drawEllipse(QRectF(inner.right() - 6, inner.top() + lh / 2 - 3, 6, 6))
             marks_w += 9
+        size = (inner.width(), inner.height())
+        cached = None if lifted else self._text_cache.get(pl.key)
+        if cached is not None and cached[0] == size:
+            pieces = cached[1]
+        else:  # laid out again only when the item or its size changed
+            pieces = self._item_text(pl, inner.width(), inner.height(), marks_w, ink,
+                                     shades.ink)
+            if not lifted:
+                self._text_cache[pl.key] = (size, pieces)
+        _queue(p, inner.topLeft(), pieces)
+
+    def _item_text(self, pl: _Placed, width: int, height: int, marks_w: int, ink: QColor,
+                   time_ink: QColor) -> list[tuple]:
+        """An item's text laid out in its rectangle (less its margins): the repeat sign,
+        the start time, the customer in bold and the subject, as pieces for ``_queue``."""
+        item = pl.item
+        lh = self._fm_small.height()
+        pieces = []
         if item.recurring:
-            rr = QRect(inner.right() - marks_w - 12, inner.top(), 12, lh)
-            p.text(rr, _CENTER, "↻", self._small, ink if item.done else shades.ink)
+            pieces.append((width - marks_w - 12, 0, 12, lh, _CENTER, "↻", self._small,
+                           ink if item.done else time_ink))
             marks_w += 13
-        lines = max(1, inner.height() // lh)
+        lines = max(1, height // lh)
         name_font = self._small_bold_struck if item.done else self._small_bold
         text_font = self._small_struck if item.done else self._small
-        time_ink = ink if item.done else shades.ink
+        time_ink = ink if item.done else time_ink
         # the customer (the subject when there is none) in bold, then the subject
         name, rest = (item.customer_name, item.subject) if item.customer_name \
             else (item.subject, "")
         when = (pl.start_label, self._small, self._fm_small, time_ink)
         bold = (name, name_font, self._fm_small_bold, ink)
         plain = (rest, text_font, self._fm_small, ink)
-        first_w = inner.width() - marks_w
+        first_w = width - marks_w
         wide = first_w >= (self._fm_small.horizontalAdvance(pl.start_label + " ")
                            + 4 * self._fm_small_bold.horizontalAdvance("中"))
         if wide:  # "09:30 customer" then the subject below (all on one line if one fits)
@@ -821,8 +853,8 @@ class TimeGrid(QAbstractScrollArea):
         else:
             rows = [[bold], [when, plain]]
         for i, row in enumerate(rows[:lines]):
-            width = first_w if i == 0 else inner.width()
-            _draw_runs(p, QRect(inner.left(), inner.top() + i * lh, width, lh), row)
+            pieces += _line_pieces(0, i * lh, first_w if i == 0 else width, lh, row)
+        return pieces
 
     def _paint_drag(self, p: _Painter) -> None:
         drag = self._drag
@@ -1139,6 +1171,7 @@ class MonthGrid(QWidget):
         self._fm_small = QFontMetrics(self._small)
         self._fm_small_bold = QFontMetrics(self._small_bold)
         self._fm_tiny = QFontMetrics(self._tiny)
+        self._text_cache: dict[str, tuple] = {}  # item id -> (size, its text laid out)
         self._line_h = self._fm_small.height() + 3
 
     def changeEvent(self, event: QEvent) -> None:
@@ -1199,6 +1232,7 @@ class MonthGrid(QWidget):
         """Show ``item`` in place of the item with its id (added if not shown yet)."""
         key = _key(item.id)
         self._unfile(key)
+        self._text_cache.pop(key, None)
         self._items[key] = item
         day = self._file(key, item)
         if day is not None:
@@ -1212,6 +1246,7 @@ class MonthGrid(QWidget):
     def remove_item(self, item_id) -> None:
         key = _key(item_id)
         self._unfile(key)
+        self._text_cache.pop(key, None)
         self._items.pop(key, None)
         if self._current == key:
             self._set_current("")
@@ -1232,6 +1267,7 @@ class MonthGrid(QWidget):
     def _regroup(self) -> None:
         """Items grouped by local day and sorted by time: once per set of items."""
         self._by_date, self._date_of, self._time_of = {}, {}, {}
+        self._text_cache = {}
         for key, item in self._items.items():
             self._file(key, item)
         for day in self._by_date:
@@ -1490,11 +1526,18 @@ class MonthGrid(QWidget):
         p.setBrush(shades.done_bar if item.done else shades.base)
         p.drawEllipse(QRectF(r.left() + 3, r.center().y() - 2.5, 6, 6))
         time_ink = ink if item.done or item.overdue else _TIME_INK
-        _draw_runs(p, r.adjusted(13, 0, -2, 0), [
-            (self._time_of.get(key, ""), self._small, self._fm_small, time_ink),
-            (item.customer_name, name_font, self._fm_small_bold, ink),
-            (item.subject, text_font, self._fm_small, ink),
-        ])
+        cached = None if lifted else self._text_cache.get(key)
+        if cached is not None and cached[0] == r.width():
+            pieces = cached[1]
+        else:  # laid out again only when the item or the cell width changed
+            pieces = _line_pieces(13, 0, r.width() - 15, r.height(), [
+                (self._time_of.get(key, ""), self._small, self._fm_small, time_ink),
+                (item.customer_name, name_font, self._fm_small_bold, ink),
+                (item.subject, text_font, self._fm_small, ink),
+            ])
+            if not lifted:
+                self._text_cache[key] = (r.width(), pieces)
+        _queue(p, r.topLeft(), pieces)
 
     def _paint_drag(self, p: _Painter) -> None:
         w = max(120, min(240, self.width() // 7))
