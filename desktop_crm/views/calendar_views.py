@@ -244,6 +244,29 @@ def _queue(p: _Painter, origin: QPoint, pieces: list[tuple]) -> None:
         p.text(QRect(ox + x, oy + y, w, h), flags, text, font, colour)
 
 
+def _set_fonts(w: QWidget) -> None:
+    """The fonts (and their metrics) a calendar view paints with, from the widget's font."""
+    base = w.font()
+    w._font = QFont(base)
+    w._bold = QFont(base)
+    w._bold.setBold(True)
+    w._small = QFont(base)
+    w._small.setPointSizeF(max(base.pointSizeF() - 1, 7))
+    w._small_bold = QFont(w._small)
+    w._small_bold.setBold(True)
+    w._small_struck = QFont(w._small)
+    w._small_struck.setStrikeOut(True)
+    w._small_bold_struck = QFont(w._small_bold)
+    w._small_bold_struck.setStrikeOut(True)
+    w._tiny = QFont(base)
+    w._tiny.setPointSizeF(max(base.pointSizeF() - 2, 6.5))
+    w._fm = QFontMetrics(w._font)
+    w._fm_bold = QFontMetrics(w._bold)
+    w._fm_small = QFontMetrics(w._small)
+    w._fm_small_bold = QFontMetrics(w._small_bold)
+    w._fm_tiny = QFontMetrics(w._tiny)
+
+
 def _item_tooltip(item: CalendarItem, clock: _Clock, texts: dict[str, str]) -> str:
     """The item's tooltip: type, time, customer, owner, subject and state. ``texts`` holds the
     view's translated words (each view translates its own, so lupdate sees them)."""
@@ -390,25 +413,7 @@ class TimeGrid(QAbstractScrollArea):
         self._update_scrollbar()
 
     def _fonts(self) -> None:
-        base = self.font()
-        self._font = QFont(base)
-        self._bold = QFont(base)
-        self._bold.setBold(True)
-        self._small = QFont(base)
-        self._small.setPointSizeF(max(base.pointSizeF() - 1, 7))
-        self._small_bold = QFont(self._small)
-        self._small_bold.setBold(True)
-        self._small_struck = QFont(self._small)
-        self._small_struck.setStrikeOut(True)
-        self._small_bold_struck = QFont(self._small_bold)
-        self._small_bold_struck.setStrikeOut(True)
-        self._tiny = QFont(base)
-        self._tiny.setPointSizeF(max(base.pointSizeF() - 2, 6.5))
-        self._fm = QFontMetrics(self._font)
-        self._fm_bold = QFontMetrics(self._bold)
-        self._fm_small = QFontMetrics(self._small)
-        self._fm_small_bold = QFontMetrics(self._small_bold)
-        self._fm_tiny = QFontMetrics(self._tiny)
+        _set_fonts(self)
         self._text_cache: dict[str, tuple] = {}  # item id -> (size, its text laid out)
 
     def changeEvent(self, event: QEvent) -> None:
@@ -1152,25 +1157,7 @@ class MonthGrid(QWidget):
         self._fonts()
 
     def _fonts(self) -> None:
-        base = self.font()
-        self._font = QFont(base)
-        self._bold = QFont(base)
-        self._bold.setBold(True)
-        self._small = QFont(base)
-        self._small.setPointSizeF(max(base.pointSizeF() - 1, 7))
-        self._small_bold = QFont(self._small)
-        self._small_bold.setBold(True)
-        self._small_struck = QFont(self._small)
-        self._small_struck.setStrikeOut(True)
-        self._small_bold_struck = QFont(self._small_bold)
-        self._small_bold_struck.setStrikeOut(True)
-        self._tiny = QFont(base)
-        self._tiny.setPointSizeF(max(base.pointSizeF() - 2, 6.5))
-        self._fm = QFontMetrics(self._font)
-        self._fm_bold = QFontMetrics(self._bold)
-        self._fm_small = QFontMetrics(self._small)
-        self._fm_small_bold = QFontMetrics(self._small_bold)
-        self._fm_tiny = QFontMetrics(self._tiny)
+        _set_fonts(self)
         self._text_cache: dict[str, tuple] = {}  # item id -> (size, its text laid out)
         self._line_h = self._fm_small.height() + 3
 
