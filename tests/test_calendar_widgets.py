@@ -147,6 +147,30 @@ def test_a_move_that_could_not_be_saved_is_put_back(qtbot, week):
     assert week.item_rect(item.id) == before
 
 
+def test_replace_and_remove_lay_out_only_what_changed(week):
+    a = make(at(day(1), 9, 0), 60, customer="A")
+    b = make(at(day(1), 9, 30), 60, customer="B")
+    week.set_items([a])
+    wide = week.item_rect(a.id)
+    week.replace_item(b)  # not shown yet: added
+    assert week.item_rect(a.id).width() < wide.width()  # now they share the column
+    week.remove_item(b.id)
+    assert week.item_rect(a.id) == wide
+    assert week.items() == [a]
+
+
+def test_without_a_time_zone_the_computer_zone_is_used(qtbot):
+    grid = show(qtbot, TimeGrid(now=lambda: NOW))
+    local_now = NOW.astimezone()
+    grid.set_range(local_now.date(), 1)
+    start = NOW.replace(minute=0)
+    with qtbot.waitSignal(grid.slot_activated, timeout=1000) as slot:
+        qtbot.mouseDClick(grid.viewport(), Qt.MouseButton.LeftButton,
+                          pos=grid.point_for(start) + QPoint(0, 5))
+    assert slot.args == [start]
+    assert grid.now_y() == grid.point_for(NOW).y()
+
+
 def test_dragging_the_bottom_edge_changes_the_duration_in_quarter_hours(qtbot, week):
     item = make(at(day(1), 9, 0), 60)
     week.set_items([item])
