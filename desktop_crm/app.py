@@ -37,6 +37,10 @@ def resolve_language(override: str | None = None) -> str:
 def install_translators(app: QApplication, lang: str) -> list[QTranslator]:
     """Load our translation and Qt's own for ``lang``; English needs none."""
     installed: list[QTranslator] = []
+    # dates, weekday and month names follow the UI language, not the computer's
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China)
+                       if lang.startswith("zh") else
+                       QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
     if lang == "en":
         return installed
     ours = QTranslator(app)
@@ -151,7 +155,8 @@ def run_gui(url: str | None = None, lang: str | None = None) -> int:
 
 
 def screenshot(url: str | None, section: str, out: str, size: tuple[int, int],
-               lang: str | None = None, select_code: str | None = None) -> int:
+               lang: str | None = None, select_code: str | None = None,
+               view: str | None = None, day=None) -> int:
     """Render a main-window section with the current database to a PNG file."""
     app, _language, _font = make_app(lang)
     from desktop_crm.services.container import Services
@@ -173,6 +178,10 @@ def screenshot(url: str | None, section: str, out: str, size: tuple[int, int],
                 row = cs.model.row_of(rec.id)
         if cs.model.rowCount() > 0:
             cs.select_row(max(row, 0))
+    elif section == "calendar":
+        if day is not None:
+            window.calendar.anchor = day
+        window.calendar.set_view(view or "week")
     elif section == "pool" and window.pool.model.rowCount() > 0:
         # the owner history beside the list, as after a click on a customer
         window.pool.table.selectRow(0)
@@ -183,12 +192,17 @@ def screenshot(url: str | None, section: str, out: str, size: tuple[int, int],
         window.tiers.tabs.setCurrentIndex(2)
         window.tiers.show_selection(Selection(r=5, f=5))
     window.show()
-    app.processEvents()
-    QThreadPool.globalInstance().waitForDone(10000)
-    app.processEvents()
+    pool = QThreadPool.globalInstance()
+    for _ in range(10):  # a result may start more work (the calendar then counts overdue)
+        app.processEvents()
+        pool.waitForDone(10000)
+        app.processEvents()
+        if pool.activeThreadCount() == 0:
+            break
     pixmap = window.grab()
     ok = pixmap.save(out, "PNG")
     window.close()
+    pool.waitForDone(10000)
     services.close()
     if not ok:
         print(f"desktop-crm screenshot: could not write {out}", file=sys.stderr)

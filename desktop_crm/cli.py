@@ -22,7 +22,8 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-SECTIONS = ("customers", "pool", "pipeline", "tiers")
+SECTIONS = ("customers", "calendar", "pool", "pipeline", "tiers")
+CALENDAR_VIEWS = ("today", "day", "week", "month", "agenda")
 
 
 def _db_parent(suppress: bool) -> argparse.ArgumentParser:
@@ -133,6 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--size", default="1400x900", metavar="WxH")
     s.add_argument("--lang", choices=("zh_CN", "en"), help="UI language of the picture")
     s.add_argument("--select", metavar="CODE", help="open this customer's 360° view")
+    s.add_argument("--view", choices=CALENDAR_VIEWS, help="the calendar's view (default: week)")
+    s.add_argument("--date", metavar="YYYY-MM-DD", help="the calendar's day (default: today)")
     return parser
 
 
@@ -592,8 +595,16 @@ def cmd_screenshot(args) -> int:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from desktop_crm.app import screenshot
 
+    day = None
+    if args.date:
+        try:
+            day = dt.date.fromisoformat(args.date)
+        except ValueError:
+            print(f"desktop-crm screenshot: --date must be a date written YYYY-MM-DD, not "
+                  f"{args.date!r}", file=sys.stderr)
+            return 2
     return screenshot(args.db, args.section, args.out, (w, h), lang=args.lang,
-                      select_code=args.select)
+                      select_code=args.select, view=args.view, day=day)
 
 
 def cmd_gui(args) -> int:

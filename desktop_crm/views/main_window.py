@@ -4,21 +4,23 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QSize, QThreadPool, Signal
+from PySide6.QtCore import QSize, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QStackedWidget,
-    QWidget,
+    QApplication, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox,
+    QStackedWidget, QSystemTrayIcon, QWidget,
 )
 
 from desktop_crm import __version__
 from desktop_crm.services.container import Services
 from desktop_crm.services.errors import ChangeSet
 
+from .calendar_section import CalendarSection
 from .customers_section import CustomersSection
 from .notifications_view import NotificationsButton, NotificationsDialog
 from .pipeline_section import PipelineSection
 from .pool_section import PoolSection
+from .reminders import ReminderCenter, RemindersDialog
 from .tiers_section import TiersSection
 from .settings_dialog import SettingsDialog
 from .workers import Worker, guarded
@@ -52,13 +54,15 @@ class MainWindow(QMainWindow):
 
         self.customers = CustomersSection(services)
         self._add_section("customers", self.tr("Customers"), self.customers)
+        self.calendar = CalendarSection(services)
+        self._add_section("calendar", self.tr("Calendar"), self.calendar)
         self.pool = PoolSection(services)
         self._add_section("pool", self.tr("Public pool"), self.pool)
         self.pipeline = PipelineSection(services)
         self._add_section("pipeline", self.tr("Pipeline"), self.pipeline)
         self.tiers = TiersSection(services)
         self._add_section("tiers", self.tr("Tiers"), self.tiers)
-        # Calendar, Tickets and Reports join here as they are built.
+        # Tickets and Reports join here as they are built.
 
         for section in self.sections.values():
             if hasattr(section, "status_message"):
@@ -74,6 +78,13 @@ class MainWindow(QMainWindow):
         self.pool.data_changed.connect(self.pipeline.refresh)
         self.data_changed.connect(lambda _c: self.update_notifications())
         self.tiers.data_changed.connect(lambda _c: self.pipeline.refresh(None))
+        # follow-ups planned or completed elsewhere show in the calendar, and completed ones in
+        # the customer's history
+        for section in (self.customers, self.pool, self.pipeline, self.tiers):
+            section.data_changed.connect(self.calendar.refresh)
+        self.calendar.data_changed.connect(self.customers.refresh)
+        self.calendar.overdue_changed.connect(self._overdue)
+        self.calendar.customer_requested.connect(self.open_customer)
 
         central = QWidget()
         row = QHBoxLayout(central)
@@ -97,6 +108,20 @@ class MainWindow(QMainWindow):
         self.update_notifications()
         self._workers: set[Worker] = set()
         self.run_pool_rules()
+
+        # reminders of the user's follow-ups, while the app runs
+        self.tray = None
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            self.tray = QSystemTrayIcon(QApplication.windowIcon(), self)
+            self.tray.setToolTip(self.tr("Desktop CRM"))
+            self.tray.show()
+        self.reminders = ReminderCenter(services, self, tray=self.tray)
+        self.reminders_dialog: RemindersDialog | None = None
+        self.reminders.reminders_due.connect(lambda _due: self.open_reminders())
+        self.reminders.changed.connect(lambda: self.calendar.refresh(None))
+        if self.tray is not None:
+            self.tray.messageClicked.connect(self.open_reminders)
+        QTimer.singleShot(0, self.reminders.start)
 
     # -- notifications and the daily pool rules ---------------------------------------------
 
@@ -139,6 +164,27 @@ class MainWindow(QMainWindow):
                 section.refresh(changes)
         self.update_notifications()
 
+    def _overdue(self, count: int) -> None:
+        """The navigation shows how many follow-ups are overdue."""
+        keys = list(self.sections)
+        item = self.nav.item(keys.index("calendar"))
+        item.setText(self.tr("Calendar (%1)").replace("%1", str(count)) if count
+                     else self.tr("Calendar"))
+        item.setToolTip(self.tr("%n overdue follow-up(s)", "", count) if count else "")
+
+    def open_reminders(self) -> RemindersDialog:
+        """The list of due reminders (one window, raised when new ones arrive)."""
+        if self.reminders_dialog is None:
+            self.reminders_dialog = RemindersDialog(self.reminders, self)
+            self.reminders_dialog.open_requested.connect(self._open_reminded)
+        self.reminders_dialog.show()
+        self.reminders_dialog.raise_()
+        return self.reminders_dialog
+
+    def _open_reminded(self, activity_id) -> None:
+        self.show_section("calendar")
+        self.calendar.open_activity(activity_id)
+
     def _add_section(self, key: str, title: str, widget: QWidget) -> None:
         self.sections[key] = widget
         QListWidgetItem(title, self.nav)
@@ -161,6 +207,14 @@ class MainWindow(QMainWindow):
                                         self.customers.search.setFocus(),
                                         self.customers.search.selectAll()))
         file_menu.addAction(find)
+        follow_up = QAction(self.tr("New follow-&up"), self)
+        follow_up.setShortcut(QKeySequence("Ctrl+Shift+F"))
+        follow_up.triggered.connect(lambda: (self.show_section("calendar"),
+                                             self.calendar.new_activity()))
+        file_menu.addAction(follow_up)
+        reminders = QAction(self.tr("&Reminders…"), self)
+        reminders.triggered.connect(self.open_reminders)
+        file_menu.addAction(reminders)
         file_menu.addSeparator()
         settings = QAction(self.tr("&Settings…"), self)
         settings.triggered.connect(self.open_settings)

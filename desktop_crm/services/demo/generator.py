@@ -498,7 +498,11 @@ class _Generator:
             notes=itertools.repeat(""), due_at=clock.ts(due), duration_minutes=dur.tolist(),
             done_at=clock.ts(done_at, done),
             reminder_minutes=[None if x < 0 else x for x in reminder.tolist()],
-            outcome=outcome.tolist(), cancelled_at=clock.ts(cancelled_at, cancelled))
+            outcome=outcome.tolist(), cancelled_at=clock.ts(cancelled_at, cancelled),
+            series_edited=itertools.repeat(False),
+            # a planned follow-up's reminder fires its minutes before the start
+            remind_at=clock.ts(due - np.maximum(reminder, 0) * MIN_US,
+                               future & (reminder >= 0)))
         return _Rows("activities", k, cols, self._ids(k), clock.ts(created), clock.ts(updated))
 
     def _opportunities(self, cust_ids, actors, c_us, spend, is_company):

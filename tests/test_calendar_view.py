@@ -1,0 +1,239 @@
+"""The Calendar section with real widgets on a real SQLite file and a controllable clock:
+switching views, dragging a visit to Thursday, creating by double-click, the today list's
+one-click Done and Tomorrow, a reminder firing, the .ics export and the printed agenda."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pytest
+from PySide6.QtCore import QPoint, Qt, QThreadPool
+from sqlalchemy import select
+
+from desktop_crm.models import Activity, AuditEntry, Interaction
+from desktop_crm.services.container import Services
+from desktop_crm.services.followups import FollowUpService
+from desktop_crm.views.activity_dialog import ActivityDialog, RecurrenceEditor, split_end
+from desktop_crm.views.calendar_section import AGENDA, DAY, MONTH, WEEK, CalendarSection
+from desktop_crm.views.reminders import ReminderCenter, RemindersDialog
+
+from .conftest import type_into
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+NOW = dt.datetime(2026, 11, 24, 2, 0, tzinfo=dt.timezone.utc)  # Tuesday 10:00 in Beijing
+
+
+def bj(*args) -> dt.datetime:
+    return dt.datetime(*args, tzinfo=BEIJING)
+
+
+class Clock:
+    def __init__(self, at: dt.datetime):
+        self.at = at
+
+    def __call__(self) -> dt.datetime:
+        return self.at
+
+
+@pytest.fixture
+def services(sqlite_url):
+    svc = Services.open(sqlite_url)
+    svc.followups = FollowUpService(svc.db, svc.user, BEIJING)
+    cid = svc.customers.create({"name": "上海华信科技有限公司", "phone": "13812345678",
+                                "province": "上海", "address": "浦东新区世纪大道100号",
+                                "owner_id": svc.user.id}).id
+    f = svc.followups
+    f.create({"subject": "拜访演示", "type": "visit", "customer_id": cid,
+              "start": bj(2026, 11, 24, 14, 0), "duration_minutes": 60}, now=NOW)
+    f.create({"subject": "报价跟进", "type": "call", "customer_id": cid,
+              "start": bj(2026, 11, 23, 9, 0)}, now=NOW)  # overdue
+    f.create({"subject": "周会", "type": "meeting", "start": bj(2026, 11, 2, 9, 0)},
+             rrule="FREQ=WEEKLY;BYDAY=MO", now=NOW)
+    svc.customer_id = cid
+    yield svc
+    QThreadPool.globalInstance().waitForDone(10000)
+    svc.close()
+
+
+@pytest.fixture
+def clock():
+    return Clock(NOW)
+
+
+@pytest.fixture
+def section(qtbot, services, clock):
+    w = CalendarSection(services, now=clock)
+    qtbot.addWidget(w)
+    w.resize(1300, 900)
+    w.show()
+    qtbot.waitExposed(w)
+    qtbot.waitUntil(lambda: w.today_panel.tree.topLevelItemCount() > 0, timeout=10000)
+    return w
+
+
+def switch(qtbot, section, view: str) -> None:
+    with qtbot.waitSignal(section.loaded, timeout=10000):
+        section.view_buttons[view].click()
+
+
+def subjects(items) -> list[str]:
+    return sorted(i.subject for i in items)
+
+
+def test_today_list_then_switching_views(qtbot, section):
+    # the weekly meeting since 2 November was never marked done: four overdue Mondays
+    assert subjects(section.today_panel.items) == ["周会"] * 4 + ["报价跟进", "拜访演示"]
+    assert subjects(i for i in section.today_panel.items if i.overdue) == \
+        ["周会"] * 4 + ["报价跟进"]
+    switch(qtbot, section, WEEK)
+    assert section.grid.days() == 7 and section.grid.first_day() == dt.date(2026, 11, 23)
+    assert {"拜访演示", "报价跟进", "周会"} <= {i.subject for i in section.grid.items()}
+    switch(qtbot, section, MONTH)
+    assert section.month.first_day() == dt.date(2026, 10, 26)
+    # the Mondays shown from the series start (2 November) to 30 November
+    assert sum(i.subject == "周会" for i in section.month.items()) == 5
+    with qtbot.waitSignal(section.loaded, timeout=10000):
+        section.next_button.click()
+    assert "2026" in section.title.text() and section.anchor.month == 12
+    switch(qtbot, section, DAY)
+    assert section.grid.days() == 1
+    switch(qtbot, section, AGENDA)
+    assert section.agenda.topLevelItemCount() > 0
+    with qtbot.waitSignal(section.loaded, timeout=10000):
+        section.today_button.click()
+    assert section.anchor == dt.date(2026, 11, 24)
+
+
+def test_drag_a_visit_to_thursday_saves_it(qtbot, section, services):
+    switch(qtbot, section, WEEK)
+    grid = section.grid
+    visit = next(i for i in grid.items() if i.subject == "拜访演示")
+    grid.ensure_visible(str(visit.id))
+    rect = grid.item_rect(str(visit.id))
+    start = rect.center()
+    target = grid.point_for(bj(2026, 11, 26, 15, 0))  # Thursday 15:00
+    rect = grid.item_rect(str(visit.id))  # point_for may have scrolled
+    start = QPoint(rect.center().x(), rect.top() + 8)
+    to = QPoint(target.x(), target.y() + 8)
+    vp = grid.viewport()
+    with qtbot.waitSignal(grid.item_moved, timeout=5000):
+        qtbot.mousePress(vp, Qt.MouseButton.LeftButton, pos=start)
+        for i in range(1, 8):
+            qtbot.mouseMove(vp, start + (to - start) * i / 7)
+        qtbot.mouseRelease(vp, Qt.MouseButton.LeftButton, pos=to)
+    stored = services.followups.item(visit.id)
+    assert stored.start.astimezone(BEIJING).date() == dt.date(2026, 11, 26)
+    assert stored.start.astimezone(BEIJING).hour == 15
+    assert stored.duration_minutes == 60
+    with services.db.read() as s:
+        assert s.scalar(select(AuditEntry.new_value).where(
+            AuditEntry.row_id == visit.id, AuditEntry.field == "due_at"))
+    assert next(i for i in grid.items() if i.id == visit.id).version == stored.version
+
+
+def test_double_click_an_empty_slot_creates_a_follow_up(qtbot, section, services):
+    switch(qtbot, section, WEEK)
+    grid = section.grid
+    pos = grid.point_for(bj(2026, 11, 27, 16, 0))  # Friday 16:00, empty
+    dialogs = []
+    section.grid.slot_activated.connect(lambda _s: dialogs.append(
+        next(w for w in section.findChildren(ActivityDialog) if w.isVisible())))
+    qtbot.mouseDClick(grid.viewport(), Qt.MouseButton.LeftButton, pos=pos + QPoint(0, 5))
+    qtbot.waitUntil(lambda: bool(dialogs), timeout=5000)
+    dlg = dialogs[0]
+    assert dlg.values()["start"] == bj(2026, 11, 27, 16, 0)
+    type_into(qtbot, dlg.subject, "电话回访")
+    with qtbot.waitSignal(section.loaded, timeout=10000):
+        dlg.save()
+    with services.db.read() as s:
+        act = s.scalars(select(Activity).where(Activity.subject == "电话回访")).one()
+    assert act.due_at == bj(2026, 11, 27, 16, 0)
+    assert "电话回访" in {i.subject for i in grid.items()}
+
+
+def test_today_list_one_click_done_and_tomorrow(qtbot, section, services):
+    panel = section.today_panel
+    late = next(i for i in panel.items if i.subject == "报价跟进")
+    visit = next(i for i in panel.items if i.subject == "拜访演示")
+    button = panel.findChild(object, f"done-{late.id}")
+    with qtbot.waitSignal(section.loaded, timeout=10000):
+        button.click()
+    with services.db.read() as s:
+        assert s.get(Activity, late.id).done_at is not None
+        assert s.scalar(select(Interaction.summary).where(
+            Interaction.customer_id == services.customer_id)) == "报价跟进"
+    button = panel.findChild(object, f"tomorrow-{visit.id}")
+    with qtbot.waitSignal(section.loaded, timeout=10000):
+        button.click()
+    assert services.followups.item(visit.id).start == bj(2026, 11, 25, 14, 0)
+    assert "报价跟进" not in {i.subject for i in panel.items}
+    assert "拜访演示" not in {i.subject for i in panel.items}
+
+
+def test_a_reminder_fires_with_the_clock_and_snoozes(qtbot, services, clock):
+    f = services.followups
+    item = f.create({"subject": "回电话", "start": bj(2026, 11, 24, 11, 0),
+                     "reminder_minutes": 15}, now=NOW)
+    center = ReminderCenter(services, now=clock, interval_ms=50)
+    dlg = RemindersDialog(center)
+    qtbot.addWidget(dlg)
+    seen = []
+    center.reminders_due.connect(seen.append)
+    center.start()
+    qtbot.wait(200)
+    assert seen == []  # 10:00: not yet
+    clock.at = bj(2026, 11, 24, 10, 45)
+    qtbot.waitUntil(lambda: bool(seen), timeout=5000)
+    assert [r.item.id for r in seen[-1]] == [item.id]
+    assert dlg.tree.topLevelItemCount() == 1
+    assert "回电话" in dlg.tree.topLevelItem(0).text(3)
+    n = len(seen)
+    qtbot.wait(200)
+    assert len(seen) == n  # announced once, not on every poll
+    dlg._snooze(15)
+    assert dlg.tree.topLevelItemCount() == 0
+    clock.at = bj(2026, 11, 24, 11, 1)
+    qtbot.waitUntil(lambda: len(seen) > n, timeout=5000)
+    dlg.tree.setCurrentItem(dlg.tree.topLevelItem(0))
+    dlg._done()
+    assert f.item(item.id).done
+    center.timer.stop()
+    QThreadPool.globalInstance().waitForDone(5000)
+
+
+def test_export_ics_and_print_the_agenda(qtbot, section, services, tmp_path):
+    switch(qtbot, section, MONTH)
+    path = section.export_ics(str(tmp_path / "nov.ics"))
+    cal = icalendar.Calendar.from_ical((tmp_path / "nov.ics").read_bytes())
+    summaries = [str(e["summary"]) for e in cal.walk("VEVENT")]
+    assert path and any("拜访演示" in s for s in summaries)
+    assert sum("周会" in s for s in summaries) == 5  # the Mondays of November
+    pdf = section.save_agenda_pdf(str(tmp_path / "agenda.pdf"))
+    assert (tmp_path / "agenda.pdf").read_bytes()[:5] == b"%PDF-"
+    assert not [p for p in tmp_path.iterdir() if p.suffix == ".part"]
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", pdf, "-"], capture_output=True, text=True).stdout
+        assert "上海华信科技有限公司" in text and "13812345678" in text
+        assert "浦东新区世纪大道100号" in text
+
+
+def test_recurrence_editor_presets_and_ends(qtbot):
+    ed = RecurrenceEditor(dt.date(2026, 11, 2))  # the first Monday of November
+    qtbot.addWidget(ed)
+    rules = [ed.preset.itemData(i) for i in range(ed.preset.count())]
+    assert "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO" in rules
+    assert "FREQ=MONTHLY;BYDAY=1MO" in rules
+    ed.preset.setCurrentIndex(rules.index("FREQ=MONTHLY;BYDAY=1MO"))
+    ed.end_count.setChecked(True)
+    ed.count.setValue(6)
+    assert ed.rule() == "FREQ=MONTHLY;BYDAY=1MO;COUNT=6"
+    assert ed.changed()
+    assert split_end("FREQ=DAILY;UNTIL=20261231T235959") == ("FREQ=DAILY", "until",
+                                                            dt.date(2026, 12, 31))
+    custom = RecurrenceEditor(dt.date(2026, 11, 2), "FREQ=MONTHLY;BYMONTHDAY=15,30")
+    qtbot.addWidget(custom)
+    assert custom.preset.currentData() == "custom" and not custom.changed()
