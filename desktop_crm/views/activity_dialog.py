@@ -46,24 +46,28 @@ def _weekday_name(day: dt.date) -> str:
 def recurrence_presets(start: dt.date) -> list[tuple[str, str]]:
     """(label, rule) choices for a series starting on ``start``; "" does not repeat."""
     wd = WEEKDAYS[start.weekday()]
-    nth = (start.day - 1) // 7 + 1
+    nth = divmod(start.day - 1, 7)[0] + 1
     last = (start + dt.timedelta(days=7)).month != start.month
     name = _weekday_name(start)
-    out = [(_tr("Does not repeat"), ""),
-           (_tr("Every day"), "FREQ=DAILY"),
-           (_tr("Every working day (Monday to Friday)"), "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"),
-           (_tr("Every week on %1").replace("%1", name), f"FREQ=WEEKLY;BYDAY={wd}"),
-           (_tr("Every 2 weeks on %1").replace("%1", name),
-            f"FREQ=WEEKLY;INTERVAL=2;BYDAY={wd}"),
-           (_tr("Every month on day %1").replace("%1", str(start.day)),
-            f"FREQ=MONTHLY;BYMONTHDAY={start.day}")]
+    every_week = QCoreApplication.translate("Recurrence", "Every week on %1")
+    every_2_weeks = QCoreApplication.translate("Recurrence", "Every 2 weeks on %1")
+    monthly_day = QCoreApplication.translate("Recurrence", "Every month on day %1")
+    monthly_nth = QCoreApplication.translate("Recurrence", "Every month on the %1 %2")
+    yearly = QCoreApplication.translate("Recurrence", "Every year on %1")
+    out = [(QCoreApplication.translate("Recurrence", "Does not repeat"), ""),
+           (QCoreApplication.translate("Recurrence", "Every day"), "FREQ=DAILY"),
+           (QCoreApplication.translate("Recurrence", "Every working day (Monday to Friday)"),
+            "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"),
+           (every_week.replace("%1", name), f"FREQ=WEEKLY;BYDAY={wd}"),
+           (every_2_weeks.replace("%1", name), f"FREQ=WEEKLY;INTERVAL=2;BYDAY={wd}"),
+           (monthly_day.replace("%1", str(start.day)), f"FREQ=MONTHLY;BYMONTHDAY={start.day}")]
     if nth <= 4:
-        out.append((_tr("Every month on the %1 %2").replace("%1", _tr(NTH[nth]))
-                    .replace("%2", name), f"FREQ=MONTHLY;BYDAY={nth}{wd}"))
+        out.append((monthly_nth.replace("%1", _tr(NTH[nth])).replace("%2", name),
+                    f"FREQ=MONTHLY;BYDAY={nth}{wd}"))
     if last:
-        out.append((_tr("Every month on the %1 %2").replace("%1", _tr(NTH[-1]))
-                    .replace("%2", name), f"FREQ=MONTHLY;BYDAY=-1{wd}"))
-    out.append((_tr("Every year on %1").replace("%1", start.strftime("%m-%d")), "FREQ=YEARLY"))
+        out.append((monthly_nth.replace("%1", _tr(NTH[-1])).replace("%2", name),
+                    f"FREQ=MONTHLY;BYDAY=-1{wd}"))
+    out.append((yearly.replace("%1", start.strftime("%m-%d")), "FREQ=YEARLY"))
     return out
 
 
@@ -412,14 +416,14 @@ class ActivityDialog(QDialog):
 
 def reminder_text(minutes: int | None) -> str:
     if minutes is None:
-        return _tr("No reminder")
+        return QCoreApplication.translate("Recurrence", "No reminder")
     if minutes == 0:
-        return _tr("At the start")
+        return QCoreApplication.translate("Recurrence", "At the start")
+    days, hours = divmod(minutes, 24 * 60)[0], divmod(minutes, 60)[0]
     if minutes % (24 * 60) == 0:
-        return QCoreApplication.translate("Recurrence", "%n day(s) before", "",
-                                          minutes // (24 * 60))
+        return QCoreApplication.translate("Recurrence", "%n day(s) before", "", days)
     if minutes % 60 == 0:
-        return QCoreApplication.translate("Recurrence", "%n hour(s) before", "", minutes // 60)
+        return QCoreApplication.translate("Recurrence", "%n hour(s) before", "", hours)
     return QCoreApplication.translate("Recurrence", "%n minute(s) before", "", minutes)
 
 

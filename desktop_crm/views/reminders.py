@@ -135,10 +135,11 @@ class ReminderCenter(QObject):
 
 
 def snooze_text(minutes: int) -> str:
+    days, hours = divmod(minutes, 24 * 60)[0], divmod(minutes, 60)[0]
     if minutes % (24 * 60) == 0:
-        return QCoreApplication.translate("Reminders", "%n day(s)", "", minutes // (24 * 60))
+        return QCoreApplication.translate("Reminders", "%n day(s)", "", days)
     if minutes % 60 == 0:
-        return QCoreApplication.translate("Reminders", "%n hour(s)", "", minutes // 60)
+        return QCoreApplication.translate("Reminders", "%n hour(s)", "", hours)
     return QCoreApplication.translate("Reminders", "%n minute(s)", "", minutes)
 
 

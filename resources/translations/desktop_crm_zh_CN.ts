@@ -2,6 +2,150 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
+    <name>ActivityDialog</name>
+    <message>
+        <source>Edit follow-up</source>
+        <translation>编辑跟进</translation>
+    </message>
+    <message>
+        <source>New follow-up</source>
+        <translation>新建跟进</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>e.g. Call about the quotation</source>
+        <translation>例如：电话沟通报价</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <source>Owner</source>
+        <translation>负责人</translation>
+    </message>
+    <message>
+        <source>Starts</source>
+        <translation>开始时间</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> 分钟</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>时长</translation>
+    </message>
+    <message>
+        <source>Reminder</source>
+        <translation>提醒</translation>
+    </message>
+    <message>
+        <source>Repeats</source>
+        <translation>重复</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>Completed on %1</source>
+        <translation>完成于 %1</translation>
+    </message>
+    <message>
+        <source>Cancelled on %1</source>
+        <translation>取消于 %1</translation>
+    </message>
+    <message>
+        <source>Complete…</source>
+        <translation>完成…</translation>
+    </message>
+    <message>
+        <source>Cancel follow-up</source>
+        <translation>取消跟进</translation>
+    </message>
+    <message>
+        <source>Someone else changed this follow-up after you opened it; nothing was saved. Close the form and open it again to see their changes.</source>
+        <translation>您打开后，有人修改了这条跟进；本次未保存。请关闭表单后重新打开，查看对方的修改。</translation>
+    </message>
+    <message>
+        <source>Recurring follow-up</source>
+        <translation>重复跟进</translation>
+    </message>
+    <message>
+        <source>This follow-up</source>
+        <translation>仅此一次</translation>
+    </message>
+    <message>
+        <source>This and the following</source>
+        <translation>此次及以后</translation>
+    </message>
+    <message>
+        <source>Save the changes for this follow-up only, or for it and the following ones of the series?</source>
+        <translation>修改只应用于这一次，还是这一次及之后的所有重复？</translation>
+    </message>
+    <message>
+        <source>Cancel this follow-up only, or it and the following ones of the series?</source>
+        <translation>只取消这一次，还是取消这一次及之后的所有重复？</translation>
+    </message>
+    <message>
+        <source>Cancel the follow-up “%1”?</source>
+        <translation>取消跟进“%1”？</translation>
+    </message>
+</context>
+<context>
+    <name>AgendaView</name>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <source>Owner</source>
+        <translation>负责人</translation>
+    </message>
+    <message>
+        <source>Holiday</source>
+        <translation>节假日</translation>
+    </message>
+    <message>
+        <source>Working day</source>
+        <translation>调休上班</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n follow-up(s)</source>
+        <translation>
+            <numerusform>%n 条跟进</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No follow-ups in this period</source>
+        <translation>这段时间没有跟进</translation>
+    </message>
+</context>
+<context>
     <name>App</name>
     <message>
         <source>Unexpected error</source>
@@ -109,6 +253,241 @@
     </message>
 </context>
 <context>
+    <name>CadenceDialog</name>
+    <message>
+        <source>Follow-up cadence</source>
+        <translation>跟进节奏</translation>
+    </message>
+    <message>
+        <source>When a follow-up is completed and nothing else is planned for the customer, the next one is planned this many days later (on a working day). Customers past their cadence with nothing planned are listed as neglected. 0: no cadence.</source>
+        <translation>完成一次跟进后，如果该客户没有其他已安排的跟进，系统会在这么多天后（顺延到工作日）自动安排下一次。超过节奏且没有安排的客户列为“被冷落的客户”。0 表示不设节奏。</translation>
+    </message>
+    <message>
+        <source> days</source>
+        <translation> 天</translation>
+    </message>
+    <message>
+        <source>Only a manager or an admin can change the cadence.</source>
+        <translation>只有经理或管理员可以修改跟进节奏。</translation>
+    </message>
+</context>
+<context>
+    <name>Calendar</name>
+    <message>
+        <source>dddd, d MMMM</source>
+        <translation>M月d日 dddd</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <source>Contact and phone</source>
+        <translation>联系人与电话</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>No follow-ups in this period</source>
+        <translation>这段时间没有跟进</translation>
+    </message>
+</context>
+<context>
+    <name>CalendarSection</name>
+    <message>
+        <source>Today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <source>Previous</source>
+        <translation>上一个</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>下一个</translation>
+    </message>
+    <message>
+        <source>Go to date</source>
+        <translation>跳转到日期</translation>
+    </message>
+    <message>
+        <source>Today list</source>
+        <translation>今日待办</translation>
+    </message>
+    <message>
+        <source>Day</source>
+        <translation>日</translation>
+    </message>
+    <message>
+        <source>Week</source>
+        <translation>周</translation>
+    </message>
+    <message>
+        <source>Month</source>
+        <translation>月</translation>
+    </message>
+    <message>
+        <source>Agenda</source>
+        <translation>日程列表</translation>
+    </message>
+    <message>
+        <source>My follow-ups</source>
+        <translation>我的跟进</translation>
+    </message>
+    <message>
+        <source>My team (%1)</source>
+        <translation>我的团队（%1）</translation>
+    </message>
+    <message>
+        <source>Everyone</source>
+        <translation>所有人</translation>
+    </message>
+    <message>
+        <source>Types</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>New follow-up</source>
+        <translation>新建跟进</translation>
+    </message>
+    <message>
+        <source>More</source>
+        <translation>更多</translation>
+    </message>
+    <message>
+        <source>Print agenda…</source>
+        <translation>打印日程…</translation>
+    </message>
+    <message>
+        <source>Save agenda as PDF…</source>
+        <translation>日程另存为 PDF…</translation>
+    </message>
+    <message>
+        <source>Export to calendar file (.ics)…</source>
+        <translation>导出为日历文件（.ics）…</translation>
+    </message>
+    <message>
+        <source>Follow-up cadence…</source>
+        <translation>跟进节奏…</translation>
+    </message>
+    <message>
+        <source>Holiday calendar…</source>
+        <translation>节假日日历…</translation>
+    </message>
+    <message>
+        <source>Types (%1)</source>
+        <translation>类型（%1）</translation>
+    </message>
+    <message>
+        <source>dddd, d MMMM yyyy</source>
+        <translation>yyyy年M月d日 dddd</translation>
+    </message>
+    <message>
+        <source>%1 – %2</source>
+        <translation>%1 – %2</translation>
+    </message>
+    <message>
+        <source>d MMM</source>
+        <translation>M月d日</translation>
+    </message>
+    <message>
+        <source>d MMM yyyy</source>
+        <translation>yyyy年M月d日</translation>
+    </message>
+    <message>
+        <source>MMMM yyyy</source>
+        <translation>yyyy年M月</translation>
+    </message>
+    <message>
+        <source>Could not load the calendar: %1</source>
+        <translation>无法加载日历：%1</translation>
+    </message>
+    <message>
+        <source>Someone else changed this follow-up meanwhile; the calendar was reloaded. Try again.</source>
+        <translation>这条跟进刚被别人修改过；日历已重新加载，请再试一次。</translation>
+    </message>
+    <message>
+        <source>“%1” moved to %2</source>
+        <translation>“%1”已改到 %2</translation>
+    </message>
+    <message>
+        <source>Follow up with {customer}</source>
+        <translation>跟进{customer}</translation>
+    </message>
+    <message>
+        <source>“%1” done</source>
+        <translation>“%1”已完成</translation>
+    </message>
+    <message>
+        <source>; next follow-up on %1</source>
+        <translation>；下次跟进：%1</translation>
+    </message>
+    <message>
+        <source>Follow-up saved</source>
+        <translation>跟进已保存</translation>
+    </message>
+    <message>
+        <source>Agenda: %1</source>
+        <translation>日程：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 to %2 · %n follow-up(s)</source>
+        <translation>
+            <numerusform>%1 至 %2 · %n 条跟进</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Print agenda</source>
+        <translation>打印日程</translation>
+    </message>
+    <message>
+        <source>Save agenda as PDF</source>
+        <translation>日程另存为 PDF</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Agenda saved to %1</source>
+        <translation>日程已保存到 %1</translation>
+    </message>
+    <message>
+        <source>Export follow-ups</source>
+        <translation>导出跟进</translation>
+    </message>
+    <message>
+        <source>Calendar files (*.ics)</source>
+        <translation>日历文件 (*.ics)</translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>Follow-ups exported to %1</source>
+        <translation>跟进已导出到 %1</translation>
+    </message>
+</context>
+<context>
     <name>ChartView</name>
     <message>
         <source>Save as PNG…</source>
@@ -125,6 +504,45 @@
     <message>
         <source>PNG images (*.png)</source>
         <translation>PNG 图片 (*.png)</translation>
+    </message>
+</context>
+<context>
+    <name>CompleteDialog</name>
+    <message>
+        <source>Complete follow-up</source>
+        <translation>完成跟进</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>What was agreed, what the customer needs next</source>
+        <translation>谈妥了什么，客户接下来需要什么</translation>
+    </message>
+    <message>
+        <source>Next follow-up</source>
+        <translation>下次跟进</translation>
+    </message>
+    <message>
+        <source>By the customer&apos;s cadence (if nothing else is planned)</source>
+        <translation>按客户的跟进节奏（如果没有其他安排）</translation>
+    </message>
+    <message>
+        <source>On</source>
+        <translation>定在</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>不安排</translation>
+    </message>
+    <message>
+        <source>Follow up with {customer}</source>
+        <translation>跟进{customer}</translation>
+    </message>
+    <message>
+        <source>Someone else changed this follow-up meanwhile; nothing was saved. Reload the calendar and try again.</source>
+        <translation>这条跟进刚被别人修改过；本次未保存。请重新加载日历后再试。</translation>
     </message>
 </context>
 <context>
@@ -360,6 +778,97 @@
     <message>
         <source>Demo data could not be created: %1</source>
         <translation>无法生成演示数据：%1</translation>
+    </message>
+</context>
+<context>
+    <name>HolidaysDialog</name>
+    <message>
+        <source>Holiday calendar</source>
+        <translation>节假日日历</translation>
+    </message>
+    <message>
+        <source>Year</source>
+        <translation>年份</translation>
+    </message>
+    <message>
+        <source>Reload year from the library</source>
+        <translation>从库中重新载入该年</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Day</source>
+        <translation>日</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Holiday (day off)</source>
+        <translation>节假日（放假）</translation>
+    </message>
+    <message>
+        <source>Working day (weekend worked)</source>
+        <translation>调休上班（周末上班）</translation>
+    </message>
+    <message>
+        <source>Name, e.g. 公司年会</source>
+        <translation>名称，例如 公司年会</translation>
+    </message>
+    <message>
+        <source>Set day</source>
+        <translation>设置该日</translation>
+    </message>
+    <message>
+        <source>Make ordinary day</source>
+        <translation>恢复为普通日</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Holiday</source>
+        <translation>节假日</translation>
+    </message>
+    <message>
+        <source>Working day</source>
+        <translation>调休上班</translation>
+    </message>
+    <message>
+        <source>set by hand</source>
+        <translation>手动设置</translation>
+    </message>
+    <message>
+        <source>estimate</source>
+        <translation>估计</translation>
+    </message>
+    <message>
+        <source>%1 is not announced yet: these days are an estimate without the weekend working days. Reload the year once the State Council publishes the schedule, or set the days by hand.</source>
+        <translation>%1 年的放假安排尚未公布：这些日期是估计的，不含调休上班日。国务院公布安排后请重新载入该年，或手动设置。</translation>
+    </message>
+    <message>
+        <source>Days off and weekend working days (调休) of %1. Weekends not listed are days off.</source>
+        <translation>%1 年的放假日和调休上班日。未列出的周末为休息日。</translation>
+    </message>
+    <message>
+        <source>Reload year</source>
+        <translation>重新载入该年</translation>
+    </message>
+    <message>
+        <source>Replace the library&apos;s days of %1 with what the library knows now? Days set by hand stay.</source>
+        <translation>用库中最新数据替换 %1 年的节假日？手动设置的日期会保留。</translation>
     </message>
 </context>
 <context>
@@ -999,6 +1508,10 @@
         <translation>客户</translation>
     </message>
     <message>
+        <source>Calendar</source>
+        <translation>日历</translation>
+    </message>
+    <message>
         <source>Public pool</source>
         <translation>公海</translation>
     </message>
@@ -1029,6 +1542,16 @@
         </translation>
     </message>
     <message>
+        <source>Calendar (%1)</source>
+        <translation>日历（%1）</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n overdue follow-up(s)</source>
+        <translation>
+            <numerusform>%n 条跟进已逾期</numerusform>
+        </translation>
+    </message>
+    <message>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
@@ -1039,6 +1562,14 @@
     <message>
         <source>&amp;Find customer</source>
         <translation>查找客户(&amp;F)</translation>
+    </message>
+    <message>
+        <source>New follow-&amp;up</source>
+        <translation>新建跟进(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Reminders…</source>
+        <translation>提醒(&amp;R)…</translation>
     </message>
     <message>
         <source>&amp;Settings…</source>
@@ -1067,6 +1598,45 @@ Customer management for small and mid-size companies.
         <translation>桌面 CRM %1
 面向中小企业的客户管理。
 %2</translation>
+    </message>
+</context>
+<context>
+    <name>MonthGrid</name>
+    <message>
+        <source>Owner: %1</source>
+        <translation>负责人：%1</translation>
+    </message>
+    <message>
+        <source>Unassigned</source>
+        <translation>未分配</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>Overdue</source>
+        <translation>逾期</translation>
+    </message>
+    <message>
+        <source>Recurring</source>
+        <translation>重复</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>休</translation>
+    </message>
+    <message>
+        <source>Work</source>
+        <translation>班</translation>
+    </message>
+    <message>
+        <source>Not yet announced: estimated</source>
+        <translation>尚未公布：估计</translation>
+    </message>
+    <message>
+        <source>%1 more</source>
+        <translation>还有 %1 条</translation>
     </message>
 </context>
 <context>
@@ -1926,6 +2496,108 @@ Customer management for small and mid-size companies.
     </message>
 </context>
 <context>
+    <name>Recurrence</name>
+    <message>
+        <source>first</source>
+        <translation>第一个</translation>
+    </message>
+    <message>
+        <source>second</source>
+        <translation>第二个</translation>
+    </message>
+    <message>
+        <source>third</source>
+        <translation>第三个</translation>
+    </message>
+    <message>
+        <source>fourth</source>
+        <translation>第四个</translation>
+    </message>
+    <message>
+        <source>last</source>
+        <translation>最后一个</translation>
+    </message>
+    <message>
+        <source>Every week on %1</source>
+        <translation>每%1</translation>
+    </message>
+    <message>
+        <source>Every 2 weeks on %1</source>
+        <translation>每两周的%1</translation>
+    </message>
+    <message>
+        <source>Every month on day %1</source>
+        <translation>每月%1日</translation>
+    </message>
+    <message>
+        <source>Every month on the %1 %2</source>
+        <translation>每月%1%2</translation>
+    </message>
+    <message>
+        <source>Every year on %1</source>
+        <translation>每年 %1</translation>
+    </message>
+    <message>
+        <source>Does not repeat</source>
+        <translation>不重复</translation>
+    </message>
+    <message>
+        <source>Every day</source>
+        <translation>每天</translation>
+    </message>
+    <message>
+        <source>Every working day (Monday to Friday)</source>
+        <translation>每个工作日（周一至周五）</translation>
+    </message>
+    <message>
+        <source>No reminder</source>
+        <translation>不提醒</translation>
+    </message>
+    <message>
+        <source>At the start</source>
+        <translation>开始时</translation>
+    </message>
+    <message>
+        <source>%n day(s) before</source>
+        <translation>提前 %n 天</translation>
+    </message>
+    <message>
+        <source>%n hour(s) before</source>
+        <translation>提前 %n 小时</translation>
+    </message>
+    <message>
+        <source>%n minute(s) before</source>
+        <translation>提前 %n 分钟</translation>
+    </message>
+</context>
+<context>
+    <name>RecurrenceEditor</name>
+    <message>
+        <source>An iCalendar (RFC 5545) recurrence rule</source>
+        <translation>iCalendar（RFC 5545）重复规则</translation>
+    </message>
+    <message>
+        <source>No end</source>
+        <translation>不结束</translation>
+    </message>
+    <message>
+        <source>Until</source>
+        <translation>直到</translation>
+    </message>
+    <message>
+        <source>After</source>
+        <translation>共</translation>
+    </message>
+    <message>
+        <source> times</source>
+        <translation> 次</translation>
+    </message>
+    <message>
+        <source>Custom rule…</source>
+        <translation>自定义规则…</translation>
+    </message>
+</context>
+<context>
     <name>ReleaseDialog</name>
     <message>
         <source>Release to the public pool</source>
@@ -1946,6 +2618,83 @@ Customer management for small and mid-size companies.
     <message>
         <source>Say why: the next owner reads it in the history.</source>
         <translation>请说明原因：下一位负责人会在归属记录中看到。</translation>
+    </message>
+</context>
+<context>
+    <name>ReminderCenter</name>
+    <message numerus="yes">
+        <source>and %n more</source>
+        <translation>
+            <numerusform>另有 %n 条</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Follow-up reminder</source>
+        <translation>跟进提醒</translation>
+    </message>
+    <message>
+        <source>Follow up with {customer}</source>
+        <translation>跟进{customer}</translation>
+    </message>
+</context>
+<context>
+    <name>Reminders</name>
+    <message>
+        <source>%n day(s)</source>
+        <translation>%n 天</translation>
+    </message>
+    <message>
+        <source>%n hour(s)</source>
+        <translation>%n 小时</translation>
+    </message>
+    <message>
+        <source>%n minute(s)</source>
+        <translation>%n 分钟</translation>
+    </message>
+</context>
+<context>
+    <name>RemindersDialog</name>
+    <message>
+        <source>Reminders</source>
+        <translation>提醒</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <source>Snooze</source>
+        <translation>稍后提醒</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>Dismiss</source>
+        <translation>不再提醒</translation>
+    </message>
+    <message>
+        <source>Open…</source>
+        <translation>打开…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n follow-up(s) due</source>
+        <translation>
+            <numerusform>%n 条跟进到时间了</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -2477,6 +3226,158 @@ Customer management for small and mid-size companies.
     <message>
         <source>%1 follow-ups planned; %2 customers skipped (already planned).</source>
         <translation>已安排 %1 个跟进；跳过 %2 个客户（已有安排）。</translation>
+    </message>
+</context>
+<context>
+    <name>TimeGrid</name>
+    <message>
+        <source>Owner: %1</source>
+        <translation>负责人：%1</translation>
+    </message>
+    <message>
+        <source>Unassigned</source>
+        <translation>未分配</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>Overdue</source>
+        <translation>逾期</translation>
+    </message>
+    <message>
+        <source>Recurring</source>
+        <translation>重复</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>休</translation>
+    </message>
+    <message>
+        <source>Work</source>
+        <translation>班</translation>
+    </message>
+    <message>
+        <source>Not yet announced: estimated</source>
+        <translation>尚未公布：估计</translation>
+    </message>
+</context>
+<context>
+    <name>TodayPanel</name>
+    <message>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <source>Neglected customers</source>
+        <translation>被冷落的客户</translation>
+    </message>
+    <message>
+        <source>Due for a follow-up by their tier&apos;s cadence, with nothing planned</source>
+        <translation>按所在层级的跟进节奏该跟进了，却没有任何安排</translation>
+    </message>
+    <message>
+        <source>Tier</source>
+        <translation>层级</translation>
+    </message>
+    <message>
+        <source>Last contact</source>
+        <translation>上次联系</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>应跟进</translation>
+    </message>
+    <message>
+        <source>Plan follow-up…</source>
+        <translation>安排跟进…</translation>
+    </message>
+    <message>
+        <source>Today, %1</source>
+        <translation>今天，%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n follow-up(s) today</source>
+        <translation>
+            <numerusform>今天 %n 条跟进</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n overdue</source>
+        <translation>
+            <numerusform>%n 条逾期</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n day(s) overdue</source>
+        <translation>
+            <numerusform>逾期 %n 天</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Repeats</source>
+        <translation>重复</translation>
+    </message>
+    <message>
+        <source>Nothing due today. Well done.</source>
+        <translation>今天没有待办，干得好。</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>Mark done; the next follow-up is planned by the cadence</source>
+        <translation>标记完成；下次跟进按节奏自动安排</translation>
+    </message>
+    <message>
+        <source>Note…</source>
+        <translation>记结果…</translation>
+    </message>
+    <message>
+        <source>Complete with an outcome note</source>
+        <translation>完成并记录结果</translation>
+    </message>
+    <message>
+        <source>Tomorrow</source>
+        <translation>明天</translation>
+    </message>
+    <message>
+        <source>Reschedule to tomorrow, same time</source>
+        <translation>改到明天同一时间</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n day(s) ago</source>
+        <translation>
+            <numerusform>%n 天前</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>today</source>
+        <translation>今天</translation>
+    </message>
+    <message numerus="yes">
+        <source>in %n day(s)</source>
+        <translation>
+            <numerusform>%n 天后</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>从未</translation>
     </message>
 </context>
 <context>
