@@ -156,7 +156,7 @@ def run_gui(url: str | None = None, lang: str | None = None) -> int:
 
 def screenshot(url: str | None, section: str, out: str, size: tuple[int, int],
                lang: str | None = None, select_code: str | None = None,
-               view: str | None = None, day=None) -> int:
+               view: str | None = None, day=None, owner: str | None = None) -> int:
     """Render a main-window section with the current database to a PNG file."""
     app, _language, _font = make_app(lang)
     from desktop_crm.services.container import Services
@@ -179,9 +179,16 @@ def screenshot(url: str | None, section: str, out: str, size: tuple[int, int],
         if cs.model.rowCount() > 0:
             cs.select_row(max(row, 0))
     elif section == "calendar":
+        cal = window.calendar
         if day is not None:
-            window.calendar.anchor = day
-        window.calendar.set_view(view or "week")
+            cal.anchor = day
+        who = services.users.by_name(owner) if owner else None
+        if owner and who is None:
+            print(f"desktop-crm screenshot: no staff member called {owner!r}", file=sys.stderr)
+            return 2
+        if who is not None:
+            cal.owner.setCurrentIndex(max(0, cal.owner.findData(str(who.id))))
+        cal.set_view(view or "week")
     elif section == "pool" and window.pool.model.rowCount() > 0:
         # the owner history beside the list, as after a click on a customer
         window.pool.table.selectRow(0)

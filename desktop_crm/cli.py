@@ -136,6 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--select", metavar="CODE", help="open this customer's 360° view")
     s.add_argument("--view", choices=CALENDAR_VIEWS, help="the calendar's view (default: week)")
     s.add_argument("--date", metavar="YYYY-MM-DD", help="the calendar's day (default: today)")
+    s.add_argument("--owner", metavar="NAME", help="the calendar shows this person's follow-ups")
     return parser
 
 
@@ -604,7 +605,7 @@ def cmd_screenshot(args) -> int:
                   f"{args.date!r}", file=sys.stderr)
             return 2
     return screenshot(args.db, args.section, args.out, (w, h), lang=args.lang,
-                      select_code=args.select, view=args.view, day=day)
+                      select_code=args.select, view=args.view, day=day, owner=args.owner)
 
 
 def cmd_gui(args) -> int:

@@ -233,13 +233,14 @@ class CalendarSection(QWidget):
         self.stack = QStackedWidget()
         for w in (self.today_panel, self.grid, self.month, self.agenda):
             self.stack.addWidget(w)
+        overdue, off, holiday = self.tr("Overdue"), self.tr("Off"), self.tr("Holiday")
+        work, worked = self.tr("Work"), self.tr("Weekend working day")
         self.legend = QLabel("&nbsp;&nbsp;".join(
             [f"<span style='color:{TYPE_COLOURS[c]}'>●</span> "
              f"{labels.label(labels.ACTIVITY_TYPES, c)}" for c in ACTIVITY_TYPES]
-            + [f"<span style='color:#c62828'>▮</span> {self.tr('Overdue')}",
-               f"<span style='color:#dc2626'>{self.tr('Off')}</span> {self.tr('Holiday')}",
-               f"<span style='color:#2563eb'>{self.tr('Work')}</span> "
-               f"{self.tr('Weekend working day')}"]))
+            + [f"<span style='color:#c62828'>▮</span> {overdue}",
+               f"<span style='color:#dc2626'>{off}</span> {holiday}",
+               f"<span style='color:#2563eb'>{work}</span> {worked}"]))
         self.legend.setStyleSheet("color: #475569;")
         self.message = QLabel()
         self.message.setStyleSheet("color: #c62828;")
@@ -423,9 +424,11 @@ class CalendarSection(QWidget):
         self.update_overdue()
 
     def update_overdue(self) -> None:
-        owner_id, team = self.scope()
-        if owner_id is None and team is None:
-            owner_id = self.services.user.id  # the navigation counts what needs this user
+        """The navigation counts what needs this user, whatever the filter shows: their own
+        overdue follow-ups, or their team's for a manager of a team."""
+        user = self.services.user
+        owner_id, team = (None, user.team) if user.role == "manager" and user.team \
+            else (user.id, None)
         now = self.now()
         self._run(lambda: self.f.overdue_count(owner_id=owner_id, team=team, now=now),
                   self.overdue_changed.emit)

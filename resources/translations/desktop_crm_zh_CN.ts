@@ -393,6 +393,26 @@
         <translation>节假日日历…</translation>
     </message>
     <message>
+        <source>Overdue</source>
+        <translation>逾期</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>休</translation>
+    </message>
+    <message>
+        <source>Holiday</source>
+        <translation>节假日</translation>
+    </message>
+    <message>
+        <source>Work</source>
+        <translation>班</translation>
+    </message>
+    <message>
+        <source>Weekend working day</source>
+        <translation>调休上班</translation>
+    </message>
+    <message>
         <source>Types (%1)</source>
         <translation>类型（%1）</translation>
     </message>
