@@ -71,7 +71,7 @@ def section(qtbot, services, clock):
     w.resize(1300, 900)
     w.show()
     qtbot.waitExposed(w)
-    qtbot.waitUntil(lambda: w.today_panel.tree.topLevelItemCount() > 0, timeout=10000)
+    qtbot.waitUntil(lambda: bool(w.today_panel.items), timeout=10000)
     return w
 
 
@@ -86,9 +86,11 @@ def subjects(items) -> list[str]:
 
 def test_today_list_then_switching_views(qtbot, section):
     # the weekly meeting since 2 November was never marked done: four overdue Mondays
-    assert subjects(section.today_panel.items) == ["周会"] * 4 + ["报价跟进", "拜访演示"]
-    assert subjects(i for i in section.today_panel.items if i.overdue) == \
-        ["周会"] * 4 + ["报价跟进"]
+    listed = section.today_panel.listed
+    assert subjects(listed.today) == ["拜访演示"]
+    assert subjects(listed.overdue) == ["周会"] * 4 + ["报价跟进"]
+    assert listed.overdue_total == 5 and "5" in section.today_panel.summary.text()
+    assert all(i.overdue for i in listed.overdue)
     switch(qtbot, section, WEEK)
     assert section.grid.days() == 7 and section.grid.first_day() == dt.date(2026, 11, 23)
     assert {"拜访演示", "报价跟进", "周会"} <= {i.subject for i in section.grid.items()}
@@ -159,16 +161,16 @@ def test_today_list_one_click_done_and_tomorrow(qtbot, section, services):
     panel = section.today_panel
     late = next(i for i in panel.items if i.subject == "报价跟进")
     visit = next(i for i in panel.items if i.subject == "拜访演示")
-    button = panel.findChild(object, f"done-{late.id}")
+    vp = panel.tree.viewport()
     with qtbot.waitSignal(section.loaded, timeout=10000):
-        button.click()
+        qtbot.mouseClick(vp, Qt.MouseButton.LeftButton, pos=panel.action_point(late.id, "done"))
     with services.db.read() as s:
         assert s.get(Activity, late.id).done_at is not None
         assert s.scalar(select(Interaction.summary).where(
             Interaction.customer_id == services.customer_id)) == "报价跟进"
-    button = panel.findChild(object, f"tomorrow-{visit.id}")
     with qtbot.waitSignal(section.loaded, timeout=10000):
-        button.click()
+        qtbot.mouseClick(vp, Qt.MouseButton.LeftButton,
+                         pos=panel.action_point(visit.id, "tomorrow"))
     assert services.followups.item(visit.id).start == bj(2026, 11, 25, 14, 0)
     assert "报价跟进" not in {i.subject for i in panel.items}
     assert "拜访演示" not in {i.subject for i in panel.items}

@@ -191,8 +191,10 @@ def test_overdue_detection(db, staff):
     done = f.create({"subject": "done", "start": bj(2026, 11, 18, 9, 0)}, now=NOW)
     f.complete(done.id, done.version, now=NOW)
     assert f.overdue_count(owner_id=anna.id, now=NOW) == 1
-    by_subject = {i.subject: i for i in f.today(owner_id=anna.id, now=NOW)}
-    assert set(by_subject) == {"late", "running", "later"}
+    listed = f.today(owner_id=anna.id, now=NOW)
+    assert [i.subject for i in listed.today] == ["running", "later"]
+    assert [i.subject for i in listed.overdue] == ["late"] and listed.overdue_total == 1
+    by_subject = {i.subject: i for i in listed.items}
     assert by_subject["late"].overdue and not by_subject["running"].overdue
     moved = f.tomorrow(late.id, late.version, now=NOW)
     assert moved.start == bj(2026, 11, 21, 9, 0) and not moved.overdue
@@ -355,3 +357,20 @@ def test_generated_occurrence_ids_are_the_same_everywhere(db, staff):
     assert all(aid == uuid.uuid5(sid, at.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ"))
                for aid, at in rows)
     assert f.ensure_generated(NOW + dt.timedelta(days=100), owner_id=anna.id) == 0
+
+
+def test_month_cells_list_a_few_and_count_the_rest(db, staff):
+    _admin, anna, _bo = staff
+    f = svc(db, anna, BERLIN)
+    for h in range(8, 18):  # ten on the day daylight saving ends, around its small hours
+        f.create({"subject": f"s{h}", "start": dt.datetime(2026, 10, 25, h, tzinfo=BERLIN)},
+                 now=NOW)
+    f.create({"subject": "late", "start": dt.datetime(2026, 10, 24, 23, 30, tzinfo=BERLIN)},
+             now=NOW)
+    f.create({"subject": "early", "start": dt.datetime(2026, 10, 26, 0, 30, tzinfo=BERLIN)},
+             now=NOW)
+    items, counts = f.month_items(dt.date(2026, 9, 28), dt.date(2026, 11, 9), per_day=4,
+                                  owner_id=anna.id, now=NOW)
+    assert counts == {dt.date(2026, 10, 24): 1, dt.date(2026, 10, 25): 10,
+                      dt.date(2026, 10, 26): 1}
+    assert [i.subject for i in items] == ["late", "s8", "s9", "s10", "s11", "early"]

@@ -13,6 +13,7 @@ from .base import Base, SyncedMixin
 
 
 OPEN = text("done_at IS NULL AND cancelled_at IS NULL AND deleted_at IS NULL")
+LIVE = text("cancelled_at IS NULL AND deleted_at IS NULL")
 
 
 class Channel(StrEnum):
@@ -83,6 +84,10 @@ class Activity(SyncedMixin, Base):
               postgresql_where=OPEN),
         Index("ix_activities_customer_open", "customer_id", "due_at", sqlite_where=OPEN,
               postgresql_where=OPEN),
+        Index("ix_activities_owner_live", "owner_id", "due_at", sqlite_where=LIVE,
+              postgresql_where=LIVE),
+        Index("ix_activities_live_due", "due_at", sqlite_where=LIVE, postgresql_where=LIVE),
+        Index("ix_activities_open_due", "due_at", sqlite_where=OPEN, postgresql_where=OPEN),
     )
 
 

@@ -8,15 +8,16 @@ import datetime as dt
 import html
 import uuid
 
-from PySide6.QtCore import QCoreApplication, QLocale, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QPoint, QRect, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QTextDocument
 from PySide6.QtWidgets import (
-    QHBoxLayout, QHeaderView, QLabel, QPushButton, QSplitter, QToolButton, QTreeWidget,
-    QTreeWidgetItem, QVBoxLayout, QWidget,
+    QApplication, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSplitter, QStyle,
+    QStyledItemDelegate, QStyleOptionButton, QToolTip, QTreeWidget, QTreeWidgetItem,
+    QVBoxLayout, QWidget,
 )
 
 from desktop_crm.services.calendar_items import CalendarItem, DayMark
-from desktop_crm.services.followups import AgendaEntry, Neglected
+from desktop_crm.services.followups import AgendaEntry, Neglected, TodayList
 
 from . import labels
 from .calendar_views import TYPE_COLOURS
@@ -38,6 +39,73 @@ def time_range(item: CalendarItem, tz) -> str:
 
 def _type_brush(code: str) -> QBrush:
     return QBrush(QColor(TYPE_COLOURS.get(code, "#64748b")))
+
+
+class RowActions(QStyledItemDelegate):
+    """Buttons painted in a cell, no widget per row (500 rows of three tool buttons took
+    three seconds to build). Signals:
+        clicked(str, str): the row's activity id and the button's action
+    """
+
+    clicked = Signal(str, str)
+
+    def __init__(self, buttons: list[tuple[str, str]], parent=None):
+        super().__init__(parent)
+        self.buttons = buttons  # (action, label)
+        self.tips: dict[str, str] = {}
+        self._pressed: tuple[str, str] | None = None
+
+    def button_rects(self, cell: QRect, fm) -> list[QRect]:
+        out, x = [], cell.left() + 3
+        for _action, text in self.buttons:
+            w = fm.horizontalAdvance(text) + 16
+            out.append(QRect(x, cell.top() + 2, w, max(10, cell.height() - 4)))
+            x += w + 4
+        return out
+
+    def width_hint(self, fm) -> int:
+        return sum(fm.horizontalAdvance(t) + 20 for _a, t in self.buttons) + 6
+
+    def paint(self, painter, option, index) -> None:
+        super().paint(painter, option, index)
+        if not index.siblingAtColumn(0).data(ID_ROLE):
+            return
+        style = option.widget.style() if option.widget else QApplication.style()
+        for r, (_action, text) in zip(self.button_rects(option.rect, option.fontMetrics),
+                                      self.buttons):
+            btn = QStyleOptionButton()
+            btn.rect = r
+            btn.text = text
+            btn.fontMetrics = option.fontMetrics
+            btn.state = QStyle.StateFlag.State_Enabled | QStyle.StateFlag.State_Raised
+            style.drawControl(QStyle.ControlElement.CE_PushButton, btn, painter,
+                              option.widget)
+
+    def editorEvent(self, event, model, option, index) -> bool:
+        aid = index.siblingAtColumn(0).data(ID_ROLE)
+        if not aid or event.type() not in (QEvent.Type.MouseButtonPress,
+                                           QEvent.Type.MouseButtonRelease):
+            return False
+        pos = event.position().toPoint()
+        for r, (action, _text) in zip(self.button_rects(option.rect, option.fontMetrics),
+                                      self.buttons):
+            if r.contains(pos):
+                if event.type() == QEvent.Type.MouseButtonPress:
+                    self._pressed = (aid, action)
+                elif self._pressed == (aid, action):
+                    self._pressed = None
+                    self.clicked.emit(aid, action)
+                return True
+        self._pressed = None
+        return False
+
+    def helpEvent(self, event, view, option, index) -> bool:
+        for r, (action, _t) in zip(self.button_rects(option.rect, option.fontMetrics),
+                                   self.buttons):
+            if r.contains(event.pos()) and action in self.tips:
+                QToolTip.showText(event.globalPos(), self.tips[action], view)
+                return True
+        return super().helpEvent(event, view, option, index)
 
 
 class TodayPanel(QWidget):
@@ -63,6 +131,7 @@ class TodayPanel(QWidget):
         super().__init__(parent)
         self.tz = tz
         self.items: list[CalendarItem] = []
+        self.listed: TodayList | None = None
         self.neglected: list[Neglected] = []
         split = QSplitter(Qt.Orientation.Horizontal)
         left = QWidget()
@@ -84,6 +153,14 @@ class TodayPanel(QWidget):
         self.tree.header().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.tree.header().setStretchLastSection(False)
         self.tree.itemDoubleClicked.connect(self._open)
+        self.actions = RowActions([("done", self.tr("Done")), ("note", self.tr("Note…")),
+                                   ("tomorrow", self.tr("Tomorrow"))], self.tree)
+        self.actions.tips = {
+            "done": self.tr("Mark done; the next follow-up is planned by the cadence"),
+            "note": self.tr("Complete with an outcome note"),
+            "tomorrow": self.tr("Reschedule to tomorrow, same time")}
+        self.actions.clicked.connect(self._action)
+        self.tree.setItemDelegateForColumn(4, self.actions)
         ll.addWidget(self.tree, 1)
         split.addWidget(left)
 
@@ -116,64 +193,84 @@ class TodayPanel(QWidget):
         lay = QVBoxLayout(self)
         lay.addWidget(split)
 
-    def set_items(self, items: list[CalendarItem], now: dt.datetime) -> None:
-        self.items = items
+    def set_items(self, listed: TodayList, now: dt.datetime) -> None:
+        self.listed = listed
+        self.items = listed.items
         today = now.astimezone(self.tz).date()
         self.heading.setText(self.tr("Today, %1").replace("%1", day_title(today)))
-        overdue = sum(1 for i in items if i.overdue)
-        self.summary.setText(self.tr("%n follow-up(s) today", "", len(items) - overdue) + " · "
-                             + self.tr("%n overdue", "", overdue))
+        late_today = sum(1 for i in listed.today if i.overdue)
+        self.summary.setText(
+            self.tr("%n follow-up(s) today", "", len(listed.today)) + " · "
+            + self.tr("%n overdue", "", listed.overdue_total + late_today))
         self.tree.clear()
-        for it in items:
-            start = it.start.astimezone(self.tz)
-            if start.date() < today:
-                days = (today - start.date()).days
-                when = self.tr("%n day(s) overdue", "", days)
-            else:
-                when = time_range(it, self.tz)
-            row = QTreeWidgetItem([when, labels.label(labels.ACTIVITY_TYPES, it.type),
-                                   it.customer_name, it.subject, ""])
-            row.setData(0, ID_ROLE, str(it.id))
-            row.setForeground(1, _type_brush(it.type))
-            if it.overdue:
-                for col in range(4):
-                    row.setForeground(col, QBrush(QColor(OVERDUE)))
-            if it.recurring:
-                row.setToolTip(3, self.tr("Repeats"))
-            self.tree.addTopLevelItem(row)
-            self.tree.setItemWidget(row, 4, self._row_buttons(it))
+        bold = QFont(self.tree.font())
+        bold.setBold(True)
+        groups = [(self.tr("Today (%1)").replace("%1", str(len(listed.today))), listed.today)]
+        if listed.overdue:
+            title = self.tr("Overdue (%1)").replace("%1", f"{listed.overdue_total:,}")
+            if listed.overdue_total > len(listed.overdue):
+                title += " · " + self.tr("the latest %1 shown").replace(
+                    "%1", str(len(listed.overdue)))
+            groups.append((title, listed.overdue))
+        for title, items in groups:
+            head = QTreeWidgetItem([title])
+            head.setFirstColumnSpanned(True)
+            head.setFont(0, bold)
+            head.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            self.tree.addTopLevelItem(head)
+            for it in items:
+                head.addChild(self._row(it, today))
+            if not items:
+                empty = QTreeWidgetItem([self.tr("Nothing due today. Well done.")])
+                empty.setFirstColumnSpanned(True)
+                empty.setFlags(Qt.ItemFlag.NoItemFlags)
+                head.addChild(empty)
+            head.setExpanded(True)
         for col in range(3):
             self.tree.resizeColumnToContents(col)
-        first = self.tree.topLevelItem(0)
-        if first is not None and self.tree.itemWidget(first, 4) is not None:
-            self.tree.setColumnWidth(4, self.tree.itemWidget(first, 4).sizeHint().width() + 6)
-        if not items:
-            empty = QTreeWidgetItem(["", "", "", self.tr("Nothing due today. Well done."), ""])
-            empty.setFlags(Qt.ItemFlag.NoItemFlags)
-            self.tree.addTopLevelItem(empty)
+        self.tree.setColumnWidth(4, self.actions.width_hint(self.tree.fontMetrics()))
 
-    def _row_buttons(self, item: CalendarItem) -> QWidget:
-        holder = QWidget()
-        row = QHBoxLayout(holder)
-        row.setContentsMargins(2, 0, 2, 0)
-        row.setSpacing(4)
-        done = QToolButton()
-        done.setText(self.tr("Done"))
-        done.setToolTip(self.tr("Mark done; the next follow-up is planned by the cadence"))
-        done.setObjectName(f"done-{item.id}")
-        done.clicked.connect(lambda: self.done_requested.emit(item))
-        note = QToolButton()
-        note.setText(self.tr("Note…"))
-        note.setToolTip(self.tr("Complete with an outcome note"))
-        note.clicked.connect(lambda: self.note_requested.emit(item))
-        later = QToolButton()
-        later.setText(self.tr("Tomorrow"))
-        later.setToolTip(self.tr("Reschedule to tomorrow, same time"))
-        later.setObjectName(f"tomorrow-{item.id}")
-        later.clicked.connect(lambda: self.tomorrow_requested.emit(item))
-        for b in (done, note, later):
-            row.addWidget(b)
-        return holder
+    def _row(self, it: CalendarItem, today: dt.date) -> QTreeWidgetItem:
+        start = it.start.astimezone(self.tz)
+        if start.date() < today:
+            when = self.tr("%n day(s) overdue", "", (today - start.date()).days)
+        else:
+            when = time_range(it, self.tz)
+        row = QTreeWidgetItem([when, labels.label(labels.ACTIVITY_TYPES, it.type),
+                               it.customer_name, it.subject, ""])
+        row.setData(0, ID_ROLE, str(it.id))
+        row.setForeground(1, _type_brush(it.type))
+        if it.overdue:
+            for col in range(4):
+                row.setForeground(col, QBrush(QColor(OVERDUE)))
+        if it.recurring:
+            row.setToolTip(3, self.tr("Repeats"))
+        return row
+
+    def _action(self, activity_id: str, action: str) -> None:
+        item = next((i for i in self.items if str(i.id) == activity_id), None)
+        if item is None:
+            return
+        {"done": self.done_requested, "note": self.note_requested,
+         "tomorrow": self.tomorrow_requested}[action].emit(item)
+
+    def _row_of(self, activity_id) -> QTreeWidgetItem | None:
+        for g in range(self.tree.topLevelItemCount()):
+            head = self.tree.topLevelItem(g)
+            for k in range(head.childCount()):
+                if head.child(k).data(0, ID_ROLE) == str(activity_id):
+                    return head.child(k)
+        return None
+
+    def action_point(self, activity_id, action: str) -> QPoint:
+        """Where the row's ``action`` button is (viewport coordinates), for tests."""
+        row = self._row_of(activity_id)
+        self.tree.scrollToItem(row)
+        rect = self.tree.visualItemRect(row)
+        cell = QRect(self.tree.header().sectionViewportPosition(4), rect.top(),
+                     self.tree.header().sectionSize(4), rect.height())
+        return self.actions.button_rects(cell, self.tree.fontMetrics())[
+            [a for a, _t in self.actions.buttons].index(action)].center()
 
     def set_neglected(self, rows: list[Neglected], now: dt.datetime) -> None:
         self.neglected = rows
@@ -191,6 +288,8 @@ class TodayPanel(QWidget):
             if late > 0:
                 row.setForeground(3, QBrush(QColor(OVERDUE)))
             self.neglected_tree.addTopLevelItem(row)
+        self.neglected_note.setText(self.tr(
+            "Due for a follow-up by their tier's cadence, with nothing planned"))
         for col in (1, 2, 3):
             self.neglected_tree.resizeColumnToContents(col)
         self.plan_button.setEnabled(bool(rows))
@@ -232,7 +331,9 @@ class AgendaView(QTreeWidget):
         self.header().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.itemDoubleClicked.connect(self._activated)
 
-    def set_items(self, items: list[CalendarItem], marks: dict[dt.date, DayMark]) -> None:
+    def set_items(self, items: list[CalendarItem], marks: dict[dt.date, DayMark],
+                  limited: bool = False) -> None:
+        """``limited``: ``items`` are the first of more (a note says so at the end)."""
         self.clear()
         days: dict[dt.date, list[CalendarItem]] = {}
         for it in items:
@@ -266,6 +367,13 @@ class AgendaView(QTreeWidget):
             head.setExpanded(True)
         if not days:
             self.addTopLevelItem(QTreeWidgetItem([self.tr("No follow-ups in this period")]))
+        if limited:
+            note = QTreeWidgetItem([self.tr(
+                "Only the first %1 follow-ups are listed: choose an owner or types to see "
+                "the rest").replace("%1", f"{len(items):,}")])
+            note.setFirstColumnSpanned(True)
+            note.setForeground(0, QBrush(QColor("#b45309")))
+            self.addTopLevelItem(note)
         for col in (0, 1, 2, 4):
             self.resizeColumnToContents(col)
 

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from desktop_crm.services.calendar_items import ACTIVITY_TYPES, CalendarItem
 from desktop_crm.services.container import Services
 from desktop_crm.services.errors import ChangeSet, ConflictError, ServiceError
+from desktop_crm.services.followups import TodayList
 from desktop_crm.services.followups import _place as place_local
 from desktop_crm.services.shared_settings import MANAGER_ROLES
 
@@ -39,6 +40,7 @@ from .workers import Worker, guarded
 
 TODAY, DAY, WEEK, MONTH, AGENDA = "today", "day", "week", "month", "agenda"
 VIEWS = (TODAY, DAY, WEEK, MONTH, AGENDA)
+AGENDA_LIMIT = 2000  # rows the agenda lists; a busier period asks for a narrower filter
 
 
 def _utcnow() -> dt.datetime:
@@ -53,7 +55,7 @@ class Loaded:
     end: dt.date  # exclusive
     items: list
     marks: dict
-    neglected: list | None
+    extra: object  # the month's day totals, or the today list's neglected customers
     now: dt.datetime
 
 
@@ -100,6 +102,7 @@ class CalendarSection(QWidget):
         data_changed(object): a ChangeSet after a change (activities, interactions)
         status_message(str): a line for the status bar
         loaded(): the current view shows the current filter's follow-ups
+        neglected_loaded(): the today page lists the neglected customers
         overdue_changed(int): the user's (or team's) overdue follow-ups
         customer_requested(object): open this customer id
     """
@@ -107,6 +110,7 @@ class CalendarSection(QWidget):
     data_changed = Signal(object)
     status_message = Signal(str)
     loaded = Signal()
+    neglected_loaded = Signal()
     overdue_changed = Signal(int)
     customer_requested = Signal(object)
 
@@ -120,6 +124,8 @@ class CalendarSection(QWidget):
         self.view = TODAY
         self.anchor = self.now().astimezone(self.tz).date()
         self._generation = 0
+        self._neglected_generation = 0
+        self._neglected: tuple[str, list] | None = None  # (owner filter, rows) while valid
         self._workers: set[Worker] = set()
         self.items: list[CalendarItem] = []
         self.marks: dict = {}
@@ -356,6 +362,7 @@ class CalendarSection(QWidget):
     def refresh(self, changes: ChangeSet | None = None) -> None:
         if changes is None or changes.kinds & {"activities", "customers", "interactions",
                                                "opportunities"}:
+            self._neglected = None
             self.reload()
 
     def reload(self) -> None:
@@ -378,13 +385,20 @@ class CalendarSection(QWidget):
             if view == TODAY:
                 items = f.today(owner_id=owner_id, team=team, now=now)
                 if types is not None:
-                    items = [i for i in items if i.type in types]
-                neglected = f.neglected(owner_id=owner_id, team=team, now=now)
-                return Loaded(generation, view, start, end, items, {}, neglected, now)
+                    items = TodayList([i for i in items.today if i.type in types],
+                                      [i for i in items.overdue if i.type in types],
+                                      items.overdue_total)
+                return Loaded(generation, view, start, end, items, {}, None, now)
+            marks = holidays.marks(start, end - dt.timedelta(days=1), language)
+            if view == MONTH:  # a few per day and the day's total: cost by days, not items
+                items, counts = f.month_items(start, end, owner_id=owner_id, team=team,
+                                              types=types, now=now)
+                return Loaded(generation, view, start, end, items, marks, counts, now)
             lo = place_local(dt.datetime.combine(start, dt.time()), tz)
             hi = place_local(dt.datetime.combine(end, dt.time()), tz)
-            items = f.items(lo, hi, owner_id=owner_id, team=team, types=types, now=now)
-            marks = holidays.marks(start, end - dt.timedelta(days=1), language)
+            limit = AGENDA_LIMIT if view == AGENDA else None
+            items = f.items(lo, hi, owner_id=owner_id, team=team, types=types, now=now,
+                            limit=limit)
             return Loaded(generation, view, start, end, items, marks, None, now)
 
         self._run(work, self._loaded)
@@ -406,10 +420,11 @@ class CalendarSection(QWidget):
         if got.generation != self._generation:
             return  # an answer for a period no longer shown
         self.message.hide()
-        self.items, self.marks = got.items, got.marks
+        self.marks = got.marks
+        self.items = got.items.items if got.view == TODAY else got.items
         if got.view == TODAY:
             self.today_panel.set_items(got.items, got.now)
-            self.today_panel.set_neglected(got.neglected or [], got.now)
+            self._load_neglected(got.now)
         elif got.view in (DAY, WEEK):
             self.grid.set_range(got.start, (got.end - got.start).days)
             self.grid.set_marks(got.marks)
@@ -417,11 +432,33 @@ class CalendarSection(QWidget):
         elif got.view == MONTH:
             self.month.set_month(self.anchor.year, self.anchor.month)
             self.month.set_marks(got.marks)
-            self.month.set_items(got.items)
+            self.month.set_items(got.items, got.extra)
         else:
-            self.agenda.set_items(got.items, got.marks)
+            self.agenda.set_items(got.items, got.marks, limited=len(got.items) >= AGENDA_LIMIT)
         self.loaded.emit()
         self.update_overdue()
+
+    def _load_neglected(self, now: dt.datetime) -> None:
+        """The neglected customers beside the today list: their own worker, after the list
+        (a salesperson's 20,000 customers take a second), and kept until something changes."""
+        key = self.owner.currentData()
+        if self._neglected is not None and self._neglected[0] == key:
+            self.today_panel.set_neglected(self._neglected[1], now)
+            return
+        self._neglected_generation += 1
+        generation = self._neglected_generation
+        owner_id, team = self.scope()
+        f = self.f
+
+        def done(rows) -> None:
+            if generation != self._neglected_generation:
+                return
+            self._neglected = (key, rows)
+            self.today_panel.set_neglected(rows, now)
+            self.neglected_loaded.emit()
+
+        self.today_panel.neglected_note.setText(self.tr("Looking for neglected customers…"))
+        self._run(lambda: f.neglected(owner_id=owner_id, team=team, now=now), done)
 
     def update_overdue(self) -> None:
         """The navigation counts what needs this user, whatever the filter shows: their own
@@ -446,6 +483,7 @@ class CalendarSection(QWidget):
     # -- changes ----------------------------------------------------------------------------------
 
     def _changed(self, text: str = "") -> None:
+        self._neglected = None
         if text:
             self.status_message.emit(text)
         self.data_changed.emit(ChangeSet.of("activities", "interactions"))

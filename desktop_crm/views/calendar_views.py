@@ -1145,6 +1145,7 @@ class MonthGrid(QWidget):
         self._year, self._month = today.year, today.month
         self._first = self._grid_start(today.year, today.month)
         self._items: dict[str, CalendarItem] = {}
+        self._counts: dict[dt.date, int] = {}
         self._by_date: dict[dt.date, list[CalendarItem]] = {}
         self._date_of: dict[str, dt.date] = {}
         self._time_of: dict[str, str] = {}  # local start "09:30"
@@ -1197,10 +1198,14 @@ class MonthGrid(QWidget):
     def last_day(self) -> dt.date:
         return self._first + dt.timedelta(days=MONTH_CELLS - 1)
 
-    def set_items(self, items: list[CalendarItem]) -> None:
-        """Show these items on their local days (those in the six weeks)."""
+    def set_items(self, items: list[CalendarItem],
+                  counts: dict[dt.date, int] | None = None) -> None:
+        """Show these items on their local days (those in the six weeks). ``counts``: how
+        many each day has in all, when ``items`` holds only the first few of a busy day (the
+        rest go into the cell's "more" line)."""
         self._cancel_drag()
         self._items = {_key(it.id): it for it in items}
+        self._counts = dict(counts or {})
         self._regroup()
         if self._current and self._current not in self._items:
             self._set_current("")
@@ -1218,10 +1223,11 @@ class MonthGrid(QWidget):
     def replace_item(self, item: CalendarItem) -> None:
         """Show ``item`` in place of the item with its id (added if not shown yet)."""
         key = _key(item.id)
-        self._unfile(key)
+        old_day = self._unfile(key)
         self._text_cache.pop(key, None)
         self._items[key] = item
         day = self._file(key, item)
+        self._recount(old_day, day)
         if day is not None:
             self._sort_day(day)
         self.update()
@@ -1232,7 +1238,7 @@ class MonthGrid(QWidget):
 
     def remove_item(self, item_id) -> None:
         key = _key(item_id)
-        self._unfile(key)
+        self._recount(self._unfile(key), None)
         self._text_cache.pop(key, None)
         self._items.pop(key, None)
         if self._current == key:
@@ -1271,11 +1277,21 @@ class MonthGrid(QWidget):
         self._time_of[key] = _hm(local)
         return day
 
-    def _unfile(self, key: str) -> None:
+    def _unfile(self, key: str) -> dt.date | None:
         day = self._date_of.pop(key, None)
         self._time_of.pop(key, None)
         if day is not None:
             self._by_date[day] = [it for it in self._by_date[day] if _key(it.id) != key]
+        return day
+
+    def _recount(self, old: dt.date | None, new: dt.date | None) -> None:
+        """Keep the day totals true when an item moves between days (or goes)."""
+        if old == new or not self._counts:
+            return
+        if old is not None and old in self._counts:
+            self._counts[old] = max(0, self._counts[old] - 1)
+        if new is not None:
+            self._counts[new] = self._counts.get(new, 0) + 1
 
     def _sort_day(self, day: dt.date) -> None:
         self._by_date[day].sort(key=lambda it: (it.start, it.customer_name, it.subject))
@@ -1324,10 +1340,12 @@ class MonthGrid(QWidget):
     def _shown(self, day: dt.date, cell: QRect) -> tuple[list[CalendarItem], int]:
         """The items a cell shows and how many it leaves to its "more" line."""
         items = self._by_date.get(day, [])
+        total = max(len(items), self._counts.get(day, 0))
         fit = self._fit(cell)
-        if len(items) <= fit:
+        if total <= fit:
             return items, 0
-        return items[:fit - 1], len(items) - (fit - 1)
+        shown = items[:fit - 1]
+        return shown, total - len(shown)
 
     def _line_rect(self, cell: QRect, k: int) -> QRect:
         return QRect(cell.left() + 3, cell.top() + CELL_TOP + k * self._line_h,

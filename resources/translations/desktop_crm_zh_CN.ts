@@ -144,6 +144,10 @@
         <source>No follow-ups in this period</source>
         <translation>这段时间没有跟进</translation>
     </message>
+    <message>
+        <source>Only the first %1 follow-ups are listed: choose an owner or types to see the rest</source>
+        <translation>只列出前 %1 条跟进：选择负责人或类型以查看其余的</translation>
+    </message>
 </context>
 <context>
     <name>App</name>
@@ -439,6 +443,10 @@
     <message>
         <source>Could not load the calendar: %1</source>
         <translation>无法加载日历：%1</translation>
+    </message>
+    <message>
+        <source>Looking for neglected customers…</source>
+        <translation>正在查找被冷落的客户…</translation>
     </message>
     <message>
         <source>Someone else changed this follow-up meanwhile; the calendar was reloaded. Try again.</source>
@@ -3340,6 +3348,18 @@ Customer management for small and mid-size companies.
         <translation>
             <numerusform>%n 条逾期</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Today (%1)</source>
+        <translation>今天（%1）</translation>
+    </message>
+    <message>
+        <source>Overdue (%1)</source>
+        <translation>逾期（%1）</translation>
+    </message>
+    <message>
+        <source>the latest %1 shown</source>
+        <translation>显示最近的 %1 条</translation>
     </message>
     <message numerus="yes">
         <source>%n day(s) overdue</source>

@@ -21,6 +21,7 @@ depends_on = None
 
 REMINDING = sa.text("remind_at IS NOT NULL")
 OPEN = sa.text("done_at IS NULL AND cancelled_at IS NULL AND deleted_at IS NULL")
+LIVE = sa.text("cancelled_at IS NULL AND deleted_at IS NULL")
 
 
 def _synced() -> list[sa.Column]:
@@ -86,6 +87,14 @@ def upgrade() -> None:
                     unique=False, sqlite_where=OPEN, postgresql_where=OPEN)
     op.create_index("ix_activities_customer_open", "activities", ["customer_id", "due_at"],
                     unique=False, sqlite_where=OPEN, postgresql_where=OPEN)
+    # the calendar's periods (not cancelled, not deleted), for one owner or everyone: the
+    # month grid counts each day's follow-ups from the index alone; and what is still open
+    op.create_index("ix_activities_owner_live", "activities", ["owner_id", "due_at"],
+                    unique=False, sqlite_where=LIVE, postgresql_where=LIVE)
+    op.create_index("ix_activities_live_due", "activities", ["due_at"], unique=False,
+                    sqlite_where=LIVE, postgresql_where=LIVE)
+    op.create_index("ix_activities_open_due", "activities", ["due_at"], unique=False,
+                    sqlite_where=OPEN, postgresql_where=OPEN)
     # the reminders of follow-ups still ahead fire as before (the app now reads remind_at)
     op.execute("UPDATE activities SET remind_at = "
                + ("strftime('%Y-%m-%d %H:%M:%f', due_at, '-' || reminder_minutes || ' minutes')"
@@ -111,6 +120,9 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("holidays")
+    op.drop_index("ix_activities_open_due", table_name="activities")
+    op.drop_index("ix_activities_live_due", table_name="activities")
+    op.drop_index("ix_activities_owner_live", table_name="activities")
     op.drop_index("ix_activities_customer_open", table_name="activities")
     op.drop_index("ix_activities_owner_open", table_name="activities")
     op.drop_index("ix_activities_owner_remind", table_name="activities")
