@@ -273,6 +273,7 @@ def test_neglected_customers(db, staff):
     new_customer(db, anna, "休眠不管", tier="dormant", days_old=40)
     late_plan = new_customer(db, anna, "安排太晚", tier="strategic", days_old=40)
     new_customer(db, bo, "别人的", tier="strategic", days_old=40)
+    new_customer(db, anna, "基础老客", tier="basic", days_old=400)
     f.create({"subject": "p", "start": NOW + dt.timedelta(days=3), "customer_id": planned},
              now=NOW)
     f.create({"subject": "p", "start": NOW + dt.timedelta(days=30), "customer_id": late_plan},
@@ -281,7 +282,9 @@ def test_neglected_customers(db, staff):
         s.add(Interaction(customer_id=recent, user_id=anna.id, channel="phone",
                           occurred_at=NOW - dt.timedelta(days=10), summary="called"))
     got = f.neglected(owner_id=anna.id, now=NOW)
-    assert sorted(n.name for n in got) == sorted(["久未联系", "安排太晚"])
+    # strategic ones first, though the basic one is far more overdue
+    assert sorted(n.name for n in got[:2]) == sorted(["久未联系", "安排太晚"])
+    assert [n.name for n in got[2:]] == ["基础老客"]
     by_name = {n.name: n for n in got}
     assert by_name["久未联系"].due == NOW - dt.timedelta(days=26)
     assert by_name["安排太晚"].next_planned == NOW + dt.timedelta(days=30)

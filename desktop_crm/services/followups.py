@@ -942,7 +942,8 @@ class FollowUpService:
                   limit: int = 500) -> list[Neglected]:
         """Owned customers due for a follow-up by their tier's cadence within
         ``within_days`` (last contact, or creation, plus the cadence) with nothing planned
-        by then, most overdue first (the first ``limit``).
+        by then: the most valuable tiers first (strategic, growth, basic, dormant, none),
+        the most overdue first within a tier (the first ``limit``).
 
         All in SQL: the tier's cut-off (``within_days`` from now minus its cadence) is a
         CASE, and "no contact since the cut-off" and "nothing planned" are index seeks per
@@ -990,7 +991,9 @@ class FollowUpService:
                     ~exists().where(a.customer_id == c.id, a.done_at.is_(None),
                                     a.cancelled_at.is_(None), a.deleted_at.is_(None),
                                     a.due_at <= _at(horizon)))
-             .order_by(self._days_since_epoch(last) + span, c.code)
+             .order_by(case({t: k for k, t in enumerate(TIER_KEYS)}, value=c.tier,
+                            else_=len(TIER_KEYS)),
+                       self._days_since_epoch(last) + span, c.code)
              .limit(limit))
         q = self._scope(q, owner_id, team, c.owner_id)
         out = []
