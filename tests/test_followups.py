@@ -311,7 +311,7 @@ def test_ics_export_parses_back(db, staff):
     assert ev.decoded("dtstart") == bj(2026, 11, 24, 14, 0)
     assert ev.decoded("dtend") - ev.decoded("dtstart") == dt.timedelta(minutes=90)
     assert str(ev["location"]) == "上海浦东新区世纪大道100号"
-    assert "13812345678" in str(ev["description"]) and "带样品" in str(ev["description"])
+    assert "138 1234 5678" in str(ev["description"]) and "带样品" in str(ev["description"])
     alarm = ev.walk("VALARM")[0]
     assert alarm.decoded("trigger") == -dt.timedelta(minutes=30)
 

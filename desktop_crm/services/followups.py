@@ -41,6 +41,7 @@ from .calendar_items import ACTIVITY_TYPES, CalendarItem
 from .db import Database
 from .errors import ConflictError, FieldError, NotFound, PermissionDenied, ValidationError
 from .holidays import HolidayService
+from .text import display_phone
 from .users import UserInfo
 
 CADENCE_KEY = "follow_up_cadence"
@@ -431,8 +432,8 @@ class FollowUpService:
                 a.cancelled_at, a.series_id,
                 series.rrule if series is not None and series.deleted_at is None else "",
                 series.tz if series is not None else "",
-                c.code if c else "", c.phone if c else "", _address(c),
-                contact.name if contact else "", contact.phone if contact else "")
+                c.code if c else "", display_phone(c.phone) if c else "", _address(c),
+                contact.name if contact else "", display_phone(contact.phone) if contact else "")
 
     def overdue_count(self, owner_id: uuid.UUID | None = None, team: str | None = None,
                       now: dt.datetime | None = None) -> int:
@@ -493,12 +494,13 @@ class FollowUpService:
             for chunk in range(0, len(cids), 500):
                 part = cids[chunk:chunk + 500]
                 for c in s.scalars(select(Customer).where(Customer.id.in_(part))):
-                    info[c.id] = (c.code, c.phone, _address(c), "", "")
+                    info[c.id] = (c.code, display_phone(c.phone), _address(c), "", "")
                 for ct in s.scalars(select(Contact).where(
                         Contact.customer_id.in_(part), Contact.deleted_at.is_(None))
                         .order_by(Contact.is_primary, Contact.created_at.desc())):
                     code, phone, addr, _n, _p = info.get(ct.customer_id, ("", "", "", "", ""))
-                    info[ct.customer_id] = (code, phone, addr, ct.name, ct.phone)
+                    info[ct.customer_id] = (code, phone, addr, ct.name,
+                                            display_phone(ct.phone))
             notes = dict(s.execute(select(Activity.id, Activity.notes).where(
                 Activity.id.in_([i.id for i in items]))).all()) if len(items) <= 5000 else {}
         return [AgendaEntry(i, *info.get(i.customer_id, ("", "", "", "", "")),

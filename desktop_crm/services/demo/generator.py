@@ -499,6 +499,7 @@ class _Generator:
             done_at=clock.ts(done_at, done),
             reminder_minutes=[None if x < 0 else x for x in reminder.tolist()],
             outcome=outcome.tolist(), cancelled_at=clock.ts(cancelled_at, cancelled),
+            series_id=itertools.repeat(None), occurrence_at=itertools.repeat(None),
             series_edited=itertools.repeat(False),
             # a planned follow-up's reminder fires its minutes before the start
             remind_at=clock.ts(due - np.maximum(reminder, 0) * MIN_US,

@@ -26,7 +26,7 @@ TABLES: dict[str, tuple[str, ...]] = {
                                   "changed_at", "user_id"),
     "activities": ("customer_id", "opportunity_id", "owner_id", "type", "subject", "notes",
                    "due_at", "duration_minutes", "done_at", "reminder_minutes", "outcome",
-                   "cancelled_at", "series_edited", "remind_at"),
+                   "cancelled_at", "series_id", "occurrence_at", "series_edited", "remind_at"),
     "customer_assignments": ("customer_id", "action", "from_user_id", "to_user_id", "reason",
                              "at", "by_user_id"),
     "tickets": ("number", "customer_id", "contact_id", "subject", "description", "priority",
