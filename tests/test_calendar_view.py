@@ -239,3 +239,32 @@ def test_recurrence_editor_presets_and_ends(qtbot):
     custom = RecurrenceEditor(dt.date(2026, 11, 2), "FREQ=MONTHLY;BYMONTHDAY=15,30")
     qtbot.addWidget(custom)
     assert custom.preset.currentData() == "custom" and not custom.changed()
+
+
+def test_complete_a_call_with_a_note_then_get_reminded_of_the_next(qtbot, section, services,
+                                                                   clock):
+    from desktop_crm.views.activity_dialog import CompleteDialog
+
+    f = services.followups
+    call = f.create({"subject": "回访报价", "type": "call", "customer_id": services.customer_id,
+                     "start": bj(2026, 11, 24, 11, 0), "reminder_minutes": 15}, now=NOW)
+    visit = next(i for i in section.today_panel.items if i.subject == "拜访演示")
+    f.cancel(visit.id, visit.version, now=NOW)  # so nothing else is planned ahead
+    with qtbot.waitSignal(section.loaded, timeout=10000):
+        section.reload()
+    item = next(i for i in section.today_panel.items if i.id == call.id)
+    dlg = section.complete_with_note(item)
+    assert isinstance(dlg, CompleteDialog) and dlg.by_cadence.isChecked()
+    type_into(qtbot, dlg.outcome, "客户同意下周签约")
+    with qtbot.waitSignal(section.loaded, timeout=10000):
+        dlg.save()
+    history = services.profiles.profile(services.customer_id).interactions
+    assert any(i.summary == "回访报价: 客户同意下周签约" for i in history)
+    # the next call, planned by the cadence (no tier: 60 days) on a working day, reminds too
+    with services.db.read() as s:
+        nxt = s.scalars(select(Activity).where(
+            Activity.customer_id == services.customer_id, Activity.done_at.is_(None),
+            Activity.subject.like("%上海华信科技有限公司%"))).one()
+    assert nxt.due_at == bj(2027, 1, 25, 11, 0)  # 60 days on is Saturday 23 January
+    assert nxt.reminder_minutes == 15
+    assert [r.item.id for r in f.due_reminders(nxt.due_at)] == [nxt.id]

@@ -431,10 +431,11 @@ class CompleteDialog(QDialog):
     """Complete a follow-up: what came of it (it goes into the customer's history) and the
     next follow-up: by the tier's cadence, on a chosen date, or none."""
 
-    def __init__(self, services, item: CalendarItem, parent=None):
+    def __init__(self, services, item: CalendarItem, parent=None, *, now=None):
         super().__init__(parent)
         self.services = services
         self.item = item
+        self.now = now or (lambda: dt.datetime.now(dt.timezone.utc))
         self.result_value = None
         tz = services.followups.tz
         self.setWindowTitle(self.tr("Complete follow-up"))
@@ -457,7 +458,7 @@ class CompleteDialog(QDialog):
         self.next_when = QDateTimeEdit()
         self.next_when.setCalendarPopup(True)
         self.next_when.setDisplayFormat("yyyy-MM-dd HH:mm")
-        local = dt.datetime.now(tz) + dt.timedelta(days=7)
+        local = self.now().astimezone(tz) + dt.timedelta(days=7)
         start_local = item.start.astimezone(tz)
         self.next_when.setDateTime(QDateTime(_qdate(local.date()),
                                              QTime(start_local.hour, start_local.minute)))
@@ -488,7 +489,7 @@ class CompleteDialog(QDialog):
         try:
             self.result_value = self.services.followups.complete(
                 self.item.id, self.item.version, self.outcome.toPlainText(), next_due=nxt,
-                texts=texts)
+                texts=texts, now=self.now())
         except ConflictError:
             self.message.setText(self.tr(
                 "Someone else changed this follow-up meanwhile; nothing was saved. Reload "

@@ -533,7 +533,7 @@ class CalendarSection(QWidget):
         self._changed(text)
 
     def complete_with_note(self, item: CalendarItem) -> CompleteDialog:
-        dlg = CompleteDialog(self.services, item, parent=self)
+        dlg = CompleteDialog(self.services, item, parent=self, now=self.now)
         dlg.accepted.connect(lambda: self._changed(self.tr("“%1” done").replace(
             "%1", item.subject)))
         dlg.open()
