@@ -358,7 +358,33 @@ def _pack(day: list[_Placed]) -> None:
         q.lanes = lanes
 
 
-class TimeGrid(QAbstractScrollArea):
+class _ItemView:
+    """What both grids do alike: the tooltip of what is under the mouse, Escape cancels a
+    drag, Enter opens the current item. The grid has ``tooltip_at``, ``_drag``, ``_press``,
+    ``_cancel_drag``, ``_current``, ``_items`` and the ``item_activated`` signal."""
+
+    def _tooltip(self, event, anchor: QWidget) -> bool:
+        if event.type() != QEvent.Type.ToolTip:
+            return False
+        text = self.tooltip_at(event.pos())
+        if text:
+            QToolTip.showText(event.globalPos(), text, anchor)
+        else:
+            QToolTip.hideText()
+        return True
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if key == Qt.Key.Key_Escape and (self._drag is not None or self._press is not None):
+            self._cancel_drag()
+            return
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self._current in self._items:
+            self.item_activated.emit(self._current)
+            return
+        super().keyPressEvent(event)
+
+
+class TimeGrid(_ItemView, QAbstractScrollArea):
     """The week view (7 days) and the day view (1 day): a column per day, 24 hours down.
 
     Signals:
@@ -1086,32 +1112,16 @@ class TimeGrid(QAbstractScrollArea):
         super().leaveEvent(event)
 
     def viewportEvent(self, event) -> bool:
-        if event.type() == QEvent.Type.ToolTip:
-            text = self.tooltip_at(event.pos())
-            if text:
-                QToolTip.showText(event.globalPos(), text, self.viewport())
-            else:
-                QToolTip.hideText()
+        if self._tooltip(event, self.viewport()):
             return True
         return super().viewportEvent(event)
 
-    # -- keyboard -------------------------------------------------------------------------------
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        key = event.key()
-        if key == Qt.Key.Key_Escape and (self._drag is not None or self._press is not None):
-            self._cancel_drag()
-            return
-        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self._current in self._items:
-            self.item_activated.emit(self._current)
-            return
-        super().keyPressEvent(event)
 
 
 # -- the month view -----------------------------------------------------------------------------
 
 
-class MonthGrid(QWidget):
+class MonthGrid(_ItemView, QWidget):
     """Six weeks of day cells, Monday first; each cell lists its items one per line, and a
     "%1 more" line when they do not fit.
 
@@ -1642,24 +1652,10 @@ class MonthGrid(QWidget):
         super().leaveEvent(event)
 
     def event(self, event) -> bool:
-        if event.type() == QEvent.Type.ToolTip:
-            text = self.tooltip_at(event.pos())
-            if text:
-                QToolTip.showText(event.globalPos(), text, self)
-            else:
-                QToolTip.hideText()
+        if self._tooltip(event, self):
             return True
         return super().event(event)
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        key = event.key()
-        if key == Qt.Key.Key_Escape and (self._drag is not None or self._press is not None):
-            self._cancel_drag()
-            return
-        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self._current in self._items:
-            self.item_activated.emit(self._current)
-            return
-        super().keyPressEvent(event)
 
 
 __all__ = ["TYPE_COLOURS", "HOUR_HEIGHT", "MonthGrid", "TimeGrid", "type_colour"]
