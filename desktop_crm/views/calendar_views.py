@@ -1117,7 +1117,6 @@ class TimeGrid(_ItemView, QAbstractScrollArea):
         return super().viewportEvent(event)
 
 
-
 # -- the month view -----------------------------------------------------------------------------
 
 
