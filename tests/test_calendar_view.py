@@ -268,3 +268,35 @@ def test_complete_a_call_with_a_note_then_get_reminded_of_the_next(qtbot, sectio
     assert nxt.due_at == bj(2027, 1, 25, 11, 0)  # 60 days on is Saturday 23 January
     assert nxt.reminder_minutes == 15
     assert [r.item.id for r in f.due_reminders(nxt.due_at)] == [nxt.id]
+
+
+def test_plan_a_recurring_follow_up_and_edit_the_following_in_the_form(qtbot, section,
+                                                                       services):
+    from PySide6.QtWidgets import QMessageBox
+
+    from .conftest import answer_dialog
+
+    dlg = section.new_activity(start=bj(2026, 11, 27, 15, 0))  # a Friday
+    type_into(qtbot, dlg.subject, "双周例会")
+    rec = dlg.recurrence
+    rec.preset.setCurrentIndex(rec.preset.findData("FREQ=WEEKLY;INTERVAL=2;BYDAY=FR"))
+    with qtbot.waitSignal(section.loaded, timeout=10000):
+        dlg.save()
+    f = services.followups
+    dec = f.items(bj(2026, 12, 1), bj(2027, 1, 1), owner_id=services.user.id)
+    assert [(i.start.astimezone(BEIJING).day, i.subject) for i in dec
+            if i.recurring and i.subject.startswith("双周")] == [(11, "双周例会"), (25, "双周例会")]
+    # open the 11 December one, rename it: for it and the following ones
+    occ = next(i for i in dec if i.start.astimezone(BEIJING).day == 11)
+    form = section.open_activity(occ.id)
+    assert form.recurrence.preset.currentData() == "FREQ=WEEKLY;INTERVAL=2;BYDAY=FR"
+    form.subject.setText("双周例会（新议程）")
+    answer_dialog(QMessageBox, lambda box: next(
+        b for b in box.buttons() if b.text() == "This and the following").click())
+    with qtbot.waitSignal(section.loaded, timeout=10000):
+        form.save()
+    got = f.items(bj(2026, 11, 27), bj(2027, 1, 9), owner_id=services.user.id)
+    assert [(i.start.astimezone(BEIJING).strftime("%m-%d"), i.subject) for i in got
+            if i.recurring and i.subject.startswith("双周")] == [
+        ("11-27", "双周例会"), ("12-11", "双周例会（新议程）"), ("12-25", "双周例会（新议程）"),
+        ("01-08", "双周例会（新议程）")]
