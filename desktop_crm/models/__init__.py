@@ -8,7 +8,7 @@ from .history import Activity, ActivitySeries, ActivityType, Channel, Holiday, I
 from .order import Order, OrderStatus
 from .pipeline import Opportunity, OpportunityStageChange, OpportunityStatus, PipelineStage
 from .pool import CustomerAssignment, Notification
-from .ticket import SlaPolicy, Ticket, TicketPriority, TicketStatus
+from .ticket import SlaPolicy, Ticket, TicketEvent, TicketPriority, TicketStatus
 from .tiers import (
     CustomerMetrics, CustomerOrderStats, OrderStatsWindow, SharedSetting, TierRun, TierSnapshot,
 )
@@ -20,6 +20,7 @@ __all__ = [
     "Holiday", "Interaction", "Notification", "Opportunity", "OpportunityStageChange",
     "OpportunityStatus",
     "Order", "OrderStatsWindow", "OrderStatus", "PipelineStage", "Role", "SharedSetting",
-    "SlaPolicy", "SyncedMixin", "Tag", "Ticket", "TicketPriority", "TicketStatus", "Tier",
+    "SlaPolicy", "SyncedMixin", "Tag", "Ticket", "TicketEvent", "TicketPriority", "TicketStatus",
+    "Tier",
     "TierRun", "TierSnapshot", "User", "utcnow",
 ]

@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 from enum import StrEnum
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, SyncedMixin
@@ -62,3 +62,38 @@ class Ticket(SyncedMixin, Base):
     # the won deal an onboarding ticket was opened for (pipeline automation)
     opportunity_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("opportunities.id"), default=None, index=True)
+    # the call (or other interaction) the ticket was opened from
+    interaction_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("interactions.id"), default=None)
+    satisfaction_comment: Mapped[str] = mapped_column(Text, default="")
+    # the SLA clock: stopped since paused_at while waiting on the customer; paused_seconds of
+    # working time spent waiting before (the due times already include them)
+    paused_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    paused_seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    # escalation done per target: 0 none, 1 warned (about to breach), 2 breached
+    response_escalation: Mapped[int] = mapped_column(Integer, default=0)
+    resolve_escalation: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (
+        Index("ix_tickets_status_resolve_due", "status", "resolve_due"),
+        Index("ix_tickets_assignee_status", "assignee_id", "status"),
+        Index("ix_tickets_opened", "opened_at"),
+    )
+
+
+class TicketEvent(SyncedMixin, Base):
+    """The ticket's log: replies to the customer and internal notes (the conversation), and
+    what happened to it (status, priority, assignee, escalation, satisfaction), each timed
+    and attributed."""
+
+    __tablename__ = "ticket_events"
+
+    ticket_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tickets.id"))
+    at: Mapped[dt.datetime]
+    user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), default=None)
+    kind: Mapped[str] = mapped_column(String(16))  # reply, note, status, priority, ...
+    body: Mapped[str] = mapped_column(Text, default="")
+    from_value: Mapped[str] = mapped_column(String(64), default="")
+    to_value: Mapped[str] = mapped_column(String(64), default="")
+
+    __table_args__ = (Index("ix_ticket_events_ticket_at", "ticket_id", "at"),)

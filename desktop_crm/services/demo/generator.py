@@ -637,6 +637,7 @@ class _Generator:
         assignee = np.where((status == "new") & (rng.random(k) < 0.5), None, assignee)
         updated = np.where(is_closed, closed_at, np.where(is_res, resolved, np.where(
             has_resp, first_resp, opened)))
+        resp_due, res_due = opened + resp_min * MIN_US, opened + res_min * MIN_US
         subjects = np.array(TICKET_SUBJECTS, dtype=object)
         descr = np.array(TICKET_DESCRIPTIONS, dtype=object)
         cols = dict(
@@ -648,8 +649,16 @@ class _Generator:
             sla_policy_id=pol_ids.tolist(), opened_at=clock.ts(opened),
             first_response_at=clock.ts(first_resp, has_resp),
             resolved_at=clock.ts(resolved, is_res), closed_at=clock.ts(closed_at, is_closed),
-            response_due=clock.ts(opened + resp_min * MIN_US),
-            resolve_due=clock.ts(opened + res_min * MIN_US),
+            response_due=clock.ts(resp_due), resolve_due=clock.ts(res_due),
             satisfaction=[int(s) if r_ else None for s, r_ in zip(sat.tolist(), rated.tolist())],
-            opportunity_id=itertools.repeat(None))
+            opportunity_id=itertools.repeat(None), interaction_id=itertools.repeat(None),
+            satisfaction_comment=itertools.repeat(""),
+            # a ticket waiting on the customer has its SLA clock stopped since its last step
+            paused_at=clock.ts(updated, status == "waiting"),
+            paused_seconds=itertools.repeat(0.0),
+            # deadlines already missed were escalated when they were missed
+            response_escalation=np.where(
+                np.where(has_resp, first_resp, now) > resp_due, 2, 0).tolist(),
+            resolve_escalation=np.where(
+                np.where(is_res, resolved, now) > res_due, 2, 0).tolist())
         return _Rows("tickets", k, cols, self._ids(k), clock.ts(opened), clock.ts(updated))

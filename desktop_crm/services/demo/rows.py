@@ -32,7 +32,8 @@ TABLES: dict[str, tuple[str, ...]] = {
     "tickets": ("number", "customer_id", "contact_id", "subject", "description", "priority",
                 "status", "assignee_id", "sla_policy_id", "opened_at", "first_response_at",
                 "resolved_at", "closed_at", "response_due", "resolve_due", "satisfaction",
-                "opportunity_id"),
+                "opportunity_id", "interaction_id", "satisfaction_comment", "paused_at",
+                "paused_seconds", "response_escalation", "resolve_escalation"),
 }
 
 
