@@ -19,6 +19,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +105,27 @@ def build_parser() -> argparse.ArgumentParser:
     pl.add_argument("--return-due", action="store_true",
                     help="return the customers that are due, and list them")
     pl.add_argument("--format", choices=("table", "json"), default="table")
+
+    tk = sub.add_parser(
+        "tickets", parents=common, help="list service tickets with their SLA clocks",
+        description="List service tickets with the time left to their first-response or "
+                    "resolution deadline, in the team's business hours (a negative time: "
+                    "overdue by that much). By default the open ones (new, in progress, "
+                    "waiting on the customer), most urgent deadline first. With --escalate, "
+                    "first apply the escalation rules (as the app does every few minutes).")
+    tk.add_argument("--status", action="append", metavar="STATUS",
+                    choices=("new", "in_progress", "waiting", "resolved", "closed", "open",
+                             "all"),
+                    help="new, in_progress, waiting, resolved, closed, open (the three open "
+                         "ones) or all; repeat for several")
+    tk.add_argument("--breached", action="store_true", help="only tickets past a deadline")
+    tk.add_argument("--due-soon", action="store_true",
+                    help="only tickets within the warning margin of a deadline")
+    tk.add_argument("--assignee", metavar="NAME", help="user name or display name")
+    tk.add_argument("--limit", type=int, default=1000, help="at most this many rows")
+    tk.add_argument("--escalate", action="store_true", help="apply the escalation rules first")
+    tk.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    tk.add_argument("--out", metavar="FILE", help="write to FILE instead of the screen")
 
     ex = sub.add_parser("export", parents=common, help="export data to other programs",
                         description="Export data for other programs.")
@@ -292,6 +314,91 @@ def cmd_pipeline(args) -> int:
         out.write("  (no open deal has an expected close date)\n")
     for month, value in summary["forecast"].items():
         out.write(f"  {month}  {value:>16,.2f}\n")
+    return 0
+
+
+def _left_text(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    minutes = int(abs(seconds) // 60)
+    text = f"{minutes // 60}h{minutes % 60:02d}m"
+    return f"-{text}" if seconds < 0 else text
+
+
+def cmd_tickets(args) -> int:
+    from desktop_crm.services.tickets import OPEN, STATUSES, TicketQuery, clock_of
+
+    statuses: set[str] = set()
+    for st in args.status or ["open"]:
+        statuses |= set(OPEN) if st == "open" else set(STATUSES) if st == "all" else {st}
+    if args.limit < 1:
+        print(f"desktop-crm tickets: --limit must be at least 1, not {args.limit}",
+              file=sys.stderr)
+        return 2
+    svc = _services(args)
+    try:
+        assignee = None
+        if args.assignee:
+            assignee = svc.users.by_name(args.assignee)
+            if assignee is None:
+                known = ", ".join(u.username for u in svc.users.list())
+                print(f"desktop-crm tickets: no staff member called {args.assignee!r}; "
+                      f"known user names: {known}", file=sys.stderr)
+                return 2
+        now = dt.datetime.now(dt.timezone.utc)
+        escalated = svc.tickets.escalate_due(now) if args.escalate else []
+        query = TicketQuery(statuses=tuple(sorted(statuses)), breached=args.breached,
+                            due_soon=args.due_soon,
+                            assignee_id=assignee.id if assignee else None)
+        rows = svc.tickets.page(query, limit=args.limit, now=now)
+        total = svc.tickets.count(query, now=now)
+        cal = svc.tickets.calendar(now)
+        warn = svc.tickets.warn_seconds()
+        tz = ZoneInfo(cal.hours.tz)
+        records = []
+        for r in rows:
+            c = clock_of(r, cal, now, warn)
+            records.append({
+                "number": r.number, "subject": r.subject, "customer": r.customer_name,
+                "priority": r.priority, "status": r.status, "assignee": r.assignee_name,
+                "opened": r.opened_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+                "deadline": c.target or "",
+                "due": c.due.astimezone(tz).strftime("%Y-%m-%d %H:%M") if c.due else "",
+                "left_minutes": None if c.seconds_left is None
+                else round(c.seconds_left / 60, 1),
+                "sla": c.state, "paused": c.paused})
+    finally:
+        svc.close()
+    fields = ["number", "subject", "customer", "priority", "status", "assignee", "opened",
+              "deadline", "due", "left_minutes", "sla", "paused"]
+
+    def write(out) -> None:
+        if args.format == "json":
+            json.dump({"total": total, "shown": len(records), "escalated": len(escalated),
+                       "tickets": records}, out, ensure_ascii=False, indent=2)
+            out.write("\n")
+        elif args.format == "csv":
+            w = csv.DictWriter(out, fieldnames=fields)
+            w.writeheader()
+            w.writerows(records)
+        else:
+            heads = ["NUMBER", "SUBJECT", "CUSTOMER", "PRIORITY", "STATUS", "ASSIGNEE",
+                     "OPENED", "DUE", "LEFT", "SLA"]
+            _write_table(lambda: ([r["number"], r["subject"], r["customer"], r["priority"],
+                                   r["status"], r["assignee"], r["opened"], r["due"],
+                                   _left_text(None if r["left_minutes"] is None
+                                              else r["left_minutes"] * 60)
+                                   + (" (paused)" if r["paused"] else ""), r["sla"]]
+                                  for r in records), heads, out)
+            more = f" of {total:,}" if total > len(records) else ""
+            esc = f"; {len(escalated)} escalated" if args.escalate else ""
+            out.write(f"({len(records):,}{more} tickets{esc})\n")
+
+    try:
+        _write_output(args.out, write, bom=args.format == "csv")
+    except OSError as exc:
+        print(f"desktop-crm tickets: could not write {args.out}: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -625,6 +732,7 @@ def main(argv: list[str] | None = None) -> int:
     handler = {
         "gui": cmd_gui, "init": cmd_init, "demo": cmd_demo, "customers": cmd_customers,
         "tiers": cmd_tiers, "pipeline": cmd_pipeline, "pool": cmd_pool,
+        "tickets": cmd_tickets,
         "screenshot": cmd_screenshot, "export": cmd_export,
     }[command]
     if command == "export":

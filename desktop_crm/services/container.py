@@ -13,6 +13,7 @@ from .notifications import NotificationService
 from .pipeline import PipelineService
 from .pool import PoolService
 from .profile import ProfileService
+from .tickets import TicketService
 from .tiers import TierService
 from .users import UserInfo, UserService
 
@@ -35,6 +36,7 @@ class Services:
     notifications: NotificationService
     followups: FollowUpService
     holidays: HolidayService
+    tickets: TicketService
 
     @classmethod
     def open(cls, url: str | None = None, *, upgrade: bool | None = None) -> "Services":
@@ -60,7 +62,7 @@ class Services:
                    TierService(db, user), PipelineService(db, user),
                    LeadScoringService(db, user), PoolService(db, user),
                    NotificationService(db, user), FollowUpService(db, user),
-                   HolidayService(db, user))
+                   HolidayService(db, user), TicketService(db, user))
 
     def close(self) -> None:
         self.db.dispose()

@@ -23,14 +23,15 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from desktop_crm.models import (
     Activity, ActivityType, Customer, Opportunity, OpportunityStageChange, OpportunityStatus,
-    PipelineStage, Role, Ticket, TicketPriority, User,
+    PipelineStage, Role, TicketPriority, User,
 )
 from desktop_crm.models.base import UTCDateTime
 
-from . import audit, counters, notifications, shared_settings
+from . import audit, notifications, shared_settings
 from .db import Database
-from .demo.defaults import ensure_default_sla_policies, ensure_default_stages
+from .demo.defaults import ensure_default_stages
 from .errors import ConflictError, FieldError, NotFound, ValidationError
+from .tickets import TicketService
 from .users import UserInfo
 
 STALE_DAYS = 30  # a card that sat in its stage longer than this is flagged
@@ -230,6 +231,7 @@ class PipelineService:
     def __init__(self, db: Database, user: UserInfo):
         self.db = db
         self.user = user
+        self.tickets = TicketService(db, user)  # the onboarding ticket of a won deal
 
     # -- stages ---------------------------------------------------------------------------------
 
@@ -481,6 +483,7 @@ class PipelineService:
         (``texts``: the subjects in the user's language, see ``AutomationSettings``).
         """
         now = _now()
+        self.tickets.calendar(now)  # loaded (holidays seeded) before the write transaction
         with self.db.session() as s:
             o = _live(s, opportunity_id, expected_version)
             to = s.get(PipelineStage, to_stage_id)
@@ -614,26 +617,12 @@ class PipelineService:
         values = {"title": o.title, "customer": customer.name if customer else "",
                   "days": rules.followup_days}
         if rules.won_ticket:
-            policies = ensure_default_sla_policies(s)
-            tier = customer.tier if customer else ""
-            policy = next((p for p in policies if p.priority == TicketPriority.NORMAL.value
-                           and p.tier == tier), None) or next(
-                (p for p in policies if p.priority == TicketPriority.NORMAL.value
-                 and not p.tier), None)
-            ticket = Ticket(
-                number=counters.next_ticket_number(s), customer_id=o.customer_id,
-                subject=rules.text("ticket_subject", texts, **values),
-                description=o.notes, priority=TicketPriority.NORMAL.value, opened_at=now,
-                sla_policy_id=policy.id if policy else None, opportunity_id=o.id,
-                # calendar time; business-hours SLA clocks come with the tickets section
-                response_due=now + dt.timedelta(minutes=policy.response_minutes)
-                if policy else None,
-                resolve_due=now + dt.timedelta(minutes=policy.resolve_minutes)
-                if policy else None)
-            s.add(ticket)
-            s.flush()
-            audit.record(s, table="tickets", row_id=ticket.id, action="create",
-                         user_id=self.user.id)
+            # the ticket service's SLA clock (business hours), in this unit of work
+            ticket = self.tickets.create(
+                {"customer_id": o.customer_id, "opportunity_id": o.id,
+                 "subject": rules.text("ticket_subject", texts, **values),
+                 "description": o.notes, "priority": TicketPriority.NORMAL.value},
+                now=now, session=s)
             # the service team hears of it at once (their notification list)
             service = s.scalars(select(User.id).where(
                 User.role == Role.SERVICE.value, User.active.is_(True),

@@ -478,6 +478,7 @@ class TicketService:
         (an onboarding ticket of a won deal). ``session``: open it in the caller's unit of
         work (the pipeline's won automation)."""
         now = now or _now()
+        self.calendar(now)  # loaded (holiday years seeded) before the write transaction
         if session is not None:
             return self._create(session, fields, now)
         with self.db.session() as s:
@@ -557,6 +558,7 @@ class TicketService:
         body = body.strip()
         if not body:
             raise ValidationError([FieldError("body", "required")])
+        self.calendar(now)
         with self.db.session() as s:
             t = self._live(s, ticket_id, expected_version)
             self._event(s, t, NOTE if internal else REPLY, now, body=body)
@@ -602,6 +604,7 @@ class TicketService:
         if to not in STATUSES:
             raise ValidationError([FieldError("status", "invalid_choice", to)])
         now = now or _now()
+        self.calendar(now)
         with self.db.session() as s:
             t = self._live(s, ticket_id, expected_version)
             self._move(s, t, to, now, note)
@@ -616,6 +619,7 @@ class TicketService:
             raise ValidationError([FieldError("satisfaction", "out_of_range",
                                               str(satisfaction), "1-5")])
         now = now or _now()
+        self.calendar(now)
         with self.db.session() as s:
             t = self._live(s, ticket_id, expected_version)
             self._move(s, t, TicketStatus.RESOLVED.value, now, note)
@@ -650,6 +654,7 @@ class TicketService:
         if priority not in PRIORITIES:
             raise ValidationError([FieldError("priority", "invalid_choice", priority)])
         now = now or _now()
+        self.calendar(now)
         with self.db.session() as s:
             t = self._live(s, ticket_id, expected_version)
             self._reprioritise(s, t, priority, now)

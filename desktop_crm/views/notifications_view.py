@@ -4,6 +4,7 @@ services/notifications.py); ``notification_text`` writes the sentence."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
@@ -13,6 +14,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_crm.services.notifications import NotificationInfo
+
+from . import labels
 
 
 _C = "Notifications"
@@ -42,6 +45,19 @@ TEXTS = {
     "onboarding": QT_TRANSLATE_NOOP("Notifications",
                                     "Deal “%1” with %2 was won by %3: onboarding ticket %4 "
                                     "is waiting for the service team."),
+    "response_soon": QT_TRANSLATE_NOOP("Notifications",
+                                       "Ticket %1 “%2” (%3) is about to miss its first-response "
+                                       "deadline (%4)."),
+    "resolve_soon": QT_TRANSLATE_NOOP("Notifications",
+                                      "Ticket %1 “%2” (%3) is about to miss its resolution "
+                                      "deadline (%4)."),
+    "response_breached": QT_TRANSLATE_NOOP("Notifications",
+                                           "Ticket %1 “%2” (%3) missed its first-response "
+                                           "deadline (%4): escalated, priority now %5."),
+    "resolve_breached": QT_TRANSLATE_NOOP("Notifications",
+                                          "Ticket %1 “%2” (%3) missed its resolution deadline "
+                                          "(%4): escalated, priority now %5."),
+    "unassigned": QT_TRANSLATE_NOOP("Notifications", "unassigned"),
 }
 
 
@@ -88,6 +104,19 @@ def notification_text(n: NotificationInfo) -> str:
     if n.kind == "onboarding_ticket":
         return _t("onboarding", p.get("title", ""), p.get("customer_name", ""),
                   p.get("owner_name", ""), p.get("ticket_number", ""))
+    if n.kind in ("ticket_due_soon", "ticket_breached"):
+        late = n.kind == "ticket_breached"
+        key = f"{p.get('target', 'resolve')}_{'breached' if late else 'soon'}"
+        if key not in TEXTS:
+            key = "resolve_breached" if late else "resolve_soon"
+        due = p.get("due", "")
+        try:
+            due = dt.datetime.fromisoformat(due).astimezone().strftime("%Y-%m-%d %H:%M")
+        except (TypeError, ValueError):
+            pass
+        return _t(key, p.get("number", ""), p.get("subject", ""),
+                  p.get("assignee_name") or _t("unassigned"), due,
+                  labels.label(labels.PRIORITIES, p.get("priority", "")))
     return f"{n.kind}: {p}"
 
 

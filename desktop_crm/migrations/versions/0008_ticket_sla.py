@@ -56,6 +56,14 @@ def upgrade() -> None:
         for name in ("satisfaction_comment", "paused_seconds", "response_escalation",
                      "resolve_escalation"):
             op.alter_column("tickets", name, server_default=None)
+    # a ticket already waiting on its customer has its clock stopped since its last change
+    op.execute("UPDATE tickets SET paused_at = updated_at WHERE status = 'waiting'")
+    # deadlines missed before escalation existed count as escalated: the first run must not
+    # bury the managers under years of old breaches
+    op.execute("UPDATE tickets SET response_escalation = 2 WHERE response_due IS NOT NULL"
+               " AND response_due < COALESCE(first_response_at, CURRENT_TIMESTAMP)")
+    op.execute("UPDATE tickets SET resolve_escalation = 2 WHERE resolve_due IS NOT NULL"
+               " AND resolve_due < COALESCE(resolved_at, CURRENT_TIMESTAMP)")
     op.create_index("ix_tickets_status_resolve_due", "tickets", ["status", "resolve_due"])
     op.create_index("ix_tickets_assignee_status", "tickets", ["assignee_id", "status"])
     op.create_index("ix_tickets_opened", "tickets", ["opened_at"])
