@@ -300,3 +300,20 @@ def test_plan_a_recurring_follow_up_and_edit_the_following_in_the_form(qtbot, se
             if i.recurring and i.subject.startswith("双周")] == [
         ("11-27", "双周例会"), ("12-11", "双周例会（新议程）"), ("12-25", "双周例会（新议程）"),
         ("01-08", "双周例会（新议程）")]
+
+
+def test_plan_a_follow_up_from_the_customers_360_view(qtbot, services):
+    from desktop_crm.views.main_window import MainWindow
+
+    w = MainWindow(services)
+    qtbot.addWidget(w)
+    w.show_section("customers")
+    w.customers.show_customer(services.customer_id)
+    qtbot.waitUntil(lambda: w.customers.profile.profile is not None, timeout=10000)
+    w.customers.profile.follow_up_button.click()
+    assert w.stack.currentWidget() is w.calendar
+    dlg = next(d for d in w.calendar.findChildren(ActivityDialog) if d.isVisible())
+    assert dlg.customer.customer_id == services.customer_id
+    assert dlg.customer.text() == "上海华信科技有限公司"
+    dlg.reject()
+    QThreadPool.globalInstance().waitForDone(10000)

@@ -101,6 +101,7 @@ class TimelineEvent:
     user: str
     amount: Decimal | None = None  # orders: the amount, formatted by the view
     date_only: bool = False  # orders have a date, not a time
+    ref_id: uuid.UUID | None = None  # the interaction, follow-up or ticket it shows
 
 
 @dataclass(frozen=True)
@@ -201,15 +202,15 @@ class ProfileService:
                   ) -> list[TimelineEvent]:
         events: list[TimelineEvent] = []
         events += [TimelineEvent(i.occurred_at, "interaction", i.channel, i.summary,
-                                 i.contact, i.user) for i in interactions]
+                                 i.contact, i.user, ref_id=i.id) for i in interactions]
         events += [TimelineEvent(_midnight(o.order_date), "order", o.status, o.order_no,
                                  o.currency, "", amount=o.amount, date_only=True)
                    for o in orders]
         events += [TimelineEvent(a.done_at or a.due_at, "activity", a.type, a.subject,
-                                 "done" if a.done_at else "planned", a.owner)
+                                 "done" if a.done_at else "planned", a.owner, ref_id=a.id)
                    for a in activities]
         events += [TimelineEvent(t.opened_at, "ticket", t.status, f"{t.number} {t.subject}",
-                                 t.priority, t.assignee) for t in tickets]
+                                 t.priority, t.assignee, ref_id=t.id) for t in tickets]
         for c in changes:
             if c.action == "update":
                 events.append(TimelineEvent(c.at, "change", c.field, c.field,

@@ -32,10 +32,19 @@ class CustomersSection(QWidget):
     """Signals:
         data_changed(object): a ChangeSet after this section saved something
         status_message(str): a short message for the status bar
+        ticket_requested(object, str, object): open a ticket for this customer (id, name),
+            from this interaction (its id, or None)
+        follow_up_requested(object, str): plan a follow-up for this customer (id, name)
+        ticket_open_requested(object), activity_open_requested(object): show this ticket /
+            follow-up (its id)
     """
 
     data_changed = Signal(object)
     status_message = Signal(str)
+    ticket_requested = Signal(object, str, object)
+    follow_up_requested = Signal(object, str)
+    ticket_open_requested = Signal(object)
+    activity_open_requested = Signal(object)
 
     def __init__(self, services: Services, parent=None):
         super().__init__(parent)
@@ -138,6 +147,10 @@ class CustomersSection(QWidget):
         self.profile.edit_requested.connect(self.edit_customer)
         self.profile.delete_requested.connect(self.delete_or_restore)
         self.profile.interaction_requested.connect(self.add_interaction)
+        self.profile.ticket_requested.connect(self._ticket_requested)
+        self.profile.follow_up_requested.connect(self._follow_up_requested)
+        self.profile.open_ticket.connect(self.ticket_open_requested)
+        self.profile.open_activity.connect(self.activity_open_requested)
 
         self._total: int | None = None
         self.reload_filters()
@@ -369,6 +382,16 @@ class CustomersSection(QWidget):
             return
         self.refresh()
         self.data_changed.emit(changes)
+
+    def _ticket_requested(self, interaction_id) -> None:
+        p = self.profile.profile
+        if p is not None:
+            self.ticket_requested.emit(p.customer.id, p.customer.name, interaction_id)
+
+    def _follow_up_requested(self) -> None:
+        p = self.profile.profile
+        if p is not None:
+            self.follow_up_requested.emit(p.customer.id, p.customer.name)
 
     def add_interaction(self) -> InteractionDialog | None:
         p = self.profile.profile

@@ -85,6 +85,12 @@ class MainWindow(QMainWindow):
         self.calendar.data_changed.connect(self.customers.refresh)
         self.calendar.overdue_changed.connect(self._overdue)
         self.calendar.customer_requested.connect(self.open_customer)
+        # from a customer's 360° view: plan a follow-up, open one of its follow-ups
+        self.customers.follow_up_requested.connect(
+            lambda cid, name: (self.show_section("calendar"),
+                               self.calendar.new_activity(customer=(cid, name))))
+        self.customers.activity_open_requested.connect(
+            lambda aid: (self.show_section("calendar"), self.calendar.open_activity(aid)))
 
         central = QWidget()
         row = QHBoxLayout(central)

@@ -8,8 +8,8 @@ import logging
 
 from PySide6.QtCore import QDateTime, Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox, QDateTimeEdit, QDialog, QFormLayout, QHBoxLayout, QHeaderView,
-    QLabel, QPlainTextEdit, QPushButton, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout,
+    QComboBox, QDateTimeEdit, QDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QMenu,
+    QPlainTextEdit, QPushButton, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout,
     QWidget,
 )
 
@@ -99,11 +99,19 @@ class ProfilePane(QWidget):
         edit_requested(): the Edit button was clicked
         delete_requested(): Delete (or Restore, for a deleted customer) was clicked
         interaction_requested(): Add interaction was clicked
+        ticket_requested(object): New ticket (None), or "Turn into a ticket" on an
+            interaction of the history (its id)
+        follow_up_requested(): Plan follow-up was clicked
+        open_ticket(object), open_activity(object): a ticket or follow-up double-clicked
     """
 
     edit_requested = Signal()
     delete_requested = Signal()
     interaction_requested = Signal()
+    ticket_requested = Signal(object)  # the interaction to open it from, or None
+    follow_up_requested = Signal()
+    open_ticket = Signal(object)  # a ticket id (double-click in History or Tickets)
+    open_activity = Signal(object)  # a follow-up id
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -128,8 +136,14 @@ class ProfilePane(QWidget):
         self.edit_button.clicked.connect(self.edit_requested)
         self.delete_button.clicked.connect(self.delete_requested)
         self.interaction_button.clicked.connect(self.interaction_requested)
+        self.follow_up_button = QPushButton(self.tr("Plan follow-up…"))
+        self.follow_up_button.clicked.connect(self.follow_up_requested)
+        self.ticket_button = QPushButton(self.tr("New ticket…"))
+        self.ticket_button.clicked.connect(lambda: self.ticket_requested.emit(None))
         buttons = QHBoxLayout()
         buttons.addWidget(self.interaction_button)
+        buttons.addWidget(self.follow_up_button)
+        buttons.addWidget(self.ticket_button)
         buttons.addWidget(self.edit_button)
         buttons.addWidget(self.delete_button)
         buttons.addStretch(1)
@@ -149,6 +163,14 @@ class ProfilePane(QWidget):
                                        self.tr("Status"), self.tr("Owner")])
         self.tickets = self._table([self.tr("Opened"), self.tr("Number"), self.tr("Subject"),
                                     self.tr("Priority"), self.tr("Status")])
+        self.timeline.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.timeline.customContextMenuRequested.connect(self._timeline_menu)
+        self.timeline.cellDoubleClicked.connect(self._timeline_open)
+        self.tickets.cellDoubleClicked.connect(
+            lambda r, _c: self.profile and self.open_ticket.emit(self.profile.tickets[r].id))
+        self.activities.cellDoubleClicked.connect(
+            lambda r, _c: self.profile and self.open_activity.emit(
+                self.profile.activities[r].id))
         self.tabs.addTab(self.timeline, self.tr("History"))
         self.tabs.addTab(self.contacts, self.tr("Contacts"))
         self.tabs.addTab(self.orders, self.tr("Orders"))
@@ -171,6 +193,28 @@ class ProfilePane(QWidget):
         lay.addWidget(self.placeholder)
         lay.addWidget(self.body)
         self.body.hide()
+
+    def _timeline_event(self, row: int):
+        if self.profile is None or not 0 <= row < len(self.profile.timeline):
+            return None
+        return self.profile.timeline[row]
+
+    def _timeline_menu(self, pos) -> None:
+        e = self._timeline_event(self.timeline.rowAt(pos.y()))
+        if e is None or e.kind != "interaction" or e.ref_id is None:
+            return
+        menu = QMenu(self.timeline)
+        menu.addAction(self.tr("Turn into a ticket…"),
+                       lambda: self.ticket_requested.emit(e.ref_id))
+        menu.exec(self.timeline.viewport().mapToGlobal(pos))
+
+    def _timeline_open(self, row: int, _col: int) -> None:
+        e = self._timeline_event(row)
+        if e is not None and e.ref_id is not None:
+            if e.kind == "ticket":
+                self.open_ticket.emit(e.ref_id)
+            elif e.kind == "activity":
+                self.open_activity.emit(e.ref_id)
 
     def _table(self, headers: list[str]) -> QTableWidget:
         t = QTableWidget(0, len(headers))
@@ -241,6 +285,8 @@ class ProfilePane(QWidget):
         self.delete_button.setText(self.tr("Restore") if deleted else self.tr("Delete"))
         self.edit_button.setEnabled(not deleted)
         self.interaction_button.setEnabled(not deleted)
+        self.follow_up_button.setEnabled(not deleted)
+        self.ticket_button.setEnabled(not deleted)
 
         self._fill(self.timeline, [
             [e.at.date().isoformat() if e.date_only else local(e.at), self._event_what(e),
