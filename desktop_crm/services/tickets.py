@@ -696,6 +696,8 @@ class TicketService:
                                     t.paused_at.is_(None), pending, due_col.is_not(None),
                                     or_(and_(level_col < 2, due_col < _at(now)),
                                         and_(level_col < 1, due_col <= _at(soon))))
+                if not self.db.is_sqlite:  # two apps escalating at once: each takes its own
+                    q = q.with_for_update(skip_locked=True)
                 for ticket in s.scalars(q):
                     due = getattr(ticket, f"{target}_due")
                     level = 2 if due < now else 1
