@@ -141,7 +141,7 @@ def test_the_list_colours_breached_and_due_soon_tickets(qtbot, services, desk, c
         assert cell(section, desk.far, column, bg) is None
     assert cell(section, desk.soon, "left") == "30 min left"
     assert cell(section, desk.breached, "left").startswith("overdue ")
-    assert cell(section, desk.far, "left") == "24 h left"  # low: 24 business hours
+    assert cell(section, desk.far, "left") == "3 working day(s) left"  # low: 24 business h
     # waiting on the customer: grey, the clock stands still at the pause
     assert cell(section, desk.waiting, "left") == "paused · 7 h 30 min left"
     assert cell(section, desk.waiting, "subject", Qt.ItemDataRole.ForegroundRole) \

@@ -33,7 +33,7 @@ from desktop_crm.services.tickets import (
 from . import labels
 from .itemmodels.ticket_table import (
     BREACHED_BACKGROUND, PAUSED_TEXT, SOON_BACKGROUND, STATE_TEXT, target_text,
-    time_left_text,
+    time_left_text, working_day_seconds,
 )
 from .opportunity_dialog import CustomerPicker, customer_search
 from .widgets import dialog_buttons, error_label
@@ -212,25 +212,24 @@ class ResolveDialog(QDialog):
         self.row = row
         self.now = now or _utcnow
         self.setWindowTitle(self.tr("Resolve ticket %1").replace("%1", row.number))
-        self.setMinimumWidth(480)
+        self.setMinimumWidth(560)
         intro = QLabel(self.tr("Resolve “%1” for %2.").replace("%1", row.subject)
                        .replace("%2", row.customer_name))
         intro.setWordWrap(True)
         form = QFormLayout()
-        scores = QHBoxLayout()
+        scores = QGridLayout()
         self.group = QButtonGroup(self)
-        self.not_asked = QRadioButton(self.tr("Not asked"))
-        self.not_asked.setChecked(True)
-        self.group.addButton(self.not_asked, 0)
-        scores.addWidget(self.not_asked)
         self.scores: dict[int, QRadioButton] = {}
         for n in range(1, 6):
-            b = QRadioButton(f"{n} " + "★" * n)
+            b = QRadioButton("★" * n + "☆" * (5 - n))
             b.setToolTip(self.tr("%1 of 5").replace("%1", str(n)))
             self.group.addButton(b, n)
             self.scores[n] = b
-            scores.addWidget(b)
-        scores.addStretch(1)
+            scores.addWidget(b, (n - 1) // 3, (n - 1) % 3)
+        self.not_asked = QRadioButton(self.tr("Not asked"))
+        self.not_asked.setChecked(True)
+        self.group.addButton(self.not_asked, 0)
+        scores.addWidget(self.not_asked, 1, 2)
         form.addRow(self.tr("Customer satisfaction"), scores)
         self.comment = QPlainTextEdit()
         self.comment.setPlaceholderText(self.tr("What the customer said (optional)"))
@@ -345,8 +344,10 @@ class TicketDialog(QDialog):
                                             (self.tr("Assignee"), self.assignee))):
             header.addWidget(QLabel(text), r, 2)
             header.addWidget(widget, r, 3)
-        header.setColumnStretch(1, 1)
-        header.setColumnStretch(3, 1)
+        for combo in (self.priority, self.assignee):
+            combo.setMinimumWidth(160)
+        header.setColumnStretch(1, 2)
+        header.setColumnStretch(4, 1)
 
         # -- the SLA clocks
         sla = QGroupBox(self.tr("Service level"))
@@ -544,8 +545,10 @@ class TicketDialog(QDialog):
             if self.detail.satisfaction_comment:
                 text += ": " + self.detail.satisfaction_comment
             self.satisfaction.setText(text)
+        elif row.status in ("resolved", "closed"):
+            self.satisfaction.setText(self.tr("not asked"))
         else:
-            self.satisfaction.setText(self.tr("not given"))
+            self.satisfaction.setText("—")
         self._show_clock()
 
     def _show_clock(self) -> None:
@@ -553,12 +556,14 @@ class TicketDialog(QDialog):
             return
         tickets = self.services.tickets
         now = self.now()
-        clock = clock_of(self.row, tickets.calendar(now), now, tickets.warn_seconds())
+        cal = tickets.calendar(now)
+        clock = clock_of(self.row, cal, now, tickets.warn_seconds())
+        day = working_day_seconds(cal)
         if clock.paused:
             text = self.tr("paused (waiting on customer) · %1").replace(
-                "%1", time_left_text(dataclasses.replace(clock, paused=False)))
+                "%1", time_left_text(dataclasses.replace(clock, paused=False), day))
         else:
-            text = time_left_text(clock)
+            text = time_left_text(clock, day)
         if clock.target:
             text += " (" + target_text(clock.target) + ")"
         self.time_left.setText(text)
@@ -607,14 +612,18 @@ class TicketDialog(QDialog):
     def _show_log(self) -> None:
         parts = []
         staff_only = html.escape(self.tr("only staff see this"))
-        for e in self.detail.events:
+        events = list(self.detail.events)
+        if not any(e.kind == "created" for e in events):  # tickets older than the log
+            events.insert(0, TicketEventInfo(self.row.opened_at, "", "created", "", "", ""))
+        for e in events:
             title, body = self._event_title(e)
-            who = e.user_name or self.tr("System")
+            # escalations are the system's; a ticket older than its log has no author
+            who = e.user_name or (self.tr("System") if e.kind != "created" else "")
             background = {"note": NOTE_BACKGROUND, "reply": REPLY_BACKGROUND}.get(
                 e.kind, EVENT_BACKGROUND)
             head_colour = "#b42318" if e.kind == "escalation" else "#475569"
-            head = (f"<span style='color:#64748b'>{html.escape(self._time(e.at))} · "
-                    f"{html.escape(who)}</span> &nbsp; "
+            stamp = f"{self._time(e.at)} · {who}" if who else self._time(e.at)
+            head = (f"<span style='color:#64748b'>{html.escape(stamp)}</span> &nbsp; "
                     f"<b style='color:{head_colour}'>{html.escape(title)}</b>")
             text = html.escape(body).replace("\n", "<br>") if body else ""
             if e.kind == "note":

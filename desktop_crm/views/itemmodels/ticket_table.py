@@ -37,9 +37,13 @@ SORT_KEYS = {"number": "number", "customer": "customer", "priority": "priority",
              "status": "status", "opened": "opened", "left": "due"}
 
 
-def duration_text(seconds: float) -> str:
-    """Business time as "2 h 15 min", "45 min", "38 h" (hours and minutes, rounded down to
-    the minute; whole hours only from 24 h up)."""
+def duration_text(seconds: float, day_seconds: float | None = None) -> str:
+    """Business time as "2 h 15 min", "45 min", "38 h" (rounded down to the minute; whole
+    hours from 24 h up), or "5 working days" from two working days up when ``day_seconds``
+    (the working time of a day) is given."""
+    if day_seconds and abs(seconds) >= 2 * day_seconds:
+        days = int(abs(seconds) // day_seconds)
+        return QCoreApplication.translate("Tickets", "%n working day(s)", "", days)
     minutes = int(abs(seconds) // 60)
     hours, mins = divmod(minutes, 60)
     if hours >= 24 or (hours and not mins):
@@ -50,8 +54,9 @@ def duration_text(seconds: float) -> str:
     return QCoreApplication.translate("Tickets", "%1 min").replace("%1", str(mins))
 
 
-def time_left_text(clock: SlaClock) -> str:
-    """"2 h 15 min left", "overdue 3 h 5 min", "paused · 1 h left", "met", "missed"."""
+def time_left_text(clock: SlaClock, day_seconds: float | None = None) -> str:
+    """"2 h 15 min left", "overdue 3 h 5 min", "paused · 1 h left", "met", "missed" (see
+    ``duration_text`` for ``day_seconds``)."""
     if clock.state == "met":
         return QCoreApplication.translate("Tickets", "met")
     if clock.state == "missed":
@@ -60,10 +65,10 @@ def time_left_text(clock: SlaClock) -> str:
         return QCoreApplication.translate("Tickets", "no target")
     if clock.seconds_left < 0 or clock.state == "breached":
         text = QCoreApplication.translate("Tickets", "overdue %1").replace(
-            "%1", duration_text(clock.seconds_left))
+            "%1", duration_text(clock.seconds_left, day_seconds))
     else:
         text = QCoreApplication.translate("Tickets", "%1 left").replace(
-            "%1", duration_text(clock.seconds_left))
+            "%1", duration_text(clock.seconds_left, day_seconds))
     if clock.paused:
         return QCoreApplication.translate("Tickets", "paused · %1").replace("%1", text)
     return text
@@ -75,6 +80,11 @@ def target_text(target: str | None) -> str:
     if target == "resolve":
         return QCoreApplication.translate("Tickets", "resolution")
     return ""
+
+
+def working_day_seconds(calendar: BusinessCalendar) -> float | None:
+    """The working time of an ordinary working day of ``calendar``, in seconds."""
+    return calendar.hours.minutes_per_day() * 60.0 or None
 
 
 def state_background(clock: SlaClock | None) -> QColor | None:
@@ -118,6 +128,7 @@ class TicketTableModel(QAbstractTableModel):
         self._now = dt.datetime.now(dt.timezone.utc)  # the time the page was read at
         self._calendar: BusinessCalendar | None = None
         self._warn = 0.0
+        self._day_seconds: float | None = None
         self._tz: dt.tzinfo = dt.timezone.utc
         self._headers = [self.tr("Number"), self.tr("Subject"), self.tr("Customer"),
                          self.tr("Priority"), self.tr("Status"), self.tr("Assignee"),
@@ -146,6 +157,7 @@ class TicketTableModel(QAbstractTableModel):
         self._calendar = calendar
         self._warn = warn_seconds
         self._tz = ZoneInfo(calendar.hours.tz)
+        self._day_seconds = working_day_seconds(calendar)
         self._clocks = [clock_of(r, calendar, now, warn_seconds) for r in self._rows]
         self.endResetModel()
         self.reloaded.emit()
@@ -250,7 +262,7 @@ class TicketTableModel(QAbstractTableModel):
                 return row.assignee_name or self.tr("Unassigned")
             if col == "opened":
                 return row.opened_at.astimezone(self._tz).strftime("%Y-%m-%d %H:%M")
-            return time_left_text(self._clocks[index.row()])
+            return time_left_text(self._clocks[index.row()], self._day_seconds)
         if role == Qt.ItemDataRole.BackgroundRole:
             return state_background(self._clocks[index.row()])
         if role == Qt.ItemDataRole.ForegroundRole:
