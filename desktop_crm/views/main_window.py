@@ -21,11 +21,14 @@ from .notifications_view import NotificationsButton, NotificationsDialog
 from .pipeline_section import PipelineSection
 from .pool_section import PoolSection
 from .reminders import ReminderCenter, RemindersDialog
+from .tickets_section import TicketsSection
 from .tiers_section import TiersSection
 from .settings_dialog import SettingsDialog
 from .workers import Worker, guarded
 
 log = logging.getLogger(__name__)
+
+ESCALATE_MS = 5 * 60 * 1000  # how often the SLA escalation rules run
 
 
 class MainWindow(QMainWindow):
@@ -60,9 +63,11 @@ class MainWindow(QMainWindow):
         self._add_section("pool", self.tr("Public pool"), self.pool)
         self.pipeline = PipelineSection(services)
         self._add_section("pipeline", self.tr("Pipeline"), self.pipeline)
+        self.tickets = TicketsSection(services)
+        self._add_section("tickets", self.tr("Tickets"), self.tickets)
         self.tiers = TiersSection(services)
         self._add_section("tiers", self.tr("Tiers"), self.tiers)
-        # Tickets and Reports join here as they are built.
+        # Reports join here when they are built.
 
         for section in self.sections.values():
             if hasattr(section, "status_message"):
@@ -91,6 +96,16 @@ class MainWindow(QMainWindow):
                                self.calendar.new_activity(customer=(cid, name))))
         self.customers.activity_open_requested.connect(
             lambda aid: (self.show_section("calendar"), self.calendar.open_activity(aid)))
+        # tickets: opened from a customer (or a call of its history), shown from it; a won
+        # deal's onboarding ticket appears in the list; a ticket's customer opens in the list
+        self.customers.ticket_requested.connect(
+            lambda cid, name, iid: (self.show_section("tickets"), self.tickets.new_ticket(
+                customer_id=cid, customer_name=name, interaction_id=iid)))
+        self.customers.ticket_open_requested.connect(
+            lambda tid: (self.show_section("tickets"), self.tickets.show_ticket(tid)))
+        self.tickets.customer_requested.connect(self.open_customer)
+        self.tickets.data_changed.connect(self.customers.refresh)
+        self.pipeline.data_changed.connect(self.tickets.refresh)
 
         central = QWidget()
         row = QHBoxLayout(central)
@@ -128,6 +143,14 @@ class MainWindow(QMainWindow):
         if self.tray is not None:
             self.tray.messageClicked.connect(self.open_reminders)
         QTimer.singleShot(0, self.reminders.start)
+
+        # SLA escalation: now and every five minutes, in the background
+        self._escalating = False
+        self.escalation_timer = QTimer(self)
+        self.escalation_timer.setInterval(ESCALATE_MS)
+        self.escalation_timer.timeout.connect(self.escalate_tickets)
+        self.escalation_timer.start()
+        QTimer.singleShot(0, self.escalate_tickets)
 
     # -- notifications and the daily pool rules ---------------------------------------------
 
@@ -169,6 +192,32 @@ class MainWindow(QMainWindow):
             for section in (self.customers, self.pool, self.pipeline):
                 section.refresh(changes)
         self.update_notifications()
+
+    def escalate_tickets(self) -> None:
+        """Apply the SLA escalation rules (a worker; one run at a time)."""
+        if self._escalating:
+            return
+        self._escalating = True
+        worker = Worker(self.services.tickets.escalate_due)
+        self._workers.add(worker)
+
+        def done(escalated) -> None:
+            self._escalating = False
+            self._workers.discard(worker)
+            if escalated:
+                self.statusBar().showMessage(self.tr(
+                    "%n ticket(s) escalated", "", len(escalated)), 10000)
+                self.tickets.refresh(ChangeSet.of("tickets"))
+                self.update_notifications()
+
+        def failed(exc) -> None:
+            self._escalating = False
+            self._workers.discard(worker)
+            log.info("ticket escalation failed: %r", exc)
+
+        worker.signals.finished.connect(guarded(self, done))
+        worker.signals.failed.connect(guarded(self, failed))
+        QThreadPool.globalInstance().start(worker)
 
     def _overdue(self, count: int) -> None:
         """The navigation shows how many follow-ups are overdue."""
