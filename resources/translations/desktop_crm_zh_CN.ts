@@ -255,6 +255,10 @@
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
 </context>
 <context>
     <name>CadenceDialog</name>
@@ -919,6 +923,17 @@
     </message>
 </context>
 <context>
+    <name>IntervalRow</name>
+    <message>
+        <source>00:00 as the end means midnight, the end of the day</source>
+        <translation>结束时间 00:00 表示午夜，即当天结束</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+</context>
+<context>
     <name>KanbanBoard</name>
     <message>
         <source>Total %1</source>
@@ -1548,6 +1563,10 @@
         <translation>销售漏斗</translation>
     </message>
     <message>
+        <source>Tickets</source>
+        <translation>工单</translation>
+    </message>
+    <message>
         <source>Tiers</source>
         <translation>客户分层</translation>
     </message>
@@ -1567,6 +1586,12 @@
         <source>%n customer(s) went back to the public pool</source>
         <translation>
             <numerusform>%n 个客户已退回公海</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n ticket(s) escalated</source>
+        <translation>
+            <numerusform>%n 张工单已升级</numerusform>
         </translation>
     </message>
     <message>
@@ -1668,6 +1693,41 @@ Customer management for small and mid-size companies.
     </message>
 </context>
 <context>
+    <name>NewTicketDialog</name>
+    <message>
+        <source>New ticket</source>
+        <translation>新建工单</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <source>e.g. Printer shows error E05 after the update</source>
+        <translation>例如：升级后打印机报错 E05</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <source>What the customer reported, order number, steps already tried</source>
+        <translation>客户反映的问题、订单号、已尝试的步骤</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>描述</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation>优先级</translation>
+    </message>
+    <message>
+        <source>Assignee</source>
+        <translation>处理人</translation>
+    </message>
+</context>
+<context>
     <name>Notifications</name>
     <message>
         <source>by region</source>
@@ -1732,6 +1792,26 @@ Customer management for small and mid-size companies.
     <message>
         <source>Deal “%1” with %2 was won by %3: onboarding ticket %4 is waiting for the service team.</source>
         <translation>%3 赢得了 %2 的商机“%1”：交付工单 %4 等待服务团队处理。</translation>
+    </message>
+    <message>
+        <source>Ticket %1 “%2” (%3) is about to miss its first-response deadline (%4).</source>
+        <translation>工单 %1“%2”（%3）即将超过首次响应时限（%4）。</translation>
+    </message>
+    <message>
+        <source>Ticket %1 “%2” (%3) is about to miss its resolution deadline (%4).</source>
+        <translation>工单 %1“%2”（%3）即将超过解决时限（%4）。</translation>
+    </message>
+    <message>
+        <source>Ticket %1 “%2” (%3) missed its first-response deadline (%4): escalated, priority now %5.</source>
+        <translation>工单 %1“%2”（%3）已超过首次响应时限（%4）：已升级，优先级现为%5。</translation>
+    </message>
+    <message>
+        <source>Ticket %1 “%2” (%3) missed its resolution deadline (%4): escalated, priority now %5.</source>
+        <translation>工单 %1“%2”（%3）已超过解决时限（%4）：已升级，优先级现为%5。</translation>
+    </message>
+    <message>
+        <source>unassigned</source>
+        <translation>未分配</translation>
     </message>
 </context>
 <context>
@@ -2383,6 +2463,14 @@ Customer management for small and mid-size companies.
         <translation>添加沟通记录</translation>
     </message>
     <message>
+        <source>Plan follow-up…</source>
+        <translation>安排跟进…</translation>
+    </message>
+    <message>
+        <source>New ticket…</source>
+        <translation>新建工单…</translation>
+    </message>
+    <message>
         <source>Time</source>
         <translation>时间</translation>
     </message>
@@ -2501,6 +2589,10 @@ Customer management for small and mid-size companies.
     <message>
         <source>Select a customer to see their profile and history.</source>
         <translation>选择一个客户，查看其档案和历史记录。</translation>
+    </message>
+    <message>
+        <source>Turn into a ticket…</source>
+        <translation>转为工单…</translation>
     </message>
     <message>
         <source>(deleted)</source>
@@ -2726,6 +2818,45 @@ Customer management for small and mid-size companies.
     </message>
 </context>
 <context>
+    <name>ResolveDialog</name>
+    <message>
+        <source>Resolve ticket %1</source>
+        <translation>解决工单 %1</translation>
+    </message>
+    <message>
+        <source>Resolve “%1” for %2.</source>
+        <translation>为%2解决“%1”。</translation>
+    </message>
+    <message>
+        <source>%1 of 5</source>
+        <translation>%1 分（满分 5）</translation>
+    </message>
+    <message>
+        <source>Not asked</source>
+        <translation>未询问</translation>
+    </message>
+    <message>
+        <source>Customer satisfaction</source>
+        <translation>客户满意度</translation>
+    </message>
+    <message>
+        <source>What the customer said (optional)</source>
+        <translation>客户的评价（可选）</translation>
+    </message>
+    <message>
+        <source>Customer&apos;s comment</source>
+        <translation>客户评价</translation>
+    </message>
+    <message>
+        <source>How it was solved (written in the ticket&apos;s log)</source>
+        <translation>如何解决的（记入工单日志）</translation>
+    </message>
+    <message>
+        <source>Resolution</source>
+        <translation>解决</translation>
+    </message>
+</context>
+<context>
     <name>Settings</name>
     <message>
         <source>Someone else saved these settings after you opened them; nothing was saved. Close and open the dialog again to see theirs.</source>
@@ -2749,6 +2880,141 @@ Customer management for small and mid-size companies.
     <message>
         <source>Language</source>
         <translation>语言</translation>
+    </message>
+</context>
+<context>
+    <name>SlaSettingsDialog</name>
+    <message>
+        <source>SLA settings</source>
+        <translation>SLA 设置</translation>
+    </message>
+    <message>
+        <source>Business hours</source>
+        <translation>工作时间</translation>
+    </message>
+    <message>
+        <source>SLA targets</source>
+        <translation>SLA 时限</translation>
+    </message>
+    <message>
+        <source>Escalation</source>
+        <translation>升级</translation>
+    </message>
+    <message>
+        <source>New hours and targets apply to tickets opened from now on, and to a ticket when its priority changes or it resumes after waiting on the customer.</source>
+        <translation>新的工作时间和时限适用于此后新建的工单，以及优先级变更或从等待客户恢复处理的工单。</translation>
+    </message>
+    <message>
+        <source>Only a manager or an admin can change the SLA settings.</source>
+        <translation>只有经理或管理员可以修改 SLA 设置。</translation>
+    </message>
+    <message>
+        <source>Working days</source>
+        <translation>工作日</translation>
+    </message>
+    <message>
+        <source>Add interval</source>
+        <translation>添加时段</translation>
+    </message>
+    <message>
+        <source>Working hours</source>
+        <translation>工作时段</translation>
+    </message>
+    <message>
+        <source>Time zone</source>
+        <translation>时区</translation>
+    </message>
+    <message>
+        <source>Follow the Chinese public-holiday calendar (调休)</source>
+        <translation>按中国法定节假日安排（含调休）</translation>
+    </message>
+    <message>
+        <source>Public holidays are days off and the adjusted weekend days are working days, as in the company&apos;s holiday calendar</source>
+        <translation>按公司节假日日历：法定节假日休息，调休的周末上班</translation>
+    </message>
+    <message>
+        <source>The intervals must be in order and must not overlap.</source>
+        <translation>时段必须按顺序排列，且不能重叠。</translation>
+    </message>
+    <message>
+        <source>A working day has %1 h of working time; SLA targets count only working time.</source>
+        <translation>每个工作日有 %1 小时工作时间；SLA 时限只计算工作时间。</translation>
+    </message>
+    <message>
+        <source>Targets for</source>
+        <translation>时限适用于</translation>
+    </message>
+    <message>
+        <source>Any customer tier</source>
+        <translation>所有客户层级</translation>
+    </message>
+    <message>
+        <source>%1 customers</source>
+        <translation>%1客户</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation>优先级</translation>
+    </message>
+    <message>
+        <source>First response within</source>
+        <translation>首次响应时限</translation>
+    </message>
+    <message>
+        <source>Resolution within</source>
+        <translation>解决时限</translation>
+    </message>
+    <message>
+        <source> business hours</source>
+        <translation> 个工作小时</translation>
+    </message>
+    <message>
+        <source>Own targets</source>
+        <translation>单独时限</translation>
+    </message>
+    <message>
+        <source>Targets for this tier instead of the ones for any tier</source>
+        <translation>此层级使用自己的时限，而非通用时限</translation>
+    </message>
+    <message>
+        <source>Tickets of customers with their own targets for a priority follow those; the others follow the targets for any tier.</source>
+        <translation>设置了单独时限的层级，其客户的工单按单独时限；其他客户按通用时限。</translation>
+    </message>
+    <message>
+        <source>Every ticket follows these unless its customer&apos;s tier has its own targets.</source>
+        <translation>除非客户所在层级有单独时限，所有工单都按这些时限。</translation>
+    </message>
+    <message>
+        <source> business minutes before</source>
+        <translation> 个工作分钟前</translation>
+    </message>
+    <message>
+        <source>no warning</source>
+        <translation>不预警</translation>
+    </message>
+    <message>
+        <source>Warn the assignee&apos;s manager</source>
+        <translation>提醒处理人的经理</translation>
+    </message>
+    <message>
+        <source>Raise the priority at a breach</source>
+        <translation>超时时提高优先级</translation>
+    </message>
+    <message>
+        <source>Nobody: it stays with its assignee</source>
+        <translation>不转交：仍由原处理人负责</translation>
+    </message>
+    <message>
+        <source>Hand breached tickets to</source>
+        <translation>超时工单转交给</translation>
+    </message>
+    <message>
+        <source>Tickets within the warning time show amber in the list, breached ones red. The manager is told at both steps; each step happens once per deadline and is written in the ticket&apos;s log.</source>
+        <translation>进入预警时间的工单在列表中显示为琥珀色，超时的显示为红色。两个阶段都会通知经理；每个时限每个阶段只发生一次，并记入工单日志。</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>预警</translation>
     </message>
 </context>
 <context>
@@ -2788,6 +3054,472 @@ Customer management for small and mid-size companies.
     <message>
         <source>New stage</source>
         <translation>新阶段</translation>
+    </message>
+</context>
+<context>
+    <name>TicketDialog</name>
+    <message>
+        <source>Ticket</source>
+        <translation>工单</translation>
+    </message>
+    <message>
+        <source>Open the customer</source>
+        <translation>打开客户</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Opened</source>
+        <translation>创建时间</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation>优先级</translation>
+    </message>
+    <message>
+        <source>Assignee</source>
+        <translation>处理人</translation>
+    </message>
+    <message>
+        <source>Service level</source>
+        <translation>服务水平</translation>
+    </message>
+    <message>
+        <source>First response</source>
+        <translation>首次响应</translation>
+    </message>
+    <message>
+        <source>Resolution</source>
+        <translation>解决</translation>
+    </message>
+    <message>
+        <source>Time left</source>
+        <translation>剩余时间</translation>
+    </message>
+    <message>
+        <source>Satisfaction</source>
+        <translation>满意度</translation>
+    </message>
+    <message>
+        <source>Write a reply to the customer, or an internal note for colleagues</source>
+        <translation>给客户写回复，或给同事写内部备注</translation>
+    </message>
+    <message>
+        <source>Add internal note</source>
+        <translation>添加内部备注</translation>
+    </message>
+    <message>
+        <source>Reply to customer</source>
+        <translation>回复客户</translation>
+    </message>
+    <message>
+        <source>Start work</source>
+        <translation>开始处理</translation>
+    </message>
+    <message>
+        <source>Wait for customer</source>
+        <translation>等待客户</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>恢复处理</translation>
+    </message>
+    <message>
+        <source>Resolve…</source>
+        <translation>解决…</translation>
+    </message>
+    <message>
+        <source>Close ticket</source>
+        <translation>关闭工单</translation>
+    </message>
+    <message>
+        <source>Reopen</source>
+        <translation>重新打开</translation>
+    </message>
+    <message>
+        <source>The SLA clock stops until the ticket resumes</source>
+        <translation>SLA 计时暂停，直到恢复处理</translation>
+    </message>
+    <message>
+        <source>Nothing more to do: the customer confirmed the solution</source>
+        <translation>无需再处理：客户已确认解决</translation>
+    </message>
+    <message>
+        <source>The problem came back: work on it again</source>
+        <translation>问题复现：重新处理</translation>
+    </message>
+    <message>
+        <source>Workflow</source>
+        <translation>流程</translation>
+    </message>
+    <message>
+        <source>Conversation and history</source>
+        <translation>沟通与记录</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <source>Tier</source>
+        <translation>层级</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>Contact</source>
+        <translation>联系人</translation>
+    </message>
+    <message>
+        <source>Recent orders</source>
+        <translation>最近订单</translation>
+    </message>
+    <message>
+        <source>Order</source>
+        <translation>订单</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <source>Other tickets</source>
+        <translation>其他工单</translation>
+    </message>
+    <message>
+        <source>Number</source>
+        <translation>工单号</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <source>Double-click to open</source>
+        <translation>双击打开</translation>
+    </message>
+    <message>
+        <source>Ticket %1</source>
+        <translation>工单 %1</translation>
+    </message>
+    <message>
+        <source>due %1</source>
+        <translation>截止 %1</translation>
+    </message>
+    <message>
+        <source>no target</source>
+        <translation>无时限</translation>
+    </message>
+    <message>
+        <source>answered %1, late</source>
+        <translation>%1 已响应，超时</translation>
+    </message>
+    <message>
+        <source>answered %1, in time</source>
+        <translation>%1 已响应，按时</translation>
+    </message>
+    <message>
+        <source>not answered yet</source>
+        <translation>尚未响应</translation>
+    </message>
+    <message>
+        <source>resolved %1</source>
+        <translation>%1 已解决</translation>
+    </message>
+    <message>
+        <source>%1/5</source>
+        <translation>%1/5</translation>
+    </message>
+    <message>
+        <source>not asked</source>
+        <translation>未询问</translation>
+    </message>
+    <message>
+        <source>paused (waiting on customer) · %1</source>
+        <translation>已暂停（等待客户）· %1</translation>
+    </message>
+    <message>
+        <source>Ticket opened</source>
+        <translation>工单已创建</translation>
+    </message>
+    <message>
+        <source>Internal note</source>
+        <translation>内部备注</translation>
+    </message>
+    <message>
+        <source>Priority: %1 → %2</source>
+        <translation>优先级：%1 → %2</translation>
+    </message>
+    <message>
+        <source>Assigned: %1 → %2</source>
+        <translation>分配：%1 → %2</translation>
+    </message>
+    <message>
+        <source>Satisfaction %1/5</source>
+        <translation>满意度 %1/5</translation>
+    </message>
+    <message>
+        <source>Unassigned</source>
+        <translation>未分配</translation>
+    </message>
+    <message>
+        <source>only staff see this</source>
+        <translation>仅员工可见</translation>
+    </message>
+    <message>
+        <source>System</source>
+        <translation>系统</translation>
+    </message>
+    <message>
+        <source>Write the reply or the note first.</source>
+        <translation>请先写回复或备注。</translation>
+    </message>
+</context>
+<context>
+    <name>TicketTableModel</name>
+    <message>
+        <source>Number</source>
+        <translation>工单号</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation>优先级</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Assignee</source>
+        <translation>处理人</translation>
+    </message>
+    <message>
+        <source>Opened</source>
+        <translation>创建时间</translation>
+    </message>
+    <message>
+        <source>Time left</source>
+        <translation>剩余时间</translation>
+    </message>
+    <message>
+        <source>Times in the business-hours time zone (%1)</source>
+        <translation>时间按工作时间所在时区（%1）显示</translation>
+    </message>
+    <message>
+        <source>Business time left to the running SLA deadline (the first response, then the resolution)</source>
+        <translation>距当前 SLA 时限（先是首次响应，然后是解决）剩余的工作时间</translation>
+    </message>
+    <message>
+        <source>Unassigned</source>
+        <translation>未分配</translation>
+    </message>
+    <message>
+        <source>Resolution was due %1</source>
+        <translation>解决时限为 %1</translation>
+    </message>
+    <message>
+        <source>%1 due %2</source>
+        <translation>%1截止 %2</translation>
+    </message>
+</context>
+<context>
+    <name>Tickets</name>
+    <message>
+        <source>%n working day(s)</source>
+        <translation>%n 个工作日</translation>
+    </message>
+    <message>
+        <source>%1 h</source>
+        <translation>%1 小时</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 小时 %2 分</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1 分钟</translation>
+    </message>
+    <message>
+        <source>met</source>
+        <translation>达标</translation>
+    </message>
+    <message>
+        <source>missed</source>
+        <translation>未达标</translation>
+    </message>
+    <message>
+        <source>no target</source>
+        <translation>无时限</translation>
+    </message>
+    <message>
+        <source>overdue %1</source>
+        <translation>已超时 %1</translation>
+    </message>
+    <message>
+        <source>%1 left</source>
+        <translation>剩余 %1</translation>
+    </message>
+    <message>
+        <source>paused · %1</source>
+        <translation>已暂停 · %1</translation>
+    </message>
+    <message>
+        <source>first response</source>
+        <translation>首次响应</translation>
+    </message>
+    <message>
+        <source>resolution</source>
+        <translation>解决</translation>
+    </message>
+    <message>
+        <source>Escalated: response deadline breached</source>
+        <translation>已升级：超过响应时限</translation>
+    </message>
+    <message>
+        <source>Escalated: resolution deadline breached</source>
+        <translation>已升级：超过解决时限</translation>
+    </message>
+    <message>
+        <source>Warning: the response deadline is near</source>
+        <translation>预警：响应时限将至</translation>
+    </message>
+    <message>
+        <source>Warning: the resolution deadline is near</source>
+        <translation>预警：解决时限将至</translation>
+    </message>
+    <message>
+        <source>Unassigned</source>
+        <translation>未分配</translation>
+    </message>
+    <message>
+        <source>Someone else changed this ticket after you opened it; nothing was saved. The ticket has been reloaded: check it and try again.</source>
+        <translation>您打开后，有人修改了这张工单；本次未保存。工单已重新加载，请核对后再试。</translation>
+    </message>
+    <message>
+        <source>The ticket is “%1” now and cannot go to “%2”; nothing was saved.</source>
+        <translation>工单现在是“%1”，不能改为“%2”；本次未保存。</translation>
+    </message>
+    <message>
+        <source>This ticket no longer exists.</source>
+        <translation>这张工单已不存在。</translation>
+    </message>
+</context>
+<context>
+    <name>TicketsSection</name>
+    <message>
+        <source>Open</source>
+        <translation>未完成</translation>
+    </message>
+    <message>
+        <source>All statuses</source>
+        <translation>所有状态</translation>
+    </message>
+    <message>
+        <source>Open: new, in progress and waiting on the customer</source>
+        <translation>未完成：新建、处理中和等待客户</translation>
+    </message>
+    <message>
+        <source>All priorities</source>
+        <translation>所有优先级</translation>
+    </message>
+    <message>
+        <source>Everyone</source>
+        <translation>所有人</translation>
+    </message>
+    <message>
+        <source>Unassigned</source>
+        <translation>未分配</translation>
+    </message>
+    <message>
+        <source>Me</source>
+        <translation>我</translation>
+    </message>
+    <message>
+        <source>Search number, subject or customer</source>
+        <translation>搜索工单号、主题或客户</translation>
+    </message>
+    <message>
+        <source>Breached</source>
+        <translation>已超时</translation>
+    </message>
+    <message>
+        <source>Open tickets past their SLA deadline</source>
+        <translation>已超过 SLA 时限的未完成工单</translation>
+    </message>
+    <message>
+        <source>Due soon</source>
+        <translation>即将超时</translation>
+    </message>
+    <message>
+        <source>Open tickets within the warning time of their SLA deadline</source>
+        <translation>进入 SLA 预警时间的未完成工单</translation>
+    </message>
+    <message>
+        <source>New ticket…</source>
+        <translation>新建工单…</translation>
+    </message>
+    <message>
+        <source>SLA settings…</source>
+        <translation>SLA 设置…</translation>
+    </message>
+    <message>
+        <source>Business hours, targets and escalation</source>
+        <translation>工作时间、时限与升级</translation>
+    </message>
+    <message>
+        <source>Business hours, targets and escalation (a manager changes them)</source>
+        <translation>工作时间、时限与升级（由经理修改）</translation>
+    </message>
+    <message>
+        <source>Time left counts business hours. Amber: due soon; red: past the deadline; grey: waiting on the customer (the clock is paused). Double-click a ticket to open it.</source>
+        <translation>剩余时间按工作时间计算。琥珀色：即将超时；红色：已超时；灰色：等待客户（计时暂停）。双击工单可打开。</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n ticket(s)</source>
+        <translation>
+            <numerusform>%n 张工单</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Could not load the tickets</source>
+        <translation>无法加载工单</translation>
+    </message>
+    <message>
+        <source>Could not load the tickets: %1</source>
+        <translation>无法加载工单：%1</translation>
+    </message>
+    <message>
+        <source>Ticket %1 opened for %2</source>
+        <translation>已为%2创建工单 %1</translation>
+    </message>
+    <message>
+        <source>SLA settings saved</source>
+        <translation>SLA 设置已保存</translation>
     </message>
 </context>
 <context>
