@@ -111,6 +111,7 @@ def build(path: Path, tickets: int) -> None:
             opportunity_id=None, interaction_id=None, satisfaction_comment="",
             paused_at=(first or opened) if status == "waiting" else None,
             paused_seconds=0.0,
+            sla_due=None if done else (res_due if first is not None else resp_due),
             response_escalation=2 if (first or now) > resp_due else 0,
             resolve_escalation=2 if (resolved or now) > res_due else 0))
         if len(rows) >= 5000:

@@ -70,6 +70,9 @@ class Ticket(SyncedMixin, Base):
     # working time spent waiting before (the due times already include them)
     paused_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     paused_seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    # the deadline running now: response_due until the first response, then resolve_due;
+    # NULL once resolved (kept by the ticket service; the list sorts and filters on it)
+    sla_due: Mapped[dt.datetime | None] = mapped_column(default=None)
     # escalation done per target: 0 none, 1 warned (about to breach), 2 breached
     response_escalation: Mapped[int] = mapped_column(Integer, default=0)
     resolve_escalation: Mapped[int] = mapped_column(Integer, default=0)
@@ -78,6 +81,7 @@ class Ticket(SyncedMixin, Base):
         Index("ix_tickets_status_resolve_due", "status", "resolve_due"),
         Index("ix_tickets_assignee_status", "assignee_id", "status"),
         Index("ix_tickets_opened", "opened_at"),
+        Index("ix_tickets_sla_due", "sla_due", "number"),
     )
 
 

@@ -235,6 +235,12 @@ class MonthStats:
         return self.resolve_met / self.resolved if self.resolved else None
 
 
+def _sync_due(t: Ticket) -> None:
+    """The deadline running now, kept on the row for the list's sort and filters."""
+    t.sla_due = None if t.status in DONE else (
+        t.response_due if t.first_response_at is None else t.resolve_due)
+
+
 def clock_of(row: TicketRow, cal: BusinessCalendar, now: dt.datetime,
              warn_seconds: float) -> SlaClock:
     """The SLA clock of a ticket at ``now`` (cheap: one business-time difference)."""
@@ -337,11 +343,13 @@ class TicketService:
         t.sla_policy_id = p.id if p else None
         if p is None:
             t.response_due = t.resolve_due = None
+            _sync_due(t)
             return
         cal = self.calendar(now)
         extra = t.paused_seconds or 0.0
         t.response_due = cal.add(t.opened_at, p.response_minutes * 60.0 + extra)
         t.resolve_due = cal.add(t.opened_at, p.resolve_minutes * 60.0 + extra)
+        _sync_due(t)
 
     # -- reading --------------------------------------------------------------------------------
 
@@ -357,10 +365,6 @@ class TicketService:
     def _row(r) -> TicketRow:
         return TicketRow(r[0], r[1], r[2], r[3], r[4], r[5] or "", r[6], r[7], r[8], r[9] or "",
                          *r[10:])
-
-    def _due_expr(self):
-        t = Ticket
-        return case((t.first_response_at.is_(None), t.response_due), else_=t.resolve_due)
 
     def _filtered(self, q, query: TicketQuery, now: dt.datetime):
         t = Ticket
@@ -382,45 +386,70 @@ class TicketService:
                 CustomerQuery(text=text), limit=500).rows] if len(text) >= 2 else []
             q = q.where(or_(t.number.ilike(f"{text}%"), t.subject.ilike(like),
                             t.customer_id.in_(ids) if ids else literal(False)))
-        due = self._due_expr()
-        ref = func.coalesce(t.paused_at, _at(now))
-        if query.breached or query.due_soon:
-            q = q.where(t.status.in_(OPEN))
+        # sla_due is the running deadline, NULL once resolved: open tickets only
+        due = t.sla_due
         if query.breached and query.due_soon:
             soon = self.calendar(now).add(now, self.warn_seconds())
-            q = q.where(or_(due < ref, and_(t.paused_at.is_(None), due <= _at(soon))))
-        elif query.breached:
-            q = q.where(due < ref)
+            q = q.where(due <= _at(soon), or_(
+                due < func.coalesce(t.paused_at, _at(now)), t.paused_at.is_(None)))
+        elif query.breached:  # a waiting ticket: only if it was late when the clock stopped
+            q = q.where(due < _at(now), due < func.coalesce(t.paused_at, _at(now)))
         elif query.due_soon:
             soon = self.calendar(now).add(now, self.warn_seconds())
             q = q.where(t.paused_at.is_(None), due >= _at(now), due <= _at(soon))
         return q
 
     def _order(self, query: TicketQuery):
-        t, c = Ticket, Customer
+        t = Ticket
         rank = case({p: i for i, p in enumerate(PRIORITIES)}, value=t.priority, else_=0)
-        key = {"due": self._due_expr(), "opened": t.opened_at, "priority": rank,
-               "number": t.number, "customer": c.name, "status": t.status}[query.sort]
+        key = {"due": t.sla_due, "opened": t.opened_at, "priority": rank,
+               "number": t.number, "status": t.status}.get(query.sort)
+        if key is None:  # by customer: the name, through a lookup of each ticket's customer
+            key = select(Customer.sort_name).where(Customer.id == t.customer_id) \
+                .scalar_subquery()
         first = key.desc() if query.descending else key.asc()
-        if query.sort == "due":
-            first = first.nulls_last() if not self.db.is_sqlite else first
         return [first, t.number.desc() if query.descending else t.number.asc()]
+
+    def _ids(self, s: Session, query: TicketQuery, now: dt.datetime, offset: int,
+             limit: int) -> list[uuid.UUID]:
+        """The ids of one window, from the tickets table alone (its indexes decide)."""
+        t = Ticket
+        base = self._filtered(select(t.id), query, now)
+        if query.sort != "due" or query.descending:
+            # descending, the running deadlines come first and the resolved (NULL) last
+            q = base.order_by(*self._order(query)).offset(offset).limit(limit)
+            return list(s.scalars(q))
+        # ascending by deadline, resolved tickets (NULL) last: the index range of those
+        # with a deadline, then the rest by number
+        running = base.where(t.sla_due.is_not(None))
+        ids = list(s.scalars(running.order_by(t.sla_due, t.number)
+                             .offset(offset).limit(limit)))
+        if len(ids) < limit:
+            before = offset if ids else s.execute(
+                select(func.count()).select_from(running.subquery())).scalar_one()
+            rest = base.where(t.sla_due.is_(None)).order_by(t.number)
+            ids += list(s.scalars(rest.offset(max(0, offset - before))
+                                  .limit(limit - len(ids))))
+        return ids
 
     def page(self, query: TicketQuery = TicketQuery(), *, offset: int = 0, limit: int = 200,
              now: dt.datetime | None = None) -> list[TicketRow]:
-        """One window of the ticket list."""
+        """One window of the ticket list: the ids from the tickets' own indexes, then their
+        rows (the customer and assignee names) for those ids only."""
         if query.sort not in SORTS:
             raise ValueError(f"unknown sort {query.sort!r}")
         now = now or _now()
-        q = self._filtered(self._row_query(), query, now).order_by(*self._order(query))
-        q = q.offset(offset).limit(limit)
         with self.db.read() as s:
-            return [self._row(r) for r in s.execute(q)]
+            ids = self._ids(s, query, now, offset, limit)
+            if not ids:
+                return []
+            rows = {r[0]: self._row(r) for r in s.execute(
+                self._row_query().where(Ticket.id.in_(ids)))}
+        return [rows[i] for i in ids if i in rows]
 
     def count(self, query: TicketQuery = TicketQuery(), now: dt.datetime | None = None) -> int:
         now = now or _now()
-        q = self._filtered(select(func.count()).select_from(Ticket).join(
-            Customer, Customer.id == Ticket.customer_id), query, now)
+        q = self._filtered(select(func.count()).select_from(Ticket), query, now)
         with self.db.read() as s:
             return s.execute(q).scalar_one()
 
@@ -564,6 +593,7 @@ class TicketService:
             self._event(s, t, NOTE if internal else REPLY, now, body=body)
             if not internal and t.first_response_at is None:
                 t.first_response_at = now
+                _sync_due(t)
                 audit.record(s, table="tickets", row_id=t.id, action="update",
                              user_id=self.user.id, old={"first_response_at": None},
                              new={"first_response_at": now})
@@ -594,6 +624,7 @@ class TicketService:
             t.satisfaction, t.satisfaction_comment = None, ""
             t.resolve_escalation = 0
         t.status = to
+        _sync_due(t)
         self._event(s, t, STATUS, now, body=note, from_value=frm, to_value=to)
         audit.record(s, table="tickets", row_id=t.id, action="update", user_id=self.user.id,
                      old={"status": frm}, new={"status": to})

@@ -36,6 +36,7 @@ def upgrade() -> None:
         for ddl in ("interaction_id CHAR(32) REFERENCES interactions (id)",
                     "satisfaction_comment TEXT NOT NULL DEFAULT ''",
                     "paused_at DATETIME", "paused_seconds FLOAT NOT NULL DEFAULT 0",
+                    "sla_due DATETIME",
                     "response_escalation INTEGER NOT NULL DEFAULT 0",
                     "resolve_escalation INTEGER NOT NULL DEFAULT 0"):
             op.execute(f"ALTER TABLE tickets ADD COLUMN {ddl}")
@@ -48,6 +49,7 @@ def upgrade() -> None:
                           server_default=""),
                 sa.Column("paused_at", sa.DateTime(timezone=True), nullable=True),
                 sa.Column("paused_seconds", sa.Float(), nullable=False, server_default="0"),
+                sa.Column("sla_due", sa.DateTime(timezone=True), nullable=True),
                 sa.Column("response_escalation", sa.Integer(), nullable=False,
                           server_default="0"),
                 sa.Column("resolve_escalation", sa.Integer(), nullable=False,
@@ -64,6 +66,11 @@ def upgrade() -> None:
                " AND response_due < COALESCE(first_response_at, CURRENT_TIMESTAMP)")
     op.execute("UPDATE tickets SET resolve_escalation = 2 WHERE resolve_due IS NOT NULL"
                " AND resolve_due < COALESCE(resolved_at, CURRENT_TIMESTAMP)")
+    # the deadline running now, which the list sorts and filters on
+    op.execute("UPDATE tickets SET sla_due = CASE WHEN status IN ('resolved', 'closed') "
+               "THEN NULL WHEN first_response_at IS NULL THEN response_due "
+               "ELSE resolve_due END")
+    op.create_index("ix_tickets_sla_due", "tickets", ["sla_due", "number"])
     op.create_index("ix_tickets_status_resolve_due", "tickets", ["status", "resolve_due"])
     op.create_index("ix_tickets_assignee_status", "tickets", ["assignee_id", "status"])
     op.create_index("ix_tickets_opened", "tickets", ["opened_at"])
@@ -90,9 +97,11 @@ def downgrade() -> None:
     op.drop_index("ix_ticket_events_ticket_at", table_name="ticket_events")
     op.drop_table("ticket_events")
     op.drop_index("ix_tickets_opened", table_name="tickets")
+    op.drop_index("ix_tickets_sla_due", table_name="tickets")
     op.drop_index("ix_tickets_assignee_status", table_name="tickets")
     op.drop_index("ix_tickets_status_resolve_due", table_name="tickets")
-    columns = ("resolve_escalation", "response_escalation", "paused_seconds", "paused_at",
+    columns = ("resolve_escalation", "response_escalation", "sla_due", "paused_seconds",
+               "paused_at",
                "satisfaction_comment", "interaction_id")
     if op.get_bind().dialect.name == "sqlite":
         for column in columns:

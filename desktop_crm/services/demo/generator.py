@@ -656,6 +656,7 @@ class _Generator:
             # a ticket waiting on the customer has its SLA clock stopped since its last step
             paused_at=clock.ts(updated, status == "waiting"),
             paused_seconds=itertools.repeat(0.0),
+            sla_due=clock.ts(np.where(has_resp, res_due, resp_due), ~is_res),
             # deadlines already missed were escalated when they were missed
             response_escalation=np.where(
                 np.where(has_resp, first_resp, now) > resp_due, 2, 0).tolist(),

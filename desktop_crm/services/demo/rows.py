@@ -33,7 +33,7 @@ TABLES: dict[str, tuple[str, ...]] = {
                 "status", "assignee_id", "sla_policy_id", "opened_at", "first_response_at",
                 "resolved_at", "closed_at", "response_due", "resolve_due", "satisfaction",
                 "opportunity_id", "interaction_id", "satisfaction_comment", "paused_at",
-                "paused_seconds", "response_escalation", "resolve_escalation"),
+                "paused_seconds", "sla_due", "response_escalation", "resolve_escalation"),
 }
 
 
