@@ -78,7 +78,8 @@ class Ticket(SyncedMixin, Base):
     resolve_escalation: Mapped[int] = mapped_column(Integer, default=0)
 
     __table_args__ = (
-        Index("ix_tickets_status_resolve_due", "status", "resolve_due"),
+        # the list's counts by status and priority, from the index alone
+        Index("ix_tickets_status_priority", "status", "priority", "deleted_at"),
         Index("ix_tickets_assignee_status", "assignee_id", "status"),
         Index("ix_tickets_opened", "opened_at"),
         Index("ix_tickets_sla_due", "sla_due", "number"),

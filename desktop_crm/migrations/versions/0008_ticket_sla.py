@@ -71,7 +71,7 @@ def upgrade() -> None:
                "THEN NULL WHEN first_response_at IS NULL THEN response_due "
                "ELSE resolve_due END")
     op.create_index("ix_tickets_sla_due", "tickets", ["sla_due", "number"])
-    op.create_index("ix_tickets_status_resolve_due", "tickets", ["status", "resolve_due"])
+    op.create_index("ix_tickets_status_priority", "tickets", ["status", "priority", "deleted_at"])
     op.create_index("ix_tickets_assignee_status", "tickets", ["assignee_id", "status"])
     op.create_index("ix_tickets_opened", "tickets", ["opened_at"])
     op.create_table(
@@ -99,7 +99,7 @@ def downgrade() -> None:
     op.drop_index("ix_tickets_opened", table_name="tickets")
     op.drop_index("ix_tickets_sla_due", table_name="tickets")
     op.drop_index("ix_tickets_assignee_status", table_name="tickets")
-    op.drop_index("ix_tickets_status_resolve_due", table_name="tickets")
+    op.drop_index("ix_tickets_status_priority", table_name="tickets")
     columns = ("resolve_escalation", "response_escalation", "sla_due", "paused_seconds",
                "paused_at",
                "satisfaction_comment", "interaction_id")

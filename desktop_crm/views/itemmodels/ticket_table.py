@@ -98,6 +98,14 @@ def state_background(clock: SlaClock | None) -> QColor | None:
     return None
 
 
+def _advanced(c: SlaClock, elapsed: float, now: dt.datetime, warn: float) -> SlaClock:
+    """A running clock ``elapsed`` working seconds later."""
+    left = c.seconds_left - elapsed
+    state = "breached" if c.due is not None and now > c.due else "soon" if left <= warn \
+        else "ok"
+    return dataclasses.replace(c, seconds_left=left, state=state)
+
+
 class TicketTableModel(QAbstractTableModel):
     """Rows of the ticket list for a TicketQuery.
 
@@ -194,7 +202,14 @@ class TicketTableModel(QAbstractTableModel):
             return
         cal, warn = self._calendar, self._warn
         old = self._clocks
-        self._clocks = new = [clock_of(r, cal, now, warn) for r in self._rows]
+        # business time adds up: every running clock loses the same working time since the
+        # last refresh (one difference for all rows, not one per row over its whole age)
+        elapsed = cal.seconds_between(self._now, now) if self._now is not None else None
+        self._clocks = new = [
+            clock_of(r, cal, now, warn) if elapsed is None or c.seconds_left is None
+            else c if c.paused else _advanced(c, elapsed, now, warn)
+            for r, c in zip(self._rows, old)]
+        self._now = now
         recoloured = any(a.state != b.state for a, b in zip(old, new))
         last = len(self._rows) - 1
         left = self.COLUMNS.index("left")
