@@ -412,3 +412,33 @@ def test_service_staff_see_their_own_tickets_and_read_only_settings(qtbot, servi
     assert "Only a manager" in dlg.note.text()
     new = section.new_ticket()
     assert new.assignee.currentData() == str(agent.id)  # their own by default
+
+
+def test_turn_a_call_in_the_customers_history_into_a_ticket(qtbot, services, desk):
+    from desktop_crm.models import Ticket
+    from desktop_crm.views.main_window import MainWindow
+
+    services.profiles.add_interaction(desk.huaxin, {
+        "channel": "phone", "occurred_at": bj(2026, 11, 24, 9, 0),
+        "summary": "客户来电：发票金额不对\n需要重开一张"})
+    w = MainWindow(services)
+    qtbot.addWidget(w)
+    w.escalation_timer.stop()
+    w.show_section("customers")
+    w.customers.show_customer(desk.huaxin)
+    qtbot.waitUntil(lambda: w.customers.profile.profile is not None, timeout=10000)
+    profile = w.customers.profile
+    row = next(i for i, e in enumerate(profile.profile.timeline) if e.kind == "interaction")
+    call_id = profile.profile.timeline[row].ref_id
+    profile.ticket_requested.emit(call_id)  # the history's "Turn into a ticket…"
+    assert w.stack.currentWidget() is w.tickets
+    dlg = next(d for d in w.tickets.findChildren(NewTicketDialog) if d.isVisible())
+    assert dlg.subject.text() == "客户来电：发票金额不对"
+    assert "需要重开一张" in dlg.description.toPlainText()
+    saved = []
+    dlg.saved.connect(saved.append)
+    dlg.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    assert saved and saved[0].customer_id == desk.huaxin
+    with services.db.read() as s:
+        assert s.get(Ticket, saved[0].id).interaction_id == call_id
+    QThreadPool.globalInstance().waitForDone(10000)

@@ -551,18 +551,23 @@ class TicketService:
                                 priority: str = TicketPriority.NORMAL.value, *,
                                 now: dt.datetime | None = None) -> TicketRow:
         """"Turn this call into a ticket": the interaction's customer and summary."""
+        draft = self.draft_from_interaction(interaction_id)
+        return self.create({**draft, "subject": subject or draft["subject"] or "?",
+                            "priority": priority,
+                            "assignee_id": self.user.id
+                            if self.user.role == Role.SERVICE.value else None}, now=now)
+
+    def draft_from_interaction(self, interaction_id: uuid.UUID) -> dict[str, Any]:
+        """A new ticket's fields from an interaction: its customer and contact, the first
+        line of its summary as the subject, the whole summary as the description."""
         with self.db.read() as s:
             i = s.get(Interaction, interaction_id)
             if i is None or i.deleted_at is not None:
                 raise NotFound("interactions", interaction_id)
-            summary, cid, contact = i.summary, i.customer_id, i.contact_id
-        first = summary.strip().splitlines()[0] if summary.strip() else ""
-        return self.create({"customer_id": cid, "contact_id": contact,
-                            "subject": subject or first[:200] or "?",
-                            "description": summary, "priority": priority,
-                            "interaction_id": interaction_id,
-                            "assignee_id": self.user.id
-                            if self.user.role == Role.SERVICE.value else None}, now=now)
+            summary = i.summary.strip()
+            return {"customer_id": i.customer_id, "contact_id": i.contact_id,
+                    "subject": summary.splitlines()[0][:200] if summary else "",
+                    "description": i.summary, "interaction_id": interaction_id}
 
     def _live(self, s: Session, ticket_id: uuid.UUID, expected_version: int | None) -> Ticket:
         t = s.get(Ticket, ticket_id, with_for_update=not self.db.is_sqlite)

@@ -98,9 +98,7 @@ class MainWindow(QMainWindow):
             lambda aid: (self.show_section("calendar"), self.calendar.open_activity(aid)))
         # tickets: opened from a customer (or a call of its history), shown from it; a won
         # deal's onboarding ticket appears in the list; a ticket's customer opens in the list
-        self.customers.ticket_requested.connect(
-            lambda cid, name, iid: (self.show_section("tickets"), self.tickets.new_ticket(
-                customer_id=cid, customer_name=name, interaction_id=iid)))
+        self.customers.ticket_requested.connect(self.new_ticket_for)
         self.customers.ticket_open_requested.connect(
             lambda tid: (self.show_section("tickets"), self.tickets.show_ticket(tid)))
         self.tickets.customer_requested.connect(self.open_customer)
@@ -192,6 +190,15 @@ class MainWindow(QMainWindow):
             for section in (self.customers, self.pool, self.pipeline):
                 section.refresh(changes)
         self.update_notifications()
+
+    def new_ticket_for(self, customer_id, name: str, interaction_id=None):
+        """The new-ticket form for a customer, filled from an interaction when given."""
+        draft = self.services.tickets.draft_from_interaction(interaction_id) \
+            if interaction_id else {}
+        self.show_section("tickets")
+        return self.tickets.new_ticket(
+            customer_id=customer_id, customer_name=name, interaction_id=interaction_id,
+            subject=draft.get("subject", ""), description=draft.get("description", ""))
 
     def escalate_tickets(self) -> None:
         """Apply the SLA escalation rules (a worker; one run at a time)."""
