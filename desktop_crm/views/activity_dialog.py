@@ -25,7 +25,7 @@ from desktop_crm.services.followups import CADENCE_NEXT, FOLLOWING, ONE, Activit
 
 from . import labels
 from .opportunity_dialog import CustomerPicker, customer_search
-from .widgets import dialog_buttons, error_label
+from .widgets import dialog_buttons, error_label, field_row
 
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 NTH = {1: QT_TRANSLATE_NOOP("Recurrence", "first"), 2: QT_TRANSLATE_NOOP("Recurrence", "second"),
@@ -303,15 +303,8 @@ class ActivityDialog(QDialog):
         now = dt.datetime.now(self.tz).replace(minute=0, second=0, microsecond=0)
         return now + dt.timedelta(hours=1)
 
-    def _row(self, form: QFormLayout, key: str, text: str, field: QWidget) -> None:
-        holder = QWidget()
-        v = QVBoxLayout(holder)
-        v.setContentsMargins(0, 0, 0, 0)
-        v.setSpacing(2)
-        v.addWidget(field)
-        self.errors[key] = error_label()
-        v.addWidget(self.errors[key])
-        form.addRow(text, holder)
+    def _row(self, form: QFormLayout, key: str, text: str, field) -> None:
+        field_row(form, self.errors, key, text, field)
 
     def values(self) -> dict[str, Any]:
         start = self.start.dateTime().toPython().replace(tzinfo=self.tz)

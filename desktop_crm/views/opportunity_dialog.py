@@ -16,7 +16,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDate, QDateTime
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QCompleter, QDateEdit, QDateTimeEdit, QDialog, QFormLayout,
     QGroupBox, QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QPushButton,
-    QSpinBox, QVBoxLayout, QWidget,
+    QSpinBox, QVBoxLayout,
 )
 
 from desktop_crm.services.customers import CustomerQuery
@@ -24,7 +24,7 @@ from desktop_crm.services.errors import ConflictError, FieldError, ServiceError,
 from desktop_crm.services.pipeline import Card, OpportunityDetail
 
 from . import labels
-from .widgets import dialog_buttons, error_label
+from .widgets import dialog_buttons, error_label, field_row
 
 DEFAULT_LOST_REASONS = (
     QT_TRANSLATE_NOOP("Labels", "Price too high"),
@@ -256,17 +256,7 @@ class OpportunityDialog(QDialog):
         return self.tr("%1, for %n day(s)", "", card.days_in_stage).replace("%1", name)
 
     def _row(self, form: QFormLayout, key: str, text: str, field) -> None:
-        holder = QWidget()
-        v = QVBoxLayout(holder)
-        v.setContentsMargins(0, 0, 0, 0)
-        v.setSpacing(2)
-        if isinstance(field, QWidget):
-            v.addWidget(field)
-        else:
-            v.addLayout(field)
-        self.errors[key] = error_label()
-        v.addWidget(self.errors[key])
-        form.addRow(text, holder)
+        field_row(form, self.errors, key, text, field)
 
     def values(self) -> dict[str, Any]:
         amount = parse_amount(self.amount.text())

@@ -36,7 +36,7 @@ from .itemmodels.ticket_table import (
     time_left_text, working_day_seconds,
 )
 from .opportunity_dialog import CustomerPicker, customer_search
-from .widgets import dialog_buttons, error_label
+from .widgets import dialog_buttons, error_label, field_row
 
 # the workflow buttons: action, target status, the statuses it is offered in
 WORKFLOW = (
@@ -153,15 +153,8 @@ class NewTicketDialog(QDialog):
         self.buttons = dialog_buttons(self, self.save)
         lay.addWidget(self.buttons)
 
-    def _row(self, form: QFormLayout, key: str, text: str, field: QWidget) -> None:
-        holder = QWidget()
-        v = QVBoxLayout(holder)
-        v.setContentsMargins(0, 0, 0, 0)
-        v.setSpacing(2)
-        v.addWidget(field)
-        self.errors[key] = error_label()
-        v.addWidget(self.errors[key])
-        form.addRow(text, holder)
+    def _row(self, form: QFormLayout, key: str, text: str, field) -> None:
+        field_row(form, self.errors, key, text, field)
 
     def values(self) -> dict[str, Any]:
         assignee = self.assignee.currentData()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 ERROR_STYLE = "color: #c62828;"
 
@@ -31,6 +31,23 @@ def error_label() -> QLabel:
     label.setWordWrap(True)
     label.hide()
     return label
+
+
+def field_row(form: QFormLayout, errors: dict[str, QLabel], key: str, text: str,
+              field) -> None:
+    """A form row: the field (a widget or a layout) with its hidden error label under it,
+    kept in ``errors[key]`` for the dialog to show a refusal where it belongs."""
+    holder = QWidget()
+    v = QVBoxLayout(holder)
+    v.setContentsMargins(0, 0, 0, 0)
+    v.setSpacing(2)
+    if isinstance(field, QWidget):
+        v.addWidget(field)
+    else:
+        v.addLayout(field)
+    errors[key] = error_label()
+    v.addWidget(errors[key])
+    form.addRow(text, holder)
 
 
 def settings_error(err, fields: dict[str, str] | None = None) -> str:
