@@ -770,9 +770,11 @@ class TicketService:
 
     # -- figures for the monthly report ---------------------------------------------------------
 
-    def month_stats(self, month: dt.date, now: dt.datetime | None = None) -> MonthStats:
+    def month_stats(self, month: dt.date, now: dt.datetime | None = None, *,
+                    customers=None) -> MonthStats:
         """SLA compliance and satisfaction of ``month`` (its first day), days in the working
-        hours' time zone."""
+        hours' time zone. ``customers``: only the tickets of these customers (a select of
+        customer ids: a team's or a salesperson's)."""
         cal = self.calendar(now)
         tz = ZoneInfo(cal.hours.tz)
         first = month.replace(day=1)
@@ -781,6 +783,8 @@ class TicketService:
         hi = dt.datetime.combine(nxt, dt.time(), tz).astimezone(dt.timezone.utc)
         t = Ticket
         live = t.deleted_at.is_(None)
+        if customers is not None:
+            live = and_(live, t.customer_id.in_(customers))
         with self.db.read() as s:
             opened = s.scalar(select(func.count()).select_from(t).where(
                 live, t.opened_at >= _at(lo), t.opened_at < _at(hi)))
