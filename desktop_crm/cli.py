@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 log = logging.getLogger(__name__)
 
-SECTIONS = ("customers", "calendar", "pool", "pipeline", "tickets", "tiers")
+SECTIONS = ("customers", "calendar", "pool", "pipeline", "tickets", "tiers", "reports")
 CALENDAR_VIEWS = ("today", "day", "week", "month", "agenda")
 
 
@@ -126,6 +126,23 @@ def build_parser() -> argparse.ArgumentParser:
     tk.add_argument("--escalate", action="store_true", help="apply the escalation rules first")
     tk.add_argument("--format", choices=("table", "csv", "json"), default="table")
     tk.add_argument("--out", metavar="FILE", help="write to FILE instead of the screen")
+
+    rp = sub.add_parser(
+        "report", parents=common, help="the monthly management report as PDF (and Excel)",
+        description="Write the monthly management report of a month: customers, revenue, "
+                    "pipeline, follow-ups, tiers and service, each against the month before "
+                    "and the same month a year earlier, as an A4 PDF (--out) and/or the "
+                    "figures as an Excel workbook (--xlsx). For scheduled use.")
+    rp.add_argument("--month", metavar="YYYY-MM", help="the month (default: last month)")
+    rp.add_argument("--lang", choices=("zh_CN", "en"), help="the report's language")
+    who_r = rp.add_mutually_exclusive_group()
+    who_r.add_argument("--owner", metavar="NAME", help="one salesperson's report")
+    who_r.add_argument("--team", metavar="TEAM", help="one team's report")
+    rp.add_argument("--company", metavar="NAME", help="the company name on the title page")
+    rp.add_argument("--out", metavar="FILE.pdf", help="write the PDF here")
+    rp.add_argument("--xlsx", metavar="FILE.xlsx", help="write the figures here")
+    rp.add_argument("--format", choices=("text", "json"), default="text",
+                    help="what to print: a line per file, or the figures as JSON")
 
     ex = sub.add_parser("export", parents=common, help="export data to other programs",
                         description="Export data for other programs.")
@@ -399,6 +416,81 @@ def cmd_tickets(args) -> int:
     except OSError as exc:
         print(f"desktop-crm tickets: could not write {args.out}: {exc}", file=sys.stderr)
         return 1
+    return 0
+
+
+def cmd_report(args) -> int:
+    from desktop_crm.services.report import ReportService, add_months, month_start, \
+        report_values
+    from desktop_crm.services.report_model import Scope
+
+    if not args.out and not args.xlsx and args.format != "json":
+        print("desktop-crm report: say where to write it: --out FILE.pdf and/or --xlsx "
+              "FILE.xlsx (or --format json)", file=sys.stderr)
+        return 2
+    if args.month:
+        try:
+            month = dt.datetime.strptime(args.month, "%Y-%m").date()
+        except ValueError:
+            print(f"desktop-crm report: --month must be written YYYY-MM, not {args.month!r}",
+                  file=sys.stderr)
+            return 2
+    else:
+        month = add_months(month_start(dt.date.today()), -1)
+    for option, path in (("--out", args.out), ("--xlsx", args.xlsx)):
+        if path and not Path(path).resolve().parent.is_dir():
+            print(f"desktop-crm report: {option}: the folder of {path} does not exist",
+                  file=sys.stderr)
+            return 2
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from desktop_crm.app import make_app
+
+    _app, _language, font = make_app(args.lang)
+    if font is None:
+        print("desktop-crm report: no Chinese font is installed: Chinese text would print as "
+              "boxes. Install fonts-noto-cjk or fonts-wqy-microhei (Windows has Microsoft "
+              "YaHei).", file=sys.stderr)
+    svc = _services(args)
+    try:
+        scope = Scope()
+        if args.owner:
+            who = svc.users.by_name(args.owner)
+            if who is None:
+                known = ", ".join(u.username for u in svc.users.list())
+                print(f"desktop-crm report: no staff member called {args.owner!r}; known "
+                      f"user names: {known}", file=sys.stderr)
+                return 2
+            scope = Scope(owner_id=who.id, label=who.display_name)
+        elif args.team:
+            teams = sorted({u.team for u in svc.users.list() if u.team})
+            if args.team not in teams:
+                print(f"desktop-crm report: no team called {args.team!r}; teams: "
+                      f"{', '.join(teams) or '(none)'}", file=sys.stderr)
+                return 2
+            scope = Scope(team=args.team, label=args.team)
+        report = ReportService(svc.db, svc.user).build(month, scope, company=args.company)
+    finally:
+        svc.close()
+    if args.out:
+        from desktop_crm.views.report_document import ReportDocument
+
+        pages = ReportDocument(report).save_pdf(args.out)
+        if args.format == "text":
+            print(f"wrote {pages} page(s) to {Path(args.out).resolve()}")
+    if args.xlsx:
+        from desktop_crm.services.report_xlsx import write_xlsx
+        from desktop_crm.views import labels
+        from desktop_crm.views.report_labels import report_tr
+
+        write_xlsx(report, args.xlsx, report_tr, lambda code: labels.label(labels.TIERS, code))
+        if args.format == "text":
+            print(f"wrote the figures to {Path(args.xlsx).resolve()}")
+    if args.format == "json":
+        json.dump({"month": month.strftime("%Y-%m"), "scope": scope.label or "company",
+                   "sections": [s.key for s in report.sections],
+                   "figures": report_values(report)}, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
     return 0
 
 
@@ -732,7 +824,7 @@ def main(argv: list[str] | None = None) -> int:
     handler = {
         "gui": cmd_gui, "init": cmd_init, "demo": cmd_demo, "customers": cmd_customers,
         "tiers": cmd_tiers, "pipeline": cmd_pipeline, "pool": cmd_pool,
-        "tickets": cmd_tickets,
+        "tickets": cmd_tickets, "report": cmd_report,
         "screenshot": cmd_screenshot, "export": cmd_export,
     }[command]
     if command == "export":

@@ -21,6 +21,7 @@ from .notifications_view import NotificationsButton, NotificationsDialog
 from .pipeline_section import PipelineSection
 from .pool_section import PoolSection
 from .reminders import ReminderCenter, RemindersDialog
+from .reports_section import ReportsSection
 from .tickets_section import TicketsSection
 from .tiers_section import TiersSection
 from .settings_dialog import SettingsDialog
@@ -67,7 +68,8 @@ class MainWindow(QMainWindow):
         self._add_section("tickets", self.tr("Tickets"), self.tickets)
         self.tiers = TiersSection(services)
         self._add_section("tiers", self.tr("Tiers"), self.tiers)
-        # Reports join here when they are built.
+        self.reports = ReportsSection(services)
+        self._add_section("reports", self.tr("Reports"), self.reports)
 
         for section in self.sections.values():
             if hasattr(section, "status_message"):
@@ -82,6 +84,7 @@ class MainWindow(QMainWindow):
         self.pool.data_changed.connect(self.customers.refresh)
         self.pool.data_changed.connect(self.pipeline.refresh)
         self.data_changed.connect(lambda _c: self.update_notifications())
+        self.data_changed.connect(self.reports.refresh)  # a report on screen is out of date
         self.tiers.data_changed.connect(lambda _c: self.pipeline.refresh(None))
         # follow-ups planned or completed elsewhere show in the calendar, and completed ones in
         # the customer's history

@@ -1571,6 +1571,10 @@
         <translation>客户分层</translation>
     </message>
     <message>
+        <source>Reports</source>
+        <translation>报表</translation>
+    </message>
+    <message>
         <source>Database: %1</source>
         <translation>数据库：%1</translation>
     </message>
@@ -2815,6 +2819,462 @@ Customer management for small and mid-size companies.
         <translation>
             <numerusform>%n 条跟进到时间了</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>Report</name>
+    <message>
+        <source>Monthly management report</source>
+        <translation>月度经营报告</translation>
+    </message>
+    <message>
+        <source>Summary</source>
+        <translation>概要</translation>
+    </message>
+    <message>
+        <source>Month</source>
+        <translation>本月</translation>
+    </message>
+    <message>
+        <source>Previous month</source>
+        <translation>上月</translation>
+    </message>
+    <message>
+        <source>Same month last year</source>
+        <translation>去年同月</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>变化</translation>
+    </message>
+    <message>
+        <source>vs. previous month</source>
+        <translation>环比</translation>
+    </message>
+    <message>
+        <source>vs. same month last year</source>
+        <translation>同比</translation>
+    </message>
+    <message>
+        <source>Generated %1</source>
+        <translation>生成于 %1</translation>
+    </message>
+    <message>
+        <source>Page %1 of %2</source>
+        <translation>第 %1 页，共 %2 页</translation>
+    </message>
+    <message>
+        <source>No data</source>
+        <translation>无数据</translation>
+    </message>
+    <message>
+        <source>MMMM yyyy</source>
+        <translation>yyyy年M月</translation>
+    </message>
+    <message>
+        <source>Whole company</source>
+        <translation>全公司</translation>
+    </message>
+    <message>
+        <source>Team %1</source>
+        <translation>团队：%1</translation>
+    </message>
+    <message>
+        <source>Salesperson %1</source>
+        <translation>销售：%1</translation>
+    </message>
+    <message>
+        <source>Customers</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <source>Revenue</source>
+        <translation>收入</translation>
+    </message>
+    <message>
+        <source>Sales funnel</source>
+        <translation>销售漏斗</translation>
+    </message>
+    <message>
+        <source>Follow-ups</source>
+        <translation>跟进</translation>
+    </message>
+    <message>
+        <source>Customer tiers</source>
+        <translation>客户分层</translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>客服</translation>
+    </message>
+    <message>
+        <source>New customers</source>
+        <translation>新增客户</translation>
+    </message>
+    <message>
+        <source>Active customers (ordered)</source>
+        <translation>活跃客户（有下单）</translation>
+    </message>
+    <message>
+        <source>Customers in total</source>
+        <translation>客户总数</translation>
+    </message>
+    <message>
+        <source>Repurchase rate</source>
+        <translation>复购率</translation>
+    </message>
+    <message>
+        <source>Churned customers</source>
+        <translation>流失客户</translation>
+    </message>
+    <message>
+        <source>Revenue per active customer (ARPU)</source>
+        <translation>活跃客户平均收入（ARPU）</translation>
+    </message>
+    <message>
+        <source>Orders</source>
+        <translation>订单数</translation>
+    </message>
+    <message>
+        <source>Average order value</source>
+        <translation>平均订单金额</translation>
+    </message>
+    <message>
+        <source>New opportunities</source>
+        <translation>新增商机</translation>
+    </message>
+    <message>
+        <source>Opportunities won</source>
+        <translation>赢单数</translation>
+    </message>
+    <message>
+        <source>Amount won</source>
+        <translation>赢单金额</translation>
+    </message>
+    <message>
+        <source>Opportunities lost</source>
+        <translation>输单数</translation>
+    </message>
+    <message>
+        <source>Amount lost</source>
+        <translation>输单金额</translation>
+    </message>
+    <message>
+        <source>Win rate</source>
+        <translation>赢单率</translation>
+    </message>
+    <message>
+        <source>Average sales cycle (days)</source>
+        <translation>平均销售周期（天）</translation>
+    </message>
+    <message>
+        <source>Follow-ups planned</source>
+        <translation>计划跟进</translation>
+    </message>
+    <message>
+        <source>Follow-ups completed</source>
+        <translation>完成跟进</translation>
+    </message>
+    <message>
+        <source>Follow-ups overdue</source>
+        <translation>逾期跟进</translation>
+    </message>
+    <message>
+        <source>Strategic customers</source>
+        <translation>战略级客户</translation>
+    </message>
+    <message>
+        <source>Growth customers</source>
+        <translation>成长级客户</translation>
+    </message>
+    <message>
+        <source>Basic customers</source>
+        <translation>基础级客户</translation>
+    </message>
+    <message>
+        <source>Dormant customers</source>
+        <translation>沉睡级客户</translation>
+    </message>
+    <message>
+        <source>Unrated customers</source>
+        <translation>未分层客户</translation>
+    </message>
+    <message>
+        <source>Tickets opened</source>
+        <translation>新建工单</translation>
+    </message>
+    <message>
+        <source>Tickets resolved</source>
+        <translation>解决工单</translation>
+    </message>
+    <message>
+        <source>First response within SLA</source>
+        <translation>首次响应达标率</translation>
+    </message>
+    <message>
+        <source>Resolved within SLA</source>
+        <translation>解决达标率</translation>
+    </message>
+    <message>
+        <source>First response time (minutes)</source>
+        <translation>首次响应时间（分钟）</translation>
+    </message>
+    <message>
+        <source>Satisfaction (1 to 5)</source>
+        <translation>满意度（1–5）</translation>
+    </message>
+    <message>
+        <source>Revenue by region</source>
+        <translation>按区域收入</translation>
+    </message>
+    <message>
+        <source>Revenue by industry</source>
+        <translation>按行业收入</translation>
+    </message>
+    <message>
+        <source>Revenue by owner</source>
+        <translation>按负责人收入</translation>
+    </message>
+    <message>
+        <source>Top customers by revenue</source>
+        <translation>收入前十客户</translation>
+    </message>
+    <message>
+        <source>Forecast by expected close month</source>
+        <translation>按预计成交月份的预测</translation>
+    </message>
+    <message>
+        <source>Lost reasons</source>
+        <translation>输单原因</translation>
+    </message>
+    <message>
+        <source>Follow-ups by owner</source>
+        <translation>按负责人的跟进</translation>
+    </message>
+    <message>
+        <source>Tier changes</source>
+        <translation>层级变化</translation>
+    </message>
+    <message>
+        <source>Valuable customers at risk</source>
+        <translation>有流失风险的重要客户</translation>
+    </message>
+    <message>
+        <source>Tickets by agent</source>
+        <translation>按客服的工单</translation>
+    </message>
+    <message>
+        <source>Region</source>
+        <translation>区域</translation>
+    </message>
+    <message>
+        <source>Industry</source>
+        <translation>行业</translation>
+    </message>
+    <message>
+        <source>Owner</source>
+        <translation>负责人</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <source>Share</source>
+        <translation>占比</translation>
+    </message>
+    <message>
+        <source>Rank</source>
+        <translation>排名</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <source>Customer code</source>
+        <translation>客户编号</translation>
+    </message>
+    <message>
+        <source>Weighted amount</source>
+        <translation>加权金额</translation>
+    </message>
+    <message>
+        <source>Lost reason</source>
+        <translation>输单原因</translation>
+    </message>
+    <message>
+        <source>Count</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <source>Planned</source>
+        <translation>计划</translation>
+    </message>
+    <message>
+        <source>Completed</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>Overdue</source>
+        <translation>逾期</translation>
+    </message>
+    <message>
+        <source>From tier</source>
+        <translation>原层级</translation>
+    </message>
+    <message>
+        <source>To tier</source>
+        <translation>新层级</translation>
+    </message>
+    <message>
+        <source>Tier</source>
+        <translation>层级</translation>
+    </message>
+    <message>
+        <source>Probability active</source>
+        <translation>活跃概率</translation>
+    </message>
+    <message>
+        <source>Lifetime value (CLV)</source>
+        <translation>客户终身价值（CLV）</translation>
+    </message>
+    <message>
+        <source>Agent</source>
+        <translation>客服</translation>
+    </message>
+    <message>
+        <source>Resolved</source>
+        <translation>已解决</translation>
+    </message>
+    <message>
+        <source>Satisfaction</source>
+        <translation>满意度</translation>
+    </message>
+    <message>
+        <source>Revenue in the last 12 months</source>
+        <translation>近 12 个月收入</translation>
+    </message>
+    <message>
+        <source>Customers by tier</source>
+        <translation>各层级客户数</translation>
+    </message>
+    <message>
+        <source>Tickets opened and resolved by month</source>
+        <translation>各月新建与解决的工单</translation>
+    </message>
+</context>
+<context>
+    <name>ReportsSection</name>
+    <message>
+        <source>MMMM yyyy</source>
+        <translation>yyyy年M月</translation>
+    </message>
+    <message>
+        <source>(so far)</source>
+        <translation>（截至目前）</translation>
+    </message>
+    <message>
+        <source>Salesperson: %1</source>
+        <translation>销售：%1</translation>
+    </message>
+    <message>
+        <source>Team: %1</source>
+        <translation>团队：%1</translation>
+    </message>
+    <message>
+        <source>Whole company</source>
+        <translation>全公司</translation>
+    </message>
+    <message>
+        <source>Build report</source>
+        <translation>生成报表</translation>
+    </message>
+    <message>
+        <source>Print preview…</source>
+        <translation>打印预览…</translation>
+    </message>
+    <message>
+        <source>Print…</source>
+        <translation>打印…</translation>
+    </message>
+    <message>
+        <source>Save as PDF…</source>
+        <translation>另存为 PDF…</translation>
+    </message>
+    <message>
+        <source>Export to Excel…</source>
+        <translation>导出到 Excel…</translation>
+    </message>
+    <message>
+        <source>Month</source>
+        <translation>本月</translation>
+    </message>
+    <message>
+        <source>Scope</source>
+        <translation>范围</translation>
+    </message>
+    <message>
+        <source>Figure</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <source>Previous month</source>
+        <translation>上月</translation>
+    </message>
+    <message>
+        <source>Same month last year</source>
+        <translation>去年同月</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>变化</translation>
+    </message>
+    <message>
+        <source>Choose a month and a scope, then Build report.</source>
+        <translation>选择月份和范围，然后点“生成报表”。</translation>
+    </message>
+    <message>
+        <source>Could not build the report: %1</source>
+        <translation>无法生成报表：%1</translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+    <message>
+        <source>Print preview</source>
+        <translation>打印预览</translation>
+    </message>
+    <message>
+        <source>Save report as PDF</source>
+        <translation>报表另存为 PDF</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n page(s) saved to %1</source>
+        <translation>
+            <numerusform>%n 页已保存到 %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Export figures to Excel</source>
+        <translation>导出数据到 Excel</translation>
+    </message>
+    <message>
+        <source>Excel workbooks (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Figures saved to %1</source>
+        <translation>数据已保存到 %1</translation>
     </message>
 </context>
 <context>
