@@ -68,6 +68,7 @@ class Customer(SyncedMixin, Base):
         Index("ix_customers_industry_name", "industry", "sort_name", "id"),
         Index("ix_customers_source_name", "source", "sort_name", "id"),
         Index("ix_customers_updated_id", "updated_at", "id"),
+        Index("ix_customers_created", "created_at", "deleted_at"),  # counts from the index
         # the pool's list and size: a few percent of the customers, whatever the table's size
         Index("ix_customers_pool_name", "sort_name", "id", sqlite_where=IN_POOL,
               postgresql_where=IN_POOL),

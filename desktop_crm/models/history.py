@@ -88,6 +88,8 @@ class Activity(SyncedMixin, Base):
               postgresql_where=LIVE),
         Index("ix_activities_live_due", "due_at", sqlite_where=LIVE, postgresql_where=LIVE),
         Index("ix_activities_open_due", "due_at", sqlite_where=OPEN, postgresql_where=OPEN),
+        Index("ix_activities_done", "done_at", sqlite_where=text("done_at IS NOT NULL"),
+              postgresql_where=text("done_at IS NOT NULL")),
     )
 
 

@@ -41,7 +41,7 @@ class CustomerOrderStats(Base):
     customer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("customers.id"), primary_key=True)
     orders: Mapped[int] = mapped_column(Integer)
     total_spend: Mapped[float] = mapped_column(Float)
-    first_day: Mapped[dt.date]
+    first_day: Mapped[dt.date] = mapped_column(index=True)  # first purchases of a month
     last_day: Mapped[dt.date] = mapped_column(index=True)  # max(): the latest paid order
     purchase_days: Mapped[int] = mapped_column(Integer)
     first_day_spend: Mapped[float | None] = mapped_column(Float, default=None)

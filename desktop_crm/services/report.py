@@ -31,7 +31,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, case, exists, func, literal, select
+from sqlalchemy import and_, case, func, literal, select, text
 from sqlalchemy.orm import Session, aliased
 
 from desktop_crm.models import (
@@ -49,6 +49,7 @@ COMPANY_KEY = "company"  # shared setting {"name": ...}
 TOP = 10
 TIER_ORDER = ("strategic", "growth", "basic", "dormant", "")
 PAID = OrderStatus.PAID.value
+PAID_SQL = text("orders.status = 'paid'")
 SUMMARY = ("revenue.amount", "revenue.orders", "customers.active", "customers.new",
            "customers.arpu", "customers.churned", "pipeline.won_amount", "pipeline.win_rate",
            "followups.completed", "followups.overdue", "service.resolve_compliance",
@@ -157,8 +158,10 @@ class ReportService:
     # -- customers ------------------------------------------------------------------------------
 
     def _paid_orders(self, scope: Scope, lo_day: dt.date, hi_day: dt.date):
+        """Paid, live orders of [lo_day, hi_day): written as the partial index's own
+        condition (a literal, not a parameter), so SQLite answers from the index alone."""
         o = Order
-        return [o.status == PAID, o.deleted_at.is_(None), o.order_date >= lo_day,
+        return [PAID_SQL, o.deleted_at.is_(None), o.order_date >= lo_day,
                 o.order_date < hi_day, *self._customer_scope(scope, o.customer_id)]
 
     def _customers(self, s: Session, months, scope: Scope, now) -> Section:
@@ -171,15 +174,17 @@ class ReportService:
                 c.deleted_at.is_(None), c.created_at >= _at(lo), c.created_at < _at(hi), *cs))
             total = s.scalar(select(func.count()).select_from(c).where(
                 c.deleted_at.is_(None), c.created_at < _at(hi), *cs))
-            active_q = select(o.customer_id).where(*self._paid_orders(scope, m, nxt)).distinct()
-            active = s.scalar(select(func.count()).select_from(active_q.subquery()))
-            o2 = aliased(Order)
-            repeat = s.scalar(select(func.count()).select_from(active_q.where(exists().where(
-                o2.customer_id == o.customer_id, o2.status == PAID, o2.deleted_at.is_(None),
-                o2.order_date < m)).subquery()))
+            active = s.scalar(select(func.count(o.customer_id.distinct())).where(
+                *self._paid_orders(scope, m, nxt)))
+            # first purchases in the month are the active customers who had not bought
+            # before: the rest repurchased
+            st = CustomerOrderStats
+            first = s.scalar(select(func.count()).select_from(st).where(
+                st.first_day >= m, st.first_day < nxt,
+                *self._customer_scope(scope, st.customer_id)))
+            repeat = max(0, active - first)
             revenue = s.scalar(select(func.coalesce(func.sum(o.amount), 0)).where(
                 *self._paid_orders(scope, m, nxt)))
-            st = CustomerOrderStats
             churned = s.scalar(select(func.count()).select_from(st).where(
                 st.last_day >= m - dt.timedelta(days=365),
                 st.last_day < nxt - dt.timedelta(days=365),
@@ -210,48 +215,46 @@ class ReportService:
         paid = self._paid_orders(scope, month, add_months(month, 1))
         total = a[1]
 
-        def by(col, key, column):
-            rows = s.execute(select(func.coalesce(col, ""), func.count(),
-                                    func.sum(o.amount).label("amt"))
-                             .select_from(o).join(c, c.id == o.customer_id)
-                             .where(*paid).group_by(col).order_by(func.sum(o.amount).desc())
-                             ).all()
-            return Table(key, (column, "column.orders", "column.amount", "column.share"),
-                         ("text", "count", "money", "percent"),
-                         tuple((name or "–", n, Decimal(amt),
-                                float(Decimal(amt) / total) if total else None)
-                               for name, n, amt in rows))
-
+        # one pass: the month's paid orders summed per customer (from the index), joined to
+        # the customers once; regions, industries, owners and the top list add those up
+        per = (select(o.customer_id.label("cid"), func.count().label("n"),
+                      func.sum(o.amount).label("amt")).where(*paid)
+               .group_by(o.customer_id).subquery())
         owner = aliased(User)
-        rows = s.execute(select(func.coalesce(owner.display_name, ""), func.count(),
-                                func.sum(o.amount))
-                         .select_from(o).join(c, c.id == o.customer_id)
-                         .outerjoin(owner, owner.id == c.owner_id)
-                         .where(*paid).group_by(owner.display_name)
-                         .order_by(func.sum(o.amount).desc())).all()
-        by_owner = Table("revenue.by_owner", ("column.owner", "column.orders", "column.amount",
-                                              "column.share"),
+        rows = s.execute(select(c.region, c.industry, owner.display_name, c.name, c.code,
+                                per.c.n, per.c.amt)
+                         .select_from(per).join(c, c.id == per.c.cid)
+                         .outerjoin(owner, owner.id == c.owner_id)).all()
+        groups: dict[str, dict[str, list]] = {"region": {}, "industry": {}, "owner": {}}
+        for region, industry, owner_name, _name, _code, n, amt in rows:
+            for key, name in (("region", region), ("industry", industry),
+                              ("owner", owner_name)):
+                g = groups[key].setdefault(name or "–", [0, Decimal(0)])
+                g[0] += n
+                g[1] += Decimal(amt)
+
+        def by(key: str, table: str, column: str) -> Table:
+            ranked = sorted(groups[key].items(), key=lambda kv: (-kv[1][1], kv[0]))
+            return Table(table, (column, "column.orders", "column.amount", "column.share"),
                          ("text", "count", "money", "percent"),
-                         tuple((name or "–", n, Decimal(amt),
-                                float(Decimal(amt) / total) if total else None)
-                               for name, n, amt in rows))
-        top = s.execute(select(c.name, c.code, func.count(), func.sum(o.amount))
-                        .select_from(o).join(c, c.id == o.customer_id).where(*paid)
-                        .group_by(c.id, c.name, c.code).order_by(func.sum(o.amount).desc(),
-                                                                  c.code)
-                        .limit(TOP)).all()
+                         tuple((name, n, amt, float(amt / total) if total else None)
+                               for name, (n, amt) in ranked))
+
+        top = sorted(rows, key=lambda r: (-Decimal(r[6]), r[4]))[:TOP]
         top_table = Table("revenue.top_customers", ("column.rank", "column.customer",
                                                     "column.code", "column.orders",
                                                     "column.amount"),
                           ("count", "text", "text", "count", "money"),
-                          tuple((i + 1, name, code, n, Decimal(amt))
-                                for i, (name, code, n, amt) in enumerate(top)))
+                          tuple((i + 1, r[3], r[4], r[5], Decimal(r[6]))
+                                for i, r in enumerate(top)))
         # the chart: the twelve months up to this one
         first = add_months(month, -11)
-        label = func.strftime("%Y-%m", o.order_date) if self.db.is_sqlite \
-            else func.to_char(o.order_date, "YYYY-MM")
-        monthly = dict(s.execute(select(label, func.sum(o.amount)).where(
-            *self._paid_orders(scope, first, add_months(month, 1))).group_by(label)).all())
+        monthly = {}
+        for k in range(12):  # twelve index ranges
+            m0 = add_months(first, k)
+            monthly[m0.strftime("%Y-%m")] = s.scalar(select(
+                func.coalesce(func.sum(o.amount), 0)).where(
+                *self._paid_orders(scope, m0, add_months(m0, 1))))
         labels = tuple(add_months(first, k).strftime("%Y-%m") for k in range(12))
         chart = Chart("revenue.monthly", "bar", labels,
                       (("column.amount", tuple(float(monthly.get(m) or 0) for m in labels)),),
@@ -260,9 +263,9 @@ class ReportService:
                 ("revenue.average_order", "money"))
         return Section("revenue", tuple(Figure(k, kind, a[i], b[i], y[i])
                                         for i, (k, kind) in enumerate(keys)),
-                       (by(c.region, "revenue.by_region", "column.region"),
-                        by(c.industry, "revenue.by_industry", "column.industry"),
-                        by_owner, top_table), chart)
+                       (by("region", "revenue.by_region", "column.region"),
+                        by("industry", "revenue.by_industry", "column.industry"),
+                        by("owner", "revenue.by_owner", "column.owner"), top_table), chart)
 
     # -- pipeline -------------------------------------------------------------------------------
 
@@ -321,32 +324,35 @@ class ReportService:
         a = Activity
         own = [a.deleted_at.is_(None), *self._owner_filter(a.owner_id, scope)]
 
-        def counts(s, lo, hi, group=None):
+        def counts(s, lo, hi, group=None) -> dict:
+            """{group: [planned, completed, overdue]}: planned and overdue from the live
+            follow-ups' due-time index, completed from the done-time index."""
             cols = [] if group is None else [group]
-            planned = case((and_(a.due_at >= _at(lo), a.due_at < _at(hi),
-                                 a.cancelled_at.is_(None)), 1), else_=0)
-            done = case((and_(a.done_at >= _at(lo), a.done_at < _at(hi)), 1), else_=0)
-            late = case((and_(a.due_at >= _at(lo), a.due_at < _at(hi),
-                              a.cancelled_at.is_(None),
-                              (a.done_at.is_(None)) | (a.done_at >= _at(hi))), 1), else_=0)
-            q = select(*cols, func.coalesce(func.sum(planned), 0),
-                       func.coalesce(func.sum(done), 0), func.coalesce(func.sum(late), 0)) \
-                .where(*own, ((a.due_at >= _at(lo)) & (a.due_at < _at(hi)))
-                       | ((a.done_at >= _at(lo)) & (a.done_at < _at(hi))))
-            if group is not None:
-                q = q.group_by(group)
-            return q
+            due = [*own, a.cancelled_at.is_(None), a.due_at >= _at(lo), a.due_at < _at(hi)]
+            late = case(((a.done_at.is_(None)) | (a.done_at >= _at(hi)), 1), else_=0)
+            out: dict = {}
+            q = select(*cols, func.count(), func.coalesce(func.sum(late), 0)).where(*due)
+            for row in s.execute(q.group_by(group) if group is not None else q):
+                key = row[0] if group is not None else None
+                out.setdefault(key, [0, 0, 0])
+                out[key][0], out[key][2] = int(row[-2]), int(row[-1])
+            q = select(*cols, func.count()).where(*own, a.done_at >= _at(lo),
+                                                  a.done_at < _at(hi))
+            for row in s.execute(q.group_by(group) if group is not None else q):
+                key = row[0] if group is not None else None
+                out.setdefault(key, [0, 0, 0])[1] = int(row[-1])
+            return out
 
         def figures(s, lo, hi, m):
-            return tuple(int(x) for x in s.execute(counts(s, lo, hi)).one())
+            return tuple(counts(s, lo, hi).get(None, [0, 0, 0]))
 
         a3, b3, y3 = self._three(s, months, figures)
         lo, hi = self._bounds(months[0])
         u = aliased(User)
-        per = s.execute(counts(s, lo, hi, a.owner_id)).all()
+        per = counts(s, lo, hi, a.owner_id)
         names = dict(s.execute(select(u.id, u.display_name)).all())
-        rows = sorted(((names.get(oid, "–"), int(p), int(d), int(late))
-                       for oid, p, d, late in per), key=lambda r: (-r[1], r[0]))
+        rows = sorted(((names.get(oid, "–"), p, d, late) for oid, (p, d, late) in per.items()),
+                      key=lambda r: (-r[1], r[0]))
         keys = (("followups.planned", True), ("followups.completed", True),
                 ("followups.overdue", False))
         return Section(
