@@ -25,6 +25,22 @@ def _isolated_home(tmp_path, monkeypatch):
     return home
 
 
+@pytest.fixture(autouse=True)
+def _default_locale():
+    """A test that starts the app in Chinese (make_app / install_translators) sets Qt's default
+    locale; the next test starts from the one before."""
+    import sys
+
+    if "PySide6.QtCore" not in sys.modules:
+        yield
+        return
+    from PySide6.QtCore import QLocale
+
+    before = QLocale()
+    yield
+    QLocale.setDefault(before)
+
+
 @pytest.fixture
 def sqlite_url(tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'crm.sqlite3'}"

@@ -80,3 +80,26 @@ def test_the_cli_writes_the_pdf_and_the_workbook_in_chinese(sqlite_url, tmp_path
               str(tmp_path / "x.pdf"), check=False)
     assert bad.returncode == 2 and "2026-13" in bad.stderr
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_the_company_name_from_settings_heads_the_report(qtbot, sqlite_url):
+    from desktop_crm.services.report import ReportService
+    from desktop_crm.services.users import UserService
+    from desktop_crm.views.settings_dialog import SettingsDialog
+
+    svc = Services.open(sqlite_url)
+    try:
+        dlg = SettingsDialog(services=svc)
+        qtbot.addWidget(dlg)
+        assert dlg.company.isEnabled()  # the local user is the admin
+        dlg.company.setText("示例科技有限公司")
+        dlg.save()
+        report = ReportService(svc.db, svc.user).build(dt.date(2026, 10, 1))
+        assert report.company == "示例科技有限公司"
+        sales = UserService(svc.db).create("anna", "安娜", "sales")
+        svc.user = sales
+        other = SettingsDialog(services=svc)
+        qtbot.addWidget(other)
+        assert other.company.text() == "示例科技有限公司" and not other.company.isEnabled()
+    finally:
+        svc.close()

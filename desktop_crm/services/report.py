@@ -85,6 +85,23 @@ class ReportService:
         value, _v = shared_settings.load(self.db, COMPANY_KEY)
         return str((value or {}).get("name") or "")
 
+    def company(self) -> tuple[str, int]:
+        """The company name on reports and its settings version (0: never saved)."""
+        value, version = shared_settings.load(self.db, COMPANY_KEY)
+        return str((value or {}).get("name") or ""), version
+
+    def save_company(self, name: str, expected_version: int) -> int:
+        """Set the company name (managers and admins; at most 100 characters)."""
+        from .errors import FieldError, ValidationError
+
+        shared_settings.require_manager(self.user, "the company name")
+        name = name.strip()
+        if len(name) > 100:
+            raise ValidationError([FieldError("company", "too_long", name[:40], "100")])
+        value, _v = shared_settings.load(self.db, COMPANY_KEY)
+        return shared_settings.save(self.db, COMPANY_KEY, {**(value or {}), "name": name},
+                                    expected_version, self.user.id)
+
     def allowed_scopes(self) -> list[Scope]:
         """What this user may report on: a salesperson themselves, a manager their team
         and its people (and the company), an admin everything."""

@@ -295,7 +295,7 @@ class MainWindow(QMainWindow):
         help_menu.addAction(about)
 
     def open_settings(self) -> SettingsDialog:
-        dlg = SettingsDialog(self)
+        dlg = SettingsDialog(self, services=self.services)
         dlg.open()
         return dlg
 

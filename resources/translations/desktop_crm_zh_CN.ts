@@ -3341,6 +3341,14 @@ Customer management for small and mid-size companies.
         <source>Language</source>
         <translation>语言</translation>
     </message>
+    <message>
+        <source>Shown on the title page of reports</source>
+        <translation>显示在报表的封面上</translation>
+    </message>
+    <message>
+        <source>Company name</source>
+        <translation>公司名称</translation>
+    </message>
 </context>
 <context>
     <name>SlaSettingsDialog</name>
