@@ -334,6 +334,28 @@ def cmd_pipeline(args) -> int:
     return 0
 
 
+def _find_user(svc, name: str, prog: str):
+    """The staff member called ``name`` (user name or display name), or None after saying
+    on stderr which names exist."""
+    who = svc.users.by_name(name.strip())
+    if who is None:
+        known = sorted(u.username for u in svc.users.list(include_inactive=True))
+        print(f"{prog}: no staff member called {name!r}; known user names: "
+              + ", ".join(known), file=sys.stderr)
+    return who
+
+
+def _find_team(svc, name: str, prog: str) -> str | None:
+    """``name`` when it is a team, else None after listing the teams on stderr."""
+    team = name.strip()
+    teams = sorted({u.team for u in svc.users.list(include_inactive=True) if u.team})
+    if team not in teams:
+        print(f"{prog}: no team called {name!r}; teams: " + (", ".join(teams) or "(none)"),
+              file=sys.stderr)
+        return None
+    return team
+
+
 def _left_text(seconds: float | None) -> str:
     if seconds is None:
         return ""
@@ -356,11 +378,8 @@ def cmd_tickets(args) -> int:
     try:
         assignee = None
         if args.assignee:
-            assignee = svc.users.by_name(args.assignee)
+            assignee = _find_user(svc, args.assignee, "desktop-crm tickets")
             if assignee is None:
-                known = ", ".join(u.username for u in svc.users.list())
-                print(f"desktop-crm tickets: no staff member called {args.assignee!r}; "
-                      f"known user names: {known}", file=sys.stderr)
                 return 2
         now = dt.datetime.now(dt.timezone.utc)
         escalated = svc.tickets.escalate_due(now) if args.escalate else []
@@ -455,20 +474,15 @@ def cmd_report(args) -> int:
     try:
         scope = Scope()
         if args.owner:
-            who = svc.users.by_name(args.owner)
+            who = _find_user(svc, args.owner, "desktop-crm report")
             if who is None:
-                known = ", ".join(u.username for u in svc.users.list())
-                print(f"desktop-crm report: no staff member called {args.owner!r}; known "
-                      f"user names: {known}", file=sys.stderr)
                 return 2
             scope = Scope(owner_id=who.id, label=who.display_name)
         elif args.team:
-            teams = sorted({u.team for u in svc.users.list() if u.team})
-            if args.team not in teams:
-                print(f"desktop-crm report: no team called {args.team!r}; teams: "
-                      f"{', '.join(teams) or '(none)'}", file=sys.stderr)
+            team = _find_team(svc, args.team, "desktop-crm report")
+            if team is None:
                 return 2
-            scope = Scope(team=args.team, label=args.team)
+            scope = Scope(team=team, label=team)
         report = ReportService(svc.db, svc.user).build(month, scope, company=args.company)
     finally:
         svc.close()
@@ -755,18 +769,12 @@ def cmd_export_activities(args) -> int:
     try:
         owner_id, team = None, None
         if args.team is not None:
-            team = args.team.strip()
-            teams = sorted({u.team for u in svc.users.list(include_inactive=True) if u.team})
-            if team not in teams:
-                print(f"{prog}: no team called {args.team!r}; teams: "
-                      + (", ".join(teams) or "(none)"), file=sys.stderr)
+            team = _find_team(svc, args.team, prog)
+            if team is None:
                 return 2
         elif args.owner is not None:
-            owner = svc.users.by_name(args.owner.strip())
+            owner = _find_user(svc, args.owner, prog)
             if owner is None:
-                known = sorted(u.username for u in svc.users.list(include_inactive=True))
-                print(f"{prog}: no staff member called {args.owner!r}; known user names: "
-                      + ", ".join(known), file=sys.stderr)
                 return 2
             owner_id = owner.id
         else:
