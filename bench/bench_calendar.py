@@ -25,29 +25,21 @@ import argparse
 import json
 import math
 import os
-import resource
-import statistics
 import sys
 import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from benchlib import ms, p90_ms, peak_rss_mb, wait_for  # noqa: E402
+
 HERE = Path(__file__).resolve().parent
 
 
-def peak_rss_mb() -> float:
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
-def ms(times: list[float]) -> float:
-    return round(statistics.median(times) * 1000, 1)
 
 
-def p90(times: list[float]) -> float:
-    s = sorted(times)
-    return round(s[min(len(s) - 1, int(len(s) * 0.9))] * 1000, 1)
 
 
 def build(path: Path, activities: int) -> None:
@@ -76,7 +68,7 @@ def main() -> int:
         build(args.db, args.activities)
     build_s = time.perf_counter() - t0
 
-    from PySide6.QtCore import QEventLoop, QPoint, Qt, QThreadPool, QTimer
+    from PySide6.QtCore import QPoint, Qt, QThreadPool
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
     from sqlalchemy import func, select
@@ -96,12 +88,6 @@ def main() -> int:
                             .order_by(func.count().desc()).limit(1)).first()
     admin = svc.user
 
-    def wait_for(signal, timeout_ms: int = 60000) -> None:
-        loop = QEventLoop()
-        signal.connect(loop.quit)
-        QTimer.singleShot(timeout_ms, loop.quit)
-        loop.exec()
-        signal.disconnect(loop.quit)
 
     def page(section):
         return section.stack.currentWidget()
@@ -193,7 +179,7 @@ def main() -> int:
         "runs": args.runs,
         **results,
         "drag_move_ms": ms(move_times),
-        "drag_move_p90_ms": p90(move_times),
+        "drag_move_p90_ms": p90_ms(move_times),
         "drop_ms": ms(drop_times),
         "drops": len(drop_times),
         "peak_rss_mb": round(peak_rss_mb(), 1),

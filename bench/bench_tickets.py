@@ -27,8 +27,6 @@ import datetime as dt
 import json
 import os
 import random
-import resource
-import statistics
 import sys
 import time
 import uuid
@@ -36,18 +34,15 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from benchlib import ms, peak_rss_mb, wait_for  # noqa: E402
+
 HERE = Path(__file__).resolve().parent
 SUBJECTS = ("打印机卡纸", "发票抬头错误", "软件升级后报错", "设备无法开机", "预约安装调试",
             "产品质量投诉", "退货申请", "账号无法登录", "物流延误", "配件缺失")
 
 
-def peak_rss_mb() -> float:
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
-def ms(times: list[float]) -> float:
-    return round(statistics.median(times) * 1000, 1)
 
 
 def build(path: Path, tickets: int) -> None:
@@ -140,7 +135,7 @@ def main() -> int:
         build(args.db, args.tickets)
     build_s = time.perf_counter() - t0
 
-    from PySide6.QtCore import QEventLoop, QThreadPool, QTimer
+    from PySide6.QtCore import QThreadPool
     from PySide6.QtWidgets import QApplication
     from sqlalchemy import func, select
 
@@ -175,12 +170,6 @@ def main() -> int:
             count_t.append(time.perf_counter() - t)
         service[name] = {"page_ms": ms(page_t), "count_ms": ms(count_t), "rows": n}
 
-    def wait_for(signal, timeout_ms: int = 60000) -> None:
-        loop = QEventLoop()
-        signal.connect(loop.quit)
-        QTimer.singleShot(timeout_ms, loop.quit)
-        loop.exec()
-        signal.disconnect(loop.quit)
 
     open_times = []
     section = None
