@@ -144,6 +144,18 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--format", choices=("text", "json"), default="text",
                     help="what to print: a line per file, or the figures as JSON")
 
+    tg = sub.add_parser(
+        "targets", parents=common, help="sales targets and their attainment for a period",
+        description="Each salesperson's and each team's revenue (paid orders of their "
+                    "customers), won deals and new customers (first purchase) in a month or "
+                    "quarter, against their targets, with the pipeline coverage (weighted "
+                    "open deals expected to close in what is left of the period, over the "
+                    "revenue still missing).")
+    tg.add_argument("--period", required=True, metavar="YYYY-MM|YYYY-Qn",
+                    help="a month (2026-10) or a quarter (2026-Q4)")
+    tg.add_argument("--team", metavar="TEAM", help="only this team and its members")
+    tg.add_argument("--format", choices=("table", "json"), default="table")
+
     ex = sub.add_parser("export", parents=common, help="export data to other programs",
                         description="Export data for other programs.")
     exsub = ex.add_subparsers(dest="what", metavar="WHAT", required=True)
@@ -508,6 +520,62 @@ def cmd_report(args) -> int:
     return 0
 
 
+def cmd_targets(args) -> int:
+    from desktop_crm.services.errors import ValidationError
+    from desktop_crm.services.targets import TargetService, parse_period
+
+    try:
+        parse_period(args.period)
+    except ValidationError:
+        print(f"desktop-crm targets: --period must be a month (2026-10) or a quarter "
+              f"(2026-Q4), not {args.period!r}", file=sys.stderr)
+        return 2
+    svc = _services(args)
+    try:
+        if args.team and _find_team(svc, args.team, "desktop-crm targets") is None:
+            return 2
+        rows = TargetService(svc.db, svc.user).attainment(args.period, team=args.team)
+    finally:
+        svc.close()
+
+    def num(v):
+        return None if v is None else float(v)
+
+    records = [{"name": a.name, "kind": "person" if a.user_id else "team", "team": a.team,
+                "revenue_target": num(a.revenue_target), "revenue": num(a.revenue),
+                "revenue_attainment": a.revenue_attainment, "won_amount": num(a.won_amount),
+                "new_customers_target": a.new_customers_target,
+                "new_customers": a.new_customers,
+                "new_customers_attainment": a.new_customers_attainment,
+                "weighted_open": num(a.weighted_open), "coverage": a.coverage}
+               for a in rows]
+    out = sys.stdout
+    if args.format == "json":
+        json.dump({"period": args.period.upper(), "rows": records}, out, ensure_ascii=False,
+                  indent=2)
+        out.write("\n")
+        return 0
+
+    def pct(v):
+        return "" if v is None else f"{v:.0%}"
+
+    def money(v):
+        return "" if v is None else f"{v:,.0f}"
+
+    heads = ["NAME", "TEAM", "REVENUE TARGET", "REVENUE", "%", "WON", "NEW TARGET", "NEW",
+             "%", "WEIGHTED OPEN", "COVERAGE"]
+    _write_table(lambda: ([r["name"] + ("" if r["kind"] == "person" else " (team)"),
+                           r["team"], money(r["revenue_target"]), money(r["revenue"]),
+                           pct(r["revenue_attainment"]), money(r["won_amount"]),
+                           "" if r["new_customers_target"] is None
+                           else r["new_customers_target"], r["new_customers"],
+                           pct(r["new_customers_attainment"]), money(r["weighted_open"]),
+                           "" if r["coverage"] is None else f"{r['coverage']:.1f}x"]
+                          for r in records), heads, out,
+                 right=[False, False] + [True] * 9)
+    return 0
+
+
 def cmd_pool(args) -> int:
     svc = _services(args)
     try:
@@ -832,7 +900,7 @@ def main(argv: list[str] | None = None) -> int:
     handler = {
         "gui": cmd_gui, "init": cmd_init, "demo": cmd_demo, "customers": cmd_customers,
         "tiers": cmd_tiers, "pipeline": cmd_pipeline, "pool": cmd_pool,
-        "tickets": cmd_tickets, "report": cmd_report,
+        "tickets": cmd_tickets, "report": cmd_report, "targets": cmd_targets,
         "screenshot": cmd_screenshot, "export": cmd_export,
     }[command]
     if command == "export":

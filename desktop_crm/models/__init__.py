@@ -8,6 +8,7 @@ from .history import Activity, ActivitySeries, ActivityType, Channel, Holiday, I
 from .order import Order, OrderStatus
 from .pipeline import Opportunity, OpportunityStageChange, OpportunityStatus, PipelineStage
 from .pool import CustomerAssignment, Notification
+from .targets import SalesTarget
 from .ticket import SlaPolicy, Ticket, TicketEvent, TicketPriority, TicketStatus
 from .tiers import (
     CustomerMetrics, CustomerOrderStats, OrderStatsWindow, SharedSetting, TierRun, TierSnapshot,
@@ -19,7 +20,8 @@ __all__ = [
     "CustomerAssignment", "CustomerKind", "CustomerMetrics", "CustomerOrderStats", "CustomerTag",
     "Holiday", "Interaction", "Notification", "Opportunity", "OpportunityStageChange",
     "OpportunityStatus",
-    "Order", "OrderStatsWindow", "OrderStatus", "PipelineStage", "Role", "SharedSetting",
+    "Order", "OrderStatsWindow", "OrderStatus", "PipelineStage", "Role", "SalesTarget",
+    "SharedSetting",
     "SlaPolicy", "SyncedMixin", "Tag", "Ticket", "TicketEvent", "TicketPriority", "TicketStatus",
     "Tier",
     "TierRun", "TierSnapshot", "User", "utcnow",
