@@ -65,13 +65,13 @@ def test_inputs_from_the_database(db_url):
                                now=now - dt.timedelta(days=30))
         health = HealthService(svc.db, svc.user)
         f = health.inputs(now)
-        row = f.loc[cid]
+        row = f.loc[cid.hex]
         assert row.spend_recent == 4000.0 and row.spend_before == 1000.0
         assert row.open_tickets == 1 and row.breached_tickets == 1
         assert row.last_contact == pd.Timestamp(2026, 11, 20)
         scores = health.compute(now)
-        assert scores.loc[cid].tickets == 40 and scores.loc[cid].trend == 100
-        assert scores.loc[quiet].follow_up == 0 and np.isnan(scores.loc[quiet].recency)
+        assert scores.loc[cid.hex].tickets == 40 and scores.loc[cid.hex].trend == 100
+        assert scores.loc[quiet.hex].follow_up == 0 and np.isnan(scores.loc[quiet.hex].recency)
         assert t.number
     finally:
         svc.close()

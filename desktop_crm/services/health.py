@@ -26,7 +26,7 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import case, func, select
+from sqlalchemy import String, case, func, select, type_coerce
 
 from desktop_crm.models import (
     Activity, Customer, CustomerMetrics, CustomerOrderStats, Interaction, Order, Ticket,
@@ -41,6 +41,11 @@ WEIGHTS = {"recency": 30, "trend": 20, "tickets": 15, "satisfaction": 10, "follo
 PARTS = tuple(WEIGHTS)
 DEFAULT_INTERVAL = 90.0  # days: the rhythm of a customer who bought once
 RED, AMBER = 40, 70  # below RED: red; below AMBER: amber; else green
+
+
+def raw(col):
+    """The column as the driver returns it (a hex id, an ISO time on SQLite)."""
+    return type_coerce(col, String)
 
 
 def band(score: float | None) -> str:
@@ -101,59 +106,67 @@ class HealthService:
         self.db = db
         self.user = user
 
+    def _frame(self, s, stmt, columns: list[str]) -> pd.DataFrame:
+        """A query's rows as a frame indexed by the customer id as 32 hex digits (ids and
+        times come raw, without a Python object per value: a million rows)."""
+        f = pd.DataFrame(s.execute(stmt).all(), columns=columns)
+        if len(f) and not isinstance(f["id"].iloc[0], str):  # PostgreSQL: uuid objects
+            f["id"] = f["id"].map(lambda u: u.hex)
+        elif len(f):
+            f["id"] = f["id"].str.replace("-", "", regex=False)
+        return f.set_index("id")
+
     def inputs(self, now: dt.datetime | None = None) -> pd.DataFrame:
-        """One row of score inputs per live customer, from grouped queries."""
+        """One row of score inputs per live customer (index: the id as 32 hex digits), from
+        grouped queries."""
         now = now or dt.datetime.now(dt.timezone.utc)
         today = now.date()
         six = today - dt.timedelta(days=182)
         twelve = today - dt.timedelta(days=364)
         c, st, cm, o, t = Customer, CustomerOrderStats, CustomerMetrics, Order, Ticket
         with self.db.read() as s:
-            base = pd.DataFrame(s.execute(
-                select(c.id, c.tier, st.first_day, st.last_day, st.purchase_days,
-                       cm.usual_interval_days, cm.p_alive)
+            base = self._frame(s, select(
+                raw(c.id), c.tier, raw(st.first_day), raw(st.last_day), st.purchase_days,
+                cm.usual_interval_days, cm.p_alive)
                 .outerjoin(st, st.customer_id == c.id)
                 .outerjoin(cm, cm.customer_id == c.id)
-                .where(c.deleted_at.is_(None))).all(),
-                columns=["id", "tier", "first_day", "last_day", "purchase_days", "interval",
-                         "p_alive"]).set_index("id")
-            spend = pd.DataFrame(s.execute(
-                select(o.customer_id,
+                .where(c.deleted_at.is_(None)),
+                ["id", "tier", "first_day", "last_day", "purchase_days", "interval",
+                 "p_alive"])
+            spend = self._frame(s, (
+                select(raw(o.customer_id),
                        func.sum(case((o.order_date >= six, o.amount), else_=0)),
                        func.sum(case((o.order_date < six, o.amount), else_=0)))
                 .where(o.status == "paid", o.deleted_at.is_(None), o.order_date >= twelve)
-                .group_by(o.customer_id)).all(),
-                columns=["id", "spend_recent", "spend_before"]).set_index("id")
-            tickets = pd.DataFrame(s.execute(
-                select(t.customer_id,
+                .group_by(o.customer_id)), ["id", "spend_recent", "spend_before"])
+            tickets = self._frame(s, (
+                select(raw(t.customer_id),
                        func.sum(case((t.status.in_(("new", "in_progress", "waiting")), 1),
                                      else_=0)),
                        func.sum(case(((t.sla_due.is_not(None)) & (t.sla_due < now)
                                       & (t.paused_at.is_(None)), 1), else_=0)),
                        func.avg(case((t.resolved_at >= now - dt.timedelta(days=365),
                                       t.satisfaction))))
-                .where(t.deleted_at.is_(None)).group_by(t.customer_id)).all(),
-                columns=["id", "open_tickets", "breached_tickets", "satisfaction"]
-            ).set_index("id")
-            talked = pd.DataFrame(s.execute(
-                select(Interaction.customer_id, func.max(Interaction.occurred_at))
+                .where(t.deleted_at.is_(None)).group_by(t.customer_id)),
+                ["id", "open_tickets", "breached_tickets", "satisfaction"])
+            talked = self._frame(s, (
+                select(raw(Interaction.customer_id), raw(func.max(Interaction.occurred_at)))
                 .where(Interaction.deleted_at.is_(None))
-                .group_by(Interaction.customer_id)).all(),
-                columns=["id", "talked"]).set_index("id")
-            done = pd.DataFrame(s.execute(
-                select(Activity.customer_id, func.max(Activity.done_at))
+                .group_by(Interaction.customer_id)), ["id", "talked"])
+            done = self._frame(s, (
+                select(raw(Activity.customer_id), raw(func.max(Activity.done_at)))
                 .where(Activity.done_at.is_not(None), Activity.deleted_at.is_(None),
                        Activity.customer_id.is_not(None))
-                .group_by(Activity.customer_id)).all(),
-                columns=["id", "done"]).set_index("id")
+                .group_by(Activity.customer_id)), ["id", "done"])
         f = base.join(spend).join(tickets).join(talked).join(done)
         for col in ("spend_recent", "spend_before", "satisfaction"):
             f[col] = pd.to_numeric(f[col], errors="coerce").astype(float)
         f["p_alive"] = pd.to_numeric(f["p_alive"], errors="coerce").astype(float)
         f["interval"] = pd.to_numeric(f["interval"], errors="coerce").astype(float)
         f["purchase_days"] = pd.to_numeric(f["purchase_days"], errors="coerce").astype(float)
-        contact = pd.concat([pd.to_datetime(f["talked"], utc=True),
-                             pd.to_datetime(f["done"], utc=True)], axis=1).max(axis=1)
+        contact = pd.concat([pd.to_datetime(f["talked"], utc=True, format="mixed"),
+                             pd.to_datetime(f["done"], utc=True, format="mixed")],
+                            axis=1).max(axis=1)
         f["last_contact"] = contact.dt.tz_convert(None).dt.normalize()
         return f
 
