@@ -42,7 +42,8 @@ def main() -> int:
 
     from desktop_crm.app import make_app
     from desktop_crm.services.container import Services
-    from desktop_crm.services.report import ReportService, add_months, month_start
+    from desktop_crm.services.periods import add_months, month_start
+    from desktop_crm.services.report import ReportService
     from desktop_crm.views.report_document import ReportDocument
 
     make_app(args.lang)

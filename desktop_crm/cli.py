@@ -451,8 +451,8 @@ def cmd_tickets(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from desktop_crm.services.report import ReportService, add_months, month_start, \
-        report_values
+    from desktop_crm.services.periods import add_months, month_start
+    from desktop_crm.services.report import ReportService, report_values
     from desktop_crm.services.report_model import Scope
 
     if not args.out and not args.xlsx and args.format != "json":

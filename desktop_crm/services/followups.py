@@ -24,7 +24,7 @@ import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from dateutil import rrule as du_rrule
 from sqlalchemy import case, exists, func, literal, select, true
@@ -34,13 +34,13 @@ from sqlalchemy.orm.exc import StaleDataError
 from desktop_crm.models import (
     Activity, ActivitySeries, ActivityType, Channel, Contact, Customer, Interaction, Tier, User,
 )
-from desktop_crm.models.base import UTCDateTime
 
 from . import audit, shared_settings
 from .calendar_items import ACTIVITY_TYPES, CalendarItem
 from .db import Database
 from .errors import ConflictError, FieldError, NotFound, PermissionDenied, ValidationError
 from .holidays import HolidayService
+from .periods import local_midnight, local_zone, to_utc, utc_param
 from .text import display_phone
 from .users import UserInfo
 
@@ -63,15 +63,6 @@ EDITABLE = ("subject", "type", "notes", "customer_id", "owner_id", "start",
             "duration_minutes", "reminder_minutes")
 
 
-def local_zone() -> ZoneInfo:
-    """This computer's time zone as an IANA zone (UTC when it cannot be told)."""
-    try:
-        import tzlocal
-        return ZoneInfo(tzlocal.get_localzone_name() or "UTC")
-    except (ImportError, ZoneInfoNotFoundError, ValueError, OSError):
-        return ZoneInfo("UTC")
-
-
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
@@ -80,10 +71,6 @@ def _utc(value: dt.datetime) -> dt.datetime:
     if value.tzinfo is None:
         raise ValueError("a naive datetime: give times with their time zone")
     return value.astimezone(dt.timezone.utc)
-
-
-def _at(value: dt.datetime):
-    return literal(value, UTCDateTime())
 
 
 # -- recurrence ---------------------------------------------------------------------------------
@@ -140,20 +127,12 @@ def occurrences(rrule_text: str, starts_at: dt.datetime, tz_name: str, after: dt
     for naive in rule.xafter(lo, inc=False):
         if naive > hi:
             break
-        when = _place(naive, tz)
+        when = to_utc(naive, tz)
         if after < when <= until:
             out.append(when)
             if len(out) >= limit:
                 break
     return out
-
-
-def _place(naive: dt.datetime, tz: ZoneInfo) -> dt.datetime:
-    """A local wall-clock time as UTC. In a daylight-saving gap (02:30 on the spring-forward
-    night) it is the same moment as the time that far past the gap's start (03:30)."""
-    # PEP 495: fold=0 reads a skipped time with the offset before the change, which lands
-    # past the gap; a repeated time (autumn) is its first occurrence
-    return naive.replace(tzinfo=tz, fold=0).astimezone(dt.timezone.utc)
 
 
 def _offset_segments(lo: dt.datetime, hi: dt.datetime, tz: dt.tzinfo
@@ -350,7 +329,7 @@ class FollowUpService:
         start, end = _utc(start), _utc(end)
         self.ensure_generated(end, owner_id=owner_id, team=team)
         a = Activity
-        q = self._item_query().where(a.due_at >= _at(start), a.due_at < _at(end),
+        q = self._item_query().where(a.due_at >= utc_param(start), a.due_at < utc_param(end),
                                      a.deleted_at.is_(None), a.cancelled_at.is_(None))
         q = self._scope(q, owner_id, team)
         if types is not None:
@@ -372,8 +351,8 @@ class FollowUpService:
         more"). The cost follows the days shown, not the follow-ups: a company's month of
         30,000 follow-ups reads 42 x ``per_day`` rows."""
         now = now or _now()
-        lo = _place(dt.datetime.combine(start, dt.time()), self.tz)
-        hi = _place(dt.datetime.combine(end, dt.time()), self.tz)
+        lo = local_midnight(start, self.tz)
+        hi = local_midnight(end, self.tz)
         self.ensure_generated(hi, owner_id=owner_id, team=team)
         a = Activity
         live = (a.cancelled_at.is_(None), a.deleted_at.is_(None))
@@ -385,17 +364,17 @@ class FollowUpService:
             for seg_lo, seg_hi, offset in _offset_segments(lo, hi, self.tz):
                 day = self._local_day(a.due_at, offset)
                 q = self._scope(select(day, func.count()).where(
-                    *live, *type_filter, a.due_at >= _at(seg_lo), a.due_at < _at(seg_hi))
+                    *live, *type_filter, a.due_at >= utc_param(seg_lo),
+                    a.due_at < utc_param(seg_hi))
                     .group_by(day), owner_id, team)
                 for d, n in s.execute(q):
                     counts[dt.date.fromisoformat(str(d)[:10])] = n
             # then the first few of each busy day, each an index range with a LIMIT
             for d in sorted(counts):
-                d_lo = _place(dt.datetime.combine(d, dt.time()), self.tz)
-                d_hi = _place(dt.datetime.combine(d + dt.timedelta(days=1), dt.time()),
-                              self.tz)
+                d_lo = local_midnight(d, self.tz)
+                d_hi = local_midnight(d + dt.timedelta(days=1), self.tz)
                 q = self._scope(self._item_query().where(
-                    *live, *type_filter, a.due_at >= _at(d_lo), a.due_at < _at(d_hi)),
+                    *live, *type_filter, a.due_at >= utc_param(d_lo), a.due_at < utc_param(d_hi)),
                     owner_id, team).order_by(a.due_at, a.id).limit(per_day)
                 items.extend(self._to_item(r, now) for r in s.execute(q))
         return items, counts
@@ -442,7 +421,7 @@ class FollowUpService:
         a = Activity
         q = select(func.count()).select_from(a).where(
             a.done_at.is_(None), a.cancelled_at.is_(None), a.deleted_at.is_(None),
-            a.due_at < _at(now))
+            a.due_at < utc_param(now))
         q = self._scope(q, owner_id, team)
         # the end, not the start, decides; the start bound lets the open index answer
         with self.db.read() as s:
@@ -450,7 +429,7 @@ class FollowUpService:
             running = s.execute(self._scope(
                 select(a.due_at, a.duration_minutes).where(
                     a.done_at.is_(None), a.cancelled_at.is_(None), a.deleted_at.is_(None),
-                    a.due_at < _at(now), a.due_at >= _at(now - dt.timedelta(
+                    a.due_at < utc_param(now), a.due_at >= utc_param(now - dt.timedelta(
                         minutes=MAX_DURATION))), owner_id, team)).all()
         return late - sum(1 for due, dur in running if due + dt.timedelta(minutes=dur) >= now)
 
@@ -462,18 +441,17 @@ class FollowUpService:
         ``overdue_limit``, with their total)."""
         now = now or _now()
         local = now.astimezone(self.tz)
-        day_start = _place(dt.datetime.combine(local.date(), dt.time()), self.tz)
-        end = _place(dt.datetime.combine(local.date() + dt.timedelta(days=1), dt.time()),
-                     self.tz)
+        day_start = local_midnight(local.date(), self.tz)
+        end = local_midnight(local.date() + dt.timedelta(days=1), self.tz)
         self.ensure_generated(end, owner_id=owner_id, team=team)
         a = Activity
         is_open = (a.done_at.is_(None), a.cancelled_at.is_(None), a.deleted_at.is_(None))
         q_today = self._scope(self._item_query().where(
-            *is_open, a.due_at >= _at(day_start), a.due_at < _at(end)), owner_id, team)
+            *is_open, a.due_at >= utc_param(day_start), a.due_at < utc_param(end)), owner_id, team)
         q_late = self._scope(self._item_query().where(
-            *is_open, a.due_at < _at(day_start)), owner_id, team)
+            *is_open, a.due_at < utc_param(day_start)), owner_id, team)
         q_count = self._scope(select(func.count()).select_from(a).where(
-            *is_open, a.due_at < _at(day_start)), owner_id, team)
+            *is_open, a.due_at < utc_param(day_start)), owner_id, team)
         with self.db.read() as s:
             today = [self._to_item(r, now) for r in s.execute(
                 q_today.order_by(a.due_at, a.id).limit(limit))]
@@ -673,7 +651,7 @@ class FollowUpService:
         local_time = item.start.astimezone(self.tz).time()
         day = now.astimezone(self.tz).date() + dt.timedelta(days=1)
         return self.move(activity_id, expected_version,
-                         _place(dt.datetime.combine(day, local_time), self.tz), now=now)
+                         to_utc(dt.datetime.combine(day, local_time), self.tz), now=now)
 
     def update(self, activity_id: uuid.UUID, expected_version: int, fields: Mapping[str, Any],
                *, scope: str = ONE, rrule: str | None = None,
@@ -728,7 +706,7 @@ class FollowUpService:
         if at <= series.starts_at:
             series.deleted_at = now
         later = s.scalars(select(Activity).where(
-            Activity.series_id == series.id, Activity.occurrence_at >= _at(at),
+            Activity.series_id == series.id, Activity.occurrence_at >= utc_param(at),
             Activity.done_at.is_(None), Activity.cancelled_at.is_(None),
             Activity.deleted_at.is_(None), Activity.series_edited.is_(False),
             *([Activity.id != keep] if keep else [])))
@@ -831,7 +809,7 @@ class FollowUpService:
         planned = s.execute(select(func.count()).select_from(Activity).where(
             Activity.customer_id == customer.id, Activity.id != a.id,
             Activity.done_at.is_(None), Activity.cancelled_at.is_(None),
-            Activity.deleted_at.is_(None), Activity.due_at >= _at(now))).scalar_one()
+            Activity.deleted_at.is_(None), Activity.due_at >= utc_param(now))).scalar_one()
         if planned:
             return None
         day = now.astimezone(self.tz).date() + dt.timedelta(days=days)
@@ -839,7 +817,7 @@ class FollowUpService:
             if self.holidays.is_working_day(day, s):
                 break
             day += dt.timedelta(days=1)
-        return _place(dt.datetime.combine(day, a.due_at.astimezone(self.tz).time()), self.tz)
+        return to_utc(dt.datetime.combine(day, a.due_at.astimezone(self.tz).time()), self.tz)
 
     # -- recurring series -----------------------------------------------------------------------
 
@@ -853,7 +831,7 @@ class FollowUpService:
                              series.generated_until, until)
         have = set(s.scalars(select(Activity.occurrence_at).where(
             Activity.series_id == series.id,
-            Activity.occurrence_at > _at(series.generated_until))))
+            Activity.occurrence_at > utc_param(series.generated_until))))
         added = 0
         for when in starts:
             if when in have:
@@ -876,7 +854,7 @@ class FollowUpService:
         """Generate the occurrences of the series (in scope) up to ``until``."""
         until = _utc(until)
         q = select(ActivitySeries.id).where(ActivitySeries.deleted_at.is_(None),
-                                            ActivitySeries.generated_until < _at(until))
+                                            ActivitySeries.generated_until < utc_param(until))
         q = self._scope(q, owner_id, team, ActivitySeries.owner_id)
         with self.db.read() as s:
             ids = list(s.scalars(q))
@@ -899,7 +877,7 @@ class FollowUpService:
         a = Activity
         q = (self._item_query().add_columns(a.remind_at)
              .where(a.owner_id == self.user.id, a.remind_at.is_not(None),
-                    a.remind_at <= _at(now), a.done_at.is_(None), a.cancelled_at.is_(None),
+                    a.remind_at <= utc_param(now), a.done_at.is_(None), a.cancelled_at.is_(None),
                     a.deleted_at.is_(None))
              .order_by(a.remind_at, a.id).limit(200))
         with self.db.read() as s:
@@ -964,9 +942,9 @@ class FollowUpService:
         else:
             return []
         horizon = now + dt.timedelta(days=within_days)
-        default = _at(horizon - dt.timedelta(days=days[""] or 0))
-        cut = case({t: _at(horizon - dt.timedelta(days=days[t])) for t in on}, value=c.tier,
-                   else_=default) if on else default
+        default = utc_param(horizon - dt.timedelta(days=days[""] or 0))
+        cut = case({t: utc_param(horizon - dt.timedelta(days=days[t])) for t in on},
+                   value=c.tier, else_=default) if on else default
         span = case({t: days[t] for t in on}, value=c.tier, else_=days[""]) if on \
             else literal(days[""])
         last_i = (select(func.max(i.occurred_at)).where(i.customer_id == c.id,
@@ -992,7 +970,7 @@ class FollowUpService:
                     # nothing planned by then (the open follow-ups' own index)
                     ~exists().where(a.customer_id == c.id, a.done_at.is_(None),
                                     a.cancelled_at.is_(None), a.deleted_at.is_(None),
-                                    a.due_at <= _at(horizon)))
+                                    a.due_at <= utc_param(horizon)))
              .order_by(case({t: k for k, t in enumerate(TIER_KEYS)}, value=c.tier,
                             else_=len(TIER_KEYS)),
                        self._days_since_epoch(last) + span, c.code)

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import (
-    ColumnElement, and_, case, exists, func, literal, select, text, true, update,
+    ColumnElement, and_, case, exists, func, select, text, true, update,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -37,7 +37,6 @@ from desktop_crm.models import (
     Activity, Counter, Customer, CustomerAssignment, Interaction, Opportunity,
     OpportunityStatus, Role, Tier, User,
 )
-from desktop_crm.models.base import UTCDateTime
 from desktop_crm.models.customer import IN_POOL
 
 from . import assignments, counters, notifications, shared_settings
@@ -47,6 +46,7 @@ from .assignments import (
 )
 from .customers import CustomerQuery, CustomerService, Page
 from .db import Database
+from .periods import utc_param
 from .errors import (
     AlreadyOwned, ChangeSet, ClaimLimitReached, ConflictError, FieldError, NotFound, NotOwned,
     PermissionDenied, ValidationError,
@@ -186,9 +186,6 @@ class AssignmentRecord:
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
-
-def _at(value: dt.datetime) -> ColumnElement:
-    return literal(value, UTCDateTime())
 
 
 def _chunks(items: list, size: int = CHUNK):
@@ -534,7 +531,7 @@ class PoolService:
         days = {t: rules.days_for(t) for t in TIER_KEYS}
         if any(days.values()):
             named = [t for t in TIER_KEYS if t]
-            cut = {t: _at(at - dt.timedelta(days=d)) for t, d in days.items() if d}
+            cut = {t: utc_param(at - dt.timedelta(days=d)) for t, d in days.items() if d}
             off = [t for t in named if not days[t]]
             on = [t for t in named if days[t]]
             if days[""]:  # tiers without a rule of their own use the "" rule
@@ -542,7 +539,7 @@ class PoolService:
                 default = cut[""]
             else:
                 in_force = c.tier.in_(on)
-                default = _at(at)  # never used: those tiers are not in force
+                default = utc_param(at)  # never used: those tiers are not in force
             cutoff = case({t: cut[t] for t in on}, value=c.tier, else_=default) if on \
                 else default
             i, a, x = Interaction, Activity, CustomerAssignment
@@ -558,7 +555,7 @@ class PoolService:
                 ~exists().where(x.customer_id == c.id, x.at >= cutoff),
             )))
         if rules.lost_return_days:
-            cut_lost = _at(at - dt.timedelta(days=rules.lost_return_days))
+            cut_lost = utc_param(at - dt.timedelta(days=rules.lost_return_days))
             o, x = Opportunity, CustomerAssignment
             closed = func.max(o.closed_at)
             lost_deals = (

@@ -31,17 +31,17 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, case, func, literal, select, text
+from sqlalchemy import and_, case, func, select, text
 from sqlalchemy.orm import Session, aliased
 
 from desktop_crm.models import (
     Activity, Customer, CustomerMetrics, CustomerOrderStats, Opportunity, OpportunityStatus,
     Order, OrderStatus, Ticket, TierSnapshot, User,
 )
-from desktop_crm.models.base import UTCDateTime
 
 from . import shared_settings
 from .db import Database
+from .periods import add_months, local_midnight, local_zone, month_start, utc_param
 from .report_model import Chart, Figure, MonthlyReport, Scope, Section, Table
 from .users import UserInfo
 
@@ -55,18 +55,6 @@ SUMMARY = ("revenue.amount", "revenue.orders", "customers.active", "customers.ne
            "followups.completed", "followups.overdue", "service.resolve_compliance",
            "service.satisfaction")
 
-
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def add_months(day: dt.date, n: int) -> dt.date:
-    m = day.month - 1 + n
-    return dt.date(day.year + m // 12, m % 12 + 1, 1)
-
-
-def _at(value: dt.datetime):
-    return literal(value, UTCDateTime())
 
 
 def _num(v) -> float | None:
@@ -122,11 +110,8 @@ class ReportService:
 
     def _bounds(self, month: dt.date) -> tuple[dt.datetime, dt.datetime]:
         """The month as UTC instants (its first and the next month's first local midnight)."""
-        tz = self.tz or dt.datetime.now().astimezone().tzinfo
-        lo = dt.datetime.combine(month, dt.time(), tz).astimezone(dt.timezone.utc)
-        hi = dt.datetime.combine(add_months(month, 1), dt.time(), tz) \
-            .astimezone(dt.timezone.utc)
-        return lo, hi
+        tz = self.tz or local_zone()
+        return local_midnight(month, tz), local_midnight(add_months(month, 1), tz)
 
     # -- scope ----------------------------------------------------------------------------------
 
@@ -188,9 +173,10 @@ class ReportService:
         def figures(s, lo, hi, m):
             nxt = add_months(m, 1)
             new = s.scalar(select(func.count()).select_from(c).where(
-                c.deleted_at.is_(None), c.created_at >= _at(lo), c.created_at < _at(hi), *cs))
+                c.deleted_at.is_(None), c.created_at >= utc_param(lo),
+                c.created_at < utc_param(hi), *cs))
             total = s.scalar(select(func.count()).select_from(c).where(
-                c.deleted_at.is_(None), c.created_at < _at(hi), *cs))
+                c.deleted_at.is_(None), c.created_at < utc_param(hi), *cs))
             active = s.scalar(select(func.count(o.customer_id.distinct())).where(
                 *self._paid_orders(scope, m, nxt)))
             # first purchases in the month are the active customers who had not bought
@@ -292,8 +278,8 @@ class ReportService:
 
         def figures(s, lo, hi, m):
             new = s.scalar(select(func.count()).select_from(o).where(
-                *own, o.created_at >= _at(lo), o.created_at < _at(hi)))
-            closed = [*own, o.closed_at >= _at(lo), o.closed_at < _at(hi)]
+                *own, o.created_at >= utc_param(lo), o.created_at < utc_param(hi)))
+            closed = [*own, o.closed_at >= utc_param(lo), o.closed_at < utc_param(hi)]
             won = s.execute(select(func.count(), func.coalesce(func.sum(o.amount), 0)).where(
                 *closed, o.status == OpportunityStatus.WON.value)).one()
             lost = s.execute(select(func.count(), func.coalesce(func.sum(o.amount), 0)).where(
@@ -317,8 +303,8 @@ class ReportService:
                                 o.expected_close >= m0, o.expected_close < m1))
             forecast.append((m0.strftime("%Y-%m"), Decimal(str(w))))
         reasons = s.execute(select(o.lost_reason, func.count()).where(
-            *own, o.status == OpportunityStatus.LOST.value, o.closed_at >= _at(lo),
-            o.closed_at < _at(hi)).group_by(o.lost_reason)
+            *own, o.status == OpportunityStatus.LOST.value, o.closed_at >= utc_param(lo),
+            o.closed_at < utc_param(hi)).group_by(o.lost_reason)
             .order_by(func.count().desc(), o.lost_reason).limit(TOP)).all()
         keys = (("pipeline.new", "count", True), ("pipeline.won", "count", True),
                 ("pipeline.won_amount", "money", True), ("pipeline.lost", "count", False),
@@ -345,16 +331,17 @@ class ReportService:
             """{group: [planned, completed, overdue]}: planned and overdue from the live
             follow-ups' due-time index, completed from the done-time index."""
             cols = [] if group is None else [group]
-            due = [*own, a.cancelled_at.is_(None), a.due_at >= _at(lo), a.due_at < _at(hi)]
-            late = case(((a.done_at.is_(None)) | (a.done_at >= _at(hi)), 1), else_=0)
+            due = [*own, a.cancelled_at.is_(None), a.due_at >= utc_param(lo),
+                   a.due_at < utc_param(hi)]
+            late = case(((a.done_at.is_(None)) | (a.done_at >= utc_param(hi)), 1), else_=0)
             out: dict = {}
             q = select(*cols, func.count(), func.coalesce(func.sum(late), 0)).where(*due)
             for row in s.execute(q.group_by(group) if group is not None else q):
                 key = row[0] if group is not None else None
                 out.setdefault(key, [0, 0, 0])
                 out[key][0], out[key][2] = int(row[-2]), int(row[-1])
-            q = select(*cols, func.count()).where(*own, a.done_at >= _at(lo),
-                                                  a.done_at < _at(hi))
+            q = select(*cols, func.count()).where(*own, a.done_at >= utc_param(lo),
+                                                  a.done_at < utc_param(hi))
             for row in s.execute(q.group_by(group) if group is not None else q):
                 key = row[0] if group is not None else None
                 out.setdefault(key, [0, 0, 0])[1] = int(row[-1])
@@ -483,4 +470,4 @@ def report_values(report: MonthlyReport) -> dict[str, Any]:
             for sec in report.sections for f in sec.figures}
 
 
-__all__ = ["ReportService", "report_values", "month_start", "add_months"]
+__all__ = ["ReportService", "report_values"]

@@ -30,6 +30,7 @@ from desktop_crm.models import (
 from . import audit, shared_settings
 from .db import Database
 from .errors import FieldError, ValidationError
+from .periods import add_months, local_midnight, local_zone
 from .users import UserInfo
 
 PERIOD = re.compile(r"^(\d{4})-(?:(0[1-9]|1[0-2])|Q([1-4]))$")
@@ -44,12 +45,9 @@ def parse_period(period: str) -> tuple[dt.date, dt.date]:
     year = int(m.group(1))
     if m.group(2):
         first = dt.date(year, int(m.group(2)), 1)
-        months = 1
-    else:
-        first = dt.date(year, (int(m.group(3)) - 1) * 3 + 1, 1)
-        months = 3
-    k = first.month - 1 + months
-    return first, dt.date(first.year + k // 12, k % 12 + 1, 1)
+        return first, add_months(first, 1)
+    first = dt.date(year, (int(m.group(3)) - 1) * 3 + 1, 1)
+    return first, add_months(first, 3)
 
 
 def period_of(day: dt.date, quarter: bool = False) -> str:
@@ -163,9 +161,8 @@ class TargetService:
     # -- attainment -----------------------------------------------------------------------------
 
     def _bounds(self, first: dt.date, after: dt.date) -> tuple[dt.datetime, dt.datetime]:
-        tz = self.tz or dt.datetime.now().astimezone().tzinfo
-        return (dt.datetime.combine(first, dt.time(), tz).astimezone(dt.timezone.utc),
-                dt.datetime.combine(after, dt.time(), tz).astimezone(dt.timezone.utc))
+        tz = self.tz or local_zone()
+        return local_midnight(first, tz), local_midnight(after, tz)
 
     def attainment(self, period: str, *, team: str | None = None,
                    today: dt.date | None = None) -> list[Attainment]:

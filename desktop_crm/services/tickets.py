@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -35,9 +35,9 @@ from desktop_crm.models import (
     Contact, Customer, Interaction, Order, Role, SlaPolicy, Ticket, TicketEvent,
     TicketPriority, TicketStatus, User,
 )
-from desktop_crm.models.base import UTCDateTime
 
 from . import audit, counters, notifications, shared_settings
+from .periods import add_months, utc_param
 from .business_hours import BusinessCalendar, load_calendar
 from .customers import CustomerQuery, CustomerService
 from .demo.defaults import ensure_default_sla_policies
@@ -68,9 +68,6 @@ OTHER_TICKETS = 10
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
-
-def _at(value: dt.datetime):
-    return literal(value, UTCDateTime())
 
 
 class TransitionError(ServiceError):
@@ -390,13 +387,13 @@ class TicketService:
         due = t.sla_due
         if query.breached and query.due_soon:
             soon = self.calendar(now).add(now, self.warn_seconds())
-            q = q.where(due <= _at(soon), or_(
-                due < func.coalesce(t.paused_at, _at(now)), t.paused_at.is_(None)))
+            q = q.where(due <= utc_param(soon), or_(
+                due < func.coalesce(t.paused_at, utc_param(now)), t.paused_at.is_(None)))
         elif query.breached:  # a waiting ticket: only if it was late when the clock stopped
-            q = q.where(due < _at(now), due < func.coalesce(t.paused_at, _at(now)))
+            q = q.where(due < utc_param(now), due < func.coalesce(t.paused_at, utc_param(now)))
         elif query.due_soon:
             soon = self.calendar(now).add(now, self.warn_seconds())
-            q = q.where(t.paused_at.is_(None), due >= _at(now), due <= _at(soon))
+            q = q.where(t.paused_at.is_(None), due >= utc_param(now), due <= utc_param(soon))
         return q
 
     def _order(self, query: TicketQuery):
@@ -730,8 +727,8 @@ class TicketService:
                     (RESOLVE, t.resolve_due, t.resolve_escalation, literal(True))):
                 q = select(t).where(t.deleted_at.is_(None), t.status.in_(OPEN),
                                     t.paused_at.is_(None), pending, due_col.is_not(None),
-                                    or_(and_(level_col < 2, due_col < _at(now)),
-                                        and_(level_col < 1, due_col <= _at(soon))))
+                                    or_(and_(level_col < 2, due_col < utc_param(now)),
+                                        and_(level_col < 1, due_col <= utc_param(soon))))
                 if not self.db.is_sqlite:  # two apps escalating at once: each takes its own
                     q = q.with_for_update(skip_locked=True)
                 for ticket in s.scalars(q):
@@ -778,7 +775,7 @@ class TicketService:
         cal = self.calendar(now)
         tz = ZoneInfo(cal.hours.tz)
         first = month.replace(day=1)
-        nxt = (first + dt.timedelta(days=32)).replace(day=1)
+        nxt = add_months(first, 1)
         lo = dt.datetime.combine(first, dt.time(), tz).astimezone(dt.timezone.utc)
         hi = dt.datetime.combine(nxt, dt.time(), tz).astimezone(dt.timezone.utc)
         t = Ticket
@@ -787,13 +784,14 @@ class TicketService:
             live = and_(live, t.customer_id.in_(customers))
         with self.db.read() as s:
             opened = s.scalar(select(func.count()).select_from(t).where(
-                live, t.opened_at >= _at(lo), t.opened_at < _at(hi)))
+                live, t.opened_at >= utc_param(lo), t.opened_at < utc_param(hi)))
             responses = s.execute(select(t.opened_at, t.first_response_at, t.response_due,
                                          t.paused_seconds).where(
-                live, t.first_response_at >= _at(lo), t.first_response_at < _at(hi))).all()
+                live, t.first_response_at >= utc_param(lo),
+                t.first_response_at < utc_param(hi))).all()
             resolved = s.execute(select(t.assignee_id, t.resolved_at, t.resolve_due,
                                         t.satisfaction).where(
-                live, t.resolved_at >= _at(lo), t.resolved_at < _at(hi))).all()
+                live, t.resolved_at >= utc_param(lo), t.resolved_at < utc_param(hi))).all()
             names = dict(s.execute(select(User.id, User.display_name)).all())
         met = sum(1 for _o, r, due, _p in responses if due is None or r <= due)
         minutes = [max(0.0, cal.seconds_between(o, r) - (p or 0.0)) / 60.0
@@ -813,6 +811,3 @@ class TicketService:
         return MonthStats(first, opened, len(responses), met, len(resolved), res_met,
                           sum(minutes) / len(minutes) if minutes else None,
                           sum(sats) / len(sats) if sats else None, len(sats), agents)
-
-    def satisfaction_by_month(self, months: Iterable[dt.date]) -> dict[dt.date, MonthStats]:
-        return {m: self.month_stats(m) for m in months}

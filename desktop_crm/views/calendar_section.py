@@ -28,7 +28,7 @@ from desktop_crm.services.calendar_items import ACTIVITY_TYPES, CalendarItem
 from desktop_crm.services.container import Services
 from desktop_crm.services.errors import ChangeSet, ConflictError, ServiceError
 from desktop_crm.services.followups import TodayList
-from desktop_crm.services.followups import _place as place_local
+from desktop_crm.services.periods import add_months, local_midnight, month_start, to_utc
 from desktop_crm.services.shared_settings import MANAGER_ROLES
 
 from . import labels
@@ -57,15 +57,6 @@ class Loaded:
     marks: dict
     extra: object  # the month's day totals, or the today list's neglected customers
     now: dt.datetime
-
-
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def add_months(day: dt.date, n: int) -> dt.date:
-    m = day.month - 1 + n
-    return dt.date(day.year + m // 12, m % 12 + 1, 1)
 
 
 def period(view: str, anchor: dt.date) -> tuple[dt.date, dt.date]:
@@ -394,8 +385,8 @@ class CalendarSection(QWidget):
                 items, counts = f.month_items(start, end, owner_id=owner_id, team=team,
                                               types=types, now=now)
                 return Loaded(generation, view, start, end, items, marks, counts, now)
-            lo = place_local(dt.datetime.combine(start, dt.time()), tz)
-            hi = place_local(dt.datetime.combine(end, dt.time()), tz)
+            lo = local_midnight(start, tz)
+            hi = local_midnight(end, tz)
             limit = AGENDA_LIMIT if view == AGENDA else None
             items = f.items(lo, hi, owner_id=owner_id, team=team, types=types, now=now,
                             limit=limit)
@@ -558,12 +549,12 @@ class CalendarSection(QWidget):
         return dlg
 
     def _new_on_day(self, day: dt.date) -> None:
-        self.new_activity(start=place_local(dt.datetime.combine(day, dt.time(9, 0)), self.tz))
+        self.new_activity(start=to_utc(dt.datetime.combine(day, dt.time(9, 0)), self.tz))
 
     def _plan_for(self, n) -> None:
         start = max(self.now(), n.due).astimezone(self.tz).replace(minute=0, second=0,
                                                                    microsecond=0)
-        start = place_local(dt.datetime.combine(start.date(), dt.time(10, 0)), self.tz) \
+        start = to_utc(dt.datetime.combine(start.date(), dt.time(10, 0)), self.tz) \
             if start.hour >= 17 or start.hour < 9 else start + dt.timedelta(hours=1)
         self.new_activity(start=start, customer=(n.customer_id, n.name))
 
@@ -588,8 +579,8 @@ class CalendarSection(QWidget):
         return period(WEEK, self.anchor)
 
     def _bounds(self, start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
-        return (place_local(dt.datetime.combine(start, dt.time()), self.tz),
-                place_local(dt.datetime.combine(end, dt.time()), self.tz))
+        return (local_midnight(start, self.tz),
+                local_midnight(end, self.tz))
 
     def agenda_doc(self):
         start, end = self.print_period()

@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_crm.services.container import Services
-from desktop_crm.services.report import ReportService, add_months, month_start
+from desktop_crm.services.periods import add_months, month_start
+from desktop_crm.services.report import ReportService
 from desktop_crm.services.report_model import MonthlyReport
 
 from . import labels
