@@ -151,10 +151,20 @@ def build_parser() -> argparse.ArgumentParser:
                     "quarter, against their targets, with the pipeline coverage (weighted "
                     "open deals expected to close in what is left of the period, over the "
                     "revenue still missing).")
-    tg.add_argument("--period", required=True, metavar="YYYY-MM|YYYY-Qn",
-                    help="a month (2026-10) or a quarter (2026-Q4)")
+    tg.add_argument("--period", metavar="YYYY-MM|YYYY-Qn",
+                    help="a month (2026-10) or a quarter (2026-Q4); with --import, the "
+                         "period of rows that name none")
     tg.add_argument("--team", metavar="TEAM", help="only this team and its members")
     tg.add_argument("--format", choices=("table", "json"), default="table")
+    tg_do = tg.add_mutually_exclusive_group()
+    tg_do.add_argument("--import", dest="import_file", metavar="FILE",
+                       help="set targets from an Excel (.xlsx) or CSV file (columns: period, "
+                            "salesperson or team, revenue target, new customers target; "
+                            "Chinese or English headers); every row is checked first and "
+                            "nothing is written if one is wrong")
+    tg_do.add_argument("--template", metavar="FILE.xlsx",
+                       help="write a workbook to fill in for --period: the active "
+                            "salespeople and teams with their current targets")
 
     ex = sub.add_parser("export", parents=common, help="export data to other programs",
                         description="Export data for other programs.")
@@ -524,12 +534,20 @@ def cmd_targets(args) -> int:
     from desktop_crm.services.errors import ValidationError
     from desktop_crm.services.targets import TargetService, parse_period
 
-    try:
-        parse_period(args.period)
-    except ValidationError:
-        print(f"desktop-crm targets: --period must be a month (2026-10) or a quarter "
-              f"(2026-Q4), not {args.period!r}", file=sys.stderr)
+    prog = "desktop-crm targets"
+    if args.period is None and not args.import_file:
+        print(f"{prog}: --period is required (a month, 2026-10, or a quarter, 2026-Q4)",
+              file=sys.stderr)
         return 2
+    if args.period is not None:
+        try:
+            parse_period(args.period)
+        except ValidationError:
+            print(f"{prog}: --period must be a month (2026-10) or a quarter "
+                  f"(2026-Q4), not {args.period!r}", file=sys.stderr)
+            return 2
+    if args.import_file or args.template:
+        return _targets_file(args, prog)
     svc = _services(args)
     try:
         if args.team and _find_team(svc, args.team, "desktop-crm targets") is None:
@@ -573,6 +591,43 @@ def cmd_targets(args) -> int:
                            "" if r["coverage"] is None else f"{r['coverage']:.1f}x"]
                           for r in records), heads, out,
                  right=[False, False] + [True] * 9)
+    return 0
+
+
+def _targets_file(args, prog: str) -> int:
+    """``targets --import FILE`` and ``targets --template FILE.xlsx``."""
+    from desktop_crm.services.errors import ValidationError
+    from desktop_crm.services.targets import TargetService
+    from desktop_crm.services.targets_import import import_targets, write_template
+
+    if args.import_file and not Path(args.import_file).is_file():
+        print(f"{prog}: no file {args.import_file!r}", file=sys.stderr)
+        return 2
+    svc = _services(args)
+    try:
+        service = TargetService(svc.db, svc.user)
+        if args.template:
+            n = write_template(service, args.template, args.period)
+            print(f"{os.path.abspath(args.template)}: {n} rows for {args.period.upper()}")
+            return 0
+        try:
+            summary = import_targets(service, args.import_file, period=args.period)
+        except ValidationError as err:
+            for e in err.errors:
+                print(f"{prog}: {e}", file=sys.stderr)
+            print(f"{prog}: {len(err.errors)} error(s); nothing was imported",
+                  file=sys.stderr)
+            return 1
+    finally:
+        svc.close()
+    if args.format == "json":
+        json.dump({"file": args.import_file, "created": summary.created,
+                   "updated": summary.updated, "unchanged": summary.unchanged,
+                   "periods": list(summary.periods)}, sys.stdout, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        print(f"{args.import_file}: {summary.created} created, {summary.updated} updated, "
+              f"{summary.unchanged} unchanged ({', '.join(summary.periods) or 'no rows'})")
     return 0
 
 

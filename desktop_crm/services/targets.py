@@ -11,6 +11,11 @@ new-customer target for a salesperson or a team. Attainment for a period:
   there is no target or it is reached).
 
 A team without a target of its own is measured against the sum of its members' targets.
+
+The grid editor saves many targets at once (``set_targets``: one transaction, refused with
+``TargetConflict`` when another manager changed one of them since it was loaded), copies a
+period's targets to another (``copied_targets`` / ``copy_targets``); importing from Excel or CSV
+is in ``targets_import``.
 """
 
 from __future__ import annotations
@@ -21,7 +26,8 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
 
 from desktop_crm.models import (
     Customer, CustomerOrderStats, Opportunity, OpportunityStatus, Order, Role, SalesTarget,
@@ -29,7 +35,7 @@ from desktop_crm.models import (
 )
 from . import audit, shared_settings
 from .db import Database
-from .errors import FieldError, ValidationError
+from .errors import ConflictError, FieldError, ValidationError
 from .periods import add_months, local_midnight, local_zone
 from .users import UserInfo
 
@@ -62,6 +68,97 @@ class TargetRow:
     revenue: Decimal | None
     new_customers: int | None
     version: int
+
+
+@dataclass(frozen=True)
+class TargetEdit:
+    """A target as the editor (or an import) wants it: for ``user_id`` or ``team``;
+    ``version``: the version loaded (0: there was no target then). ``set_revenue`` /
+    ``set_new_customers`` False leaves that measure as it is (a column missing from a file)."""
+
+    user_id: uuid.UUID | None = None
+    team: str = ""
+    revenue: Decimal | int | str | None = None
+    new_customers: int | None = None
+    version: int = 0
+    set_revenue: bool = True
+    set_new_customers: bool = True
+
+
+@dataclass(frozen=True)
+class TargetSummary:
+    """What a bulk save, a copy or an import did: targets created, changed, left as they
+    were, and the periods written."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    periods: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ConflictingTarget:
+    """A target someone else created or changed after the editor loaded it."""
+
+    period: str
+    user_id: uuid.UUID | None
+    team: str
+    name: str  # the salesperson's display name, or the team
+    expected: int  # the version loaded (0: none)
+    actual: int
+    changed_by: str  # who changed it last (from the audit log), "" when unknown
+    revenue: Decimal | None  # their values
+    new_customers: int | None
+
+
+class TargetConflict(ConflictError):
+    """Targets changed since they were loaded; nothing was saved. ``conflicts`` says which
+    and who changed them."""
+
+    def __init__(self, conflicts: list[ConflictingTarget]):
+        self.conflicts = tuple(conflicts)
+        first = self.conflicts[0]
+        super().__init__("sales_targets", first.user_id or first.team, first.expected,
+                         first.actual)
+        who = "; ".join(f"{c.period} {c.name}" + (f" (by {c.changed_by})" if c.changed_by
+                                                     else "") for c in self.conflicts)
+        self.args = (f"sales targets changed by someone else since you loaded them: {who}; "
+                     "nothing was saved",)
+
+
+def clean_revenue(value: object, field: str = "revenue") -> tuple[Decimal | None,
+                                                                    FieldError | None]:
+    """A revenue target: None (no target) or 0 <= amount < 10^12, two decimals."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None, None
+    try:
+        amount = Decimal(str(value).strip())
+    except ArithmeticError:
+        return None, FieldError(field, "invalid", str(value))
+    if not amount.is_finite():
+        return None, FieldError(field, "invalid", str(value))
+    if not Decimal(0) <= amount < Decimal("1e12"):
+        return None, FieldError(field, "out_of_range", str(value), ">= 0")
+    return amount.quantize(Decimal("0.01")), None
+
+
+def clean_count(value: object, field: str = "new_customers") -> tuple[int | None,
+                                                                      FieldError | None]:
+    """A new-customer target: None or a whole number >= 0."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None, None
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None, FieldError(field, "invalid", str(value), "a whole number")
+    if not 0 <= value < 10**9:
+        return None, FieldError(field, "out_of_range", str(value), ">= 0")
+    return value, None
+
+
+def previous_period(period: str) -> str:
+    """The month or quarter before ``period``."""
+    first, after = parse_period(period)
+    quarter = (after.year * 12 + after.month) - (first.year * 12 + first.month) == 3
+    return period_of(add_months(first, -3 if quarter else -1), quarter)
 
 
 @dataclass(frozen=True)
@@ -127,25 +224,17 @@ class TargetService:
         errors = []
         if (user_id is None) == (not team.strip()):
             errors.append(FieldError("user_id", "required", "", "a salesperson or a team"))
-        try:
-            amount = None if revenue in (None, "") else Decimal(str(revenue))
-            if amount is not None and not Decimal(0) <= amount < Decimal("1e12"):
-                errors.append(FieldError("revenue", "out_of_range", str(revenue), ">= 0"))
-        except ArithmeticError:
-            errors.append(FieldError("revenue", "invalid", str(revenue)))
-            amount = None
-        if new_customers is not None and (not isinstance(new_customers, int)
-                                          or new_customers < 0):
-            errors.append(FieldError("new_customers", "out_of_range", str(new_customers),
-                                     ">= 0"))
+        amount, err = clean_revenue(revenue)
+        if err:
+            errors.append(err)
+        new_customers, err = clean_count(new_customers)
+        if err:
+            errors.append(err)
         if errors:
             raise ValidationError(errors)
         with self.db.session() as s:
-            row = s.scalars(select(SalesTarget).where(
-                SalesTarget.period == period,
-                SalesTarget.user_id.is_(None) if user_id is None
-                else SalesTarget.user_id == user_id,
-                SalesTarget.team == team.strip())).first()
+            self._lock(s, [period])
+            row = _find(s, period, user_id, team.strip())
             old = None
             if row is None:
                 row = SalesTarget(period=period, user_id=user_id, team=team.strip())
@@ -157,6 +246,137 @@ class TargetService:
             audit.record(s, table="sales_targets", row_id=row.id,
                          action="create" if old is None else "update", user_id=self.user.id,
                          old=old, new={"revenue": amount, "new_customers": new_customers})
+
+    # -- many at once ---------------------------------------------------------------------------
+
+    def _lock(self, s: Session, periods: list[str]) -> None:
+        """Serialise writers of the same periods, so that two managers saving at once cannot
+        both find "no target yet" and both create one: PostgreSQL takes a transaction-level
+        advisory lock per period; SQLite takes its write lock now (pysqlite begins the
+        transaction at the first write, so reads before it could be stale)."""
+        if self.db.is_sqlite:
+            s.execute(text("UPDATE sales_targets SET team = team WHERE 0"))
+            return
+        for p in sorted(set(periods)):
+            s.execute(select(func.pg_advisory_xact_lock(
+                func.hashtext("sales_targets:" + p))))
+
+    def set_targets(self, period: str, rows: list[TargetEdit]) -> TargetSummary:
+        """Save many targets of ``period`` in one transaction (managers and admins). Each
+        row's ``version`` is the one the editor loaded: when another manager created or
+        changed that target since (to other values than these), ``TargetConflict`` names
+        them all and nothing is written. Invalid values raise ``ValidationError`` whose
+        errors are ``RowError``s with ``row`` = the index in ``rows``."""
+        shared_settings.require_manager(self.user, "sales targets")
+        parse_period(period)
+        period = period.strip().upper()
+        return self.apply_edits([(period, r, i) for i, r in enumerate(rows)],
+                                check_versions=True)
+
+    def apply_edits(self, items: list[tuple[str, TargetEdit, int]], *, check_versions: bool,
+                    file: str = "") -> TargetSummary:
+        """Validate then write ``(period, edit, row number)`` items in one transaction, with
+        an audit row per change. Rows are told apart by ``row`` in the errors."""
+        shared_settings.require_manager(self.user, "sales targets")
+        errors: list[FieldError] = []
+        clean: list[tuple[str, TargetEdit, Decimal | None, int | None, int]] = []
+        seen: dict[tuple[str, uuid.UUID | None, str], int] = {}
+        for period, r, n in items:
+            team = "" if r.user_id is not None else r.team.strip()
+            if (r.user_id is None) == (not team):
+                errors.append(RowError("user_id", "required", "", "a salesperson or a team",
+                                       file=file, row=n))
+            amount, err = clean_revenue(r.revenue) if r.set_revenue else (None, None)
+            if err:
+                errors.append(RowError.of(err, file, n))
+            count, err = clean_count(r.new_customers) if r.set_new_customers else (None, None)
+            if err:
+                errors.append(RowError.of(err, file, n))
+            key = (period, r.user_id, team)
+            if key in seen:
+                errors.append(RowError("user_id" if r.user_id else "team", "duplicate",
+                                       str(r.user_id or team), f"also in row {seen[key]}",
+                                       file=file, row=n))
+            seen[key] = n
+            clean.append((period, TargetEdit(r.user_id, team, r.revenue, r.new_customers,
+                                             r.version, r.set_revenue, r.set_new_customers),
+                          amount, count, n))
+        if errors:
+            raise ValidationError(errors)
+        created = updated = unchanged = 0
+        conflicts: list[ConflictingTarget] = []
+        with self.db.session() as s:
+            self._lock(s, [p for p, *_ in clean])
+            known = {u.id: u for u in s.scalars(select(User).where(
+                User.id.in_({e.user_id for _p, e, *_ in clean if e.user_id})))}
+            for period, e, amount, count, n in clean:
+                if e.user_id is not None and e.user_id not in known:
+                    errors.append(RowError("user_id", "invalid", str(e.user_id),
+                                           "no such user", file=file, row=n))
+                    continue
+                row = _find(s, period, e.user_id, e.team)
+                live = row is not None and row.deleted_at is None
+                actual = row.version if live else 0
+                before = ((row.revenue, row.new_customers) if live else (None, None))
+                after = (amount if e.set_revenue else before[0],
+                         count if e.set_new_customers else before[1])
+                if after == before and (live or after == (None, None)):
+                    unchanged += 1
+                    continue
+                if check_versions and actual != e.version:
+                    changed_by = ""
+                    if row is not None:
+                        last = audit.history(s, "sales_targets", row.id, limit=1)
+                        changed_by = last[0].user if last else ""
+                    conflicts.append(ConflictingTarget(
+                        period, e.user_id, e.team,
+                        known[e.user_id].display_name if e.user_id else e.team,
+                        e.version, actual, changed_by, before[0], before[1]))
+                    continue
+                if row is None:
+                    row = SalesTarget(period=period, user_id=e.user_id, team=e.team)
+                    s.add(row)
+                row.revenue, row.new_customers, row.deleted_at = after[0], after[1], None
+                s.flush()
+                audit.record(s, table="sales_targets", row_id=row.id,
+                             action="update" if live else "create", user_id=self.user.id,
+                             old={"revenue": before[0], "new_customers": before[1]}
+                             if live else None,
+                             new={"revenue": after[0], "new_customers": after[1]})
+                if live:
+                    updated += 1
+                else:
+                    created += 1
+            if errors:
+                raise ValidationError(errors)
+            if conflicts:
+                raise TargetConflict(conflicts)
+        return TargetSummary(created, updated, unchanged,
+                             tuple(sorted({p for p, *_ in clean})))
+
+    def copied_targets(self, source: str, dest: str) -> list[TargetEdit]:
+        """The targets of ``source`` as edits of ``dest`` for the people and teams that have
+        no target in ``dest`` yet (the editor shows them unsaved; ``copy_targets`` saves)."""
+        parse_period(dest)
+        have = {(t.user_id, t.team) for t in self.targets(dest)
+                if t.revenue is not None or t.new_customers is not None}
+        with self.db.read() as s:
+            active = set(s.scalars(select(User.id).where(User.active.is_(True),
+                                                         User.deleted_at.is_(None))))
+        return [TargetEdit(t.user_id, t.team, t.revenue, t.new_customers, 0)
+                for t in self.targets(source)
+                if (t.user_id, t.team) not in have and (t.user_id is None or t.user_id in active)
+                and (t.revenue is not None or t.new_customers is not None)]
+
+    def copy_targets(self, source: str, dest: str) -> TargetSummary:
+        """Copy the targets of one period to another where the other has none (managers)."""
+        shared_settings.require_manager(self.user, "sales targets")
+        dest = dest.strip().upper()
+        versions = {(t.user_id, t.team): t.version for t in self.targets(dest)}
+        edits = [TargetEdit(e.user_id, e.team, e.revenue, e.new_customers,
+                            versions.get((e.user_id, e.team), 0))
+                 for e in self.copied_targets(source, dest)]
+        return self.set_targets(dest, edits)
 
     # -- attainment -----------------------------------------------------------------------------
 
@@ -228,4 +448,32 @@ class TargetService:
         return out
 
 
-__all__ = ["Attainment", "TargetRow", "TargetService", "parse_period", "period_of"]
+def _find(s: Session, period: str, user_id: uuid.UUID | None, team: str) -> SalesTarget | None:
+    """The target row of a person or team (a live one before a deleted one)."""
+    return s.scalars(select(SalesTarget).where(
+        SalesTarget.period == period,
+        SalesTarget.user_id.is_(None) if user_id is None else SalesTarget.user_id == user_id,
+        SalesTarget.team == ("" if user_id is not None else team))
+        .order_by(SalesTarget.deleted_at.is_not(None), SalesTarget.created_at)).first()
+
+
+@dataclass(frozen=True)
+class RowError(FieldError):
+    """A FieldError of one row: of a file (``file``, ``row`` as the spreadsheet shows it) or
+    of the rows given to ``set_targets`` (``row`` = index)."""
+
+    file: str = ""
+    row: int = 0
+
+    @classmethod
+    def of(cls, err: FieldError, file: str, row: int) -> "RowError":
+        return cls(err.field, err.code, err.value, err.detail, file=file, row=row)
+
+    def __str__(self) -> str:
+        where = f"{self.file}, row {self.row}" if self.file else f"row {self.row}"
+        return f"{where}: {FieldError.__str__(self)}"
+
+
+__all__ = ["Attainment", "ConflictingTarget", "RowError", "TargetConflict", "TargetEdit",
+           "TargetRow", "TargetService", "TargetSummary", "clean_count", "clean_revenue",
+           "parse_period", "period_of", "previous_period"]
