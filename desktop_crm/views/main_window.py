@@ -17,6 +17,7 @@ from desktop_crm.services.errors import ChangeSet
 
 from .calendar_section import CalendarSection
 from .customers_section import CustomersSection
+from .home_section import HomeSection
 from .notifications_view import NotificationsButton, NotificationsDialog
 from .pipeline_section import PipelineSection
 from .pool_section import PoolSection
@@ -56,6 +57,8 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.sections: dict[str, QWidget] = {}
 
+        self.home = HomeSection(services)
+        self._add_section("home", self.tr("Home"), self.home)
         self.customers = CustomersSection(services)
         self._add_section("customers", self.tr("Customers"), self.customers)
         self.calendar = CalendarSection(services)
@@ -107,6 +110,9 @@ class MainWindow(QMainWindow):
         self.tickets.customer_requested.connect(self.open_customer)
         self.tickets.data_changed.connect(self.customers.refresh)
         self.pipeline.data_changed.connect(self.tickets.refresh)
+        # Home: the tiles a change makes out of date reload; a tile opens the list behind it
+        self.data_changed.connect(self.home.refresh)
+        self.home.open_requested.connect(self.open_from_home)
 
         central = QWidget()
         row = QHBoxLayout(central)
@@ -168,6 +174,49 @@ class MainWindow(QMainWindow):
     def open_customer(self, customer_id) -> None:
         self.show_section("customers")
         self.customers.show_customer(customer_id)
+
+    def open_from_home(self, target: str, args: dict) -> None:
+        """Show the list (or the record) behind a Home tile."""
+        if target == "customer":
+            self.open_customer(args["id"])
+        elif target == "customers":
+            self.show_section("customers")
+            self.customers.show_filtered(**args)
+        elif target == "calendar_today":
+            self.show_section("calendar")
+            self.calendar.set_view("today")
+        elif target == "activity":
+            self.show_section("calendar")
+            self.calendar.open_activity(args["id"])
+        elif target == "pipeline":
+            self.show_section("pipeline")
+            self.pipeline.show_filtered(**args)
+        elif target == "tickets":
+            self.show_section("tickets")
+            self.tickets.show_filtered(**args)
+        elif target == "ticket":
+            self.show_section("tickets")
+            self.tickets.show_ticket(args["id"])
+        elif target == "reports":
+            self.show_section("reports")
+            index = self.reports.month.findData(args.get("month"))
+            if index >= 0:
+                self.reports.month.setCurrentIndex(index)
+        elif target == "tiers":
+            self.show_section("tiers")
+        elif target == "targets":
+            self.open_targets(args.get("period"))
+
+    def open_targets(self, period: str | None = None):
+        """The sales targets editor; saved targets refresh what shows attainment."""
+        from .targets_dialog import TargetsDialog
+
+        dialog = TargetsDialog(self.services, self, period=period)
+        if hasattr(dialog, "data_changed"):
+            dialog.data_changed.connect(self.data_changed)
+        dialog.finished.connect(lambda _r: self.data_changed.emit(ChangeSet.of("targets")))
+        dialog.open()
+        return dialog
 
     def run_pool_rules(self) -> None:
         """Return the customers due back to the public pool, in the background. Only once a

@@ -244,6 +244,27 @@ class PipelineSection(QWidget):
 
     # -- loading ----------------------------------------------------------------------------------
 
+    def show_filtered(self, *, owner_id: uuid.UUID | None = None, team: str | None = None,
+                      period: str = "") -> None:
+        """Show the board for one owner (or a team, or everyone) and a close-date period
+        ("this_month", "this_quarter", ...; "" any); the other filters are cleared (the Home
+        section's tiles open the deals behind them this way)."""
+        combos = (self.owner, self.period, self.tier)
+        for w in combos + (self.amount_min, self.amount_max, self.search):
+            w.blockSignals(True)
+        owner = str(owner_id) if owner_id else (f"team:{team}" if team else "")
+        index = self.owner.findData(owner)
+        if index < 0 and team:  # a team the combo does not offer: everyone
+            index = self.owner.findData("")
+        self.owner.setCurrentIndex(max(0, index))
+        self.period.setCurrentIndex(max(0, self.period.findData(period)))
+        self.tier.setCurrentIndex(0)
+        for edit in (self.amount_min, self.amount_max, self.search):
+            edit.clear()
+        for w in combos + (self.amount_min, self.amount_max, self.search):
+            w.blockSignals(False)
+        self.load()
+
     def current_filter(self) -> BoardFilter:
         owner = self.owner.currentData() or ""
         team = owner[5:] if owner.startswith("team:") else None

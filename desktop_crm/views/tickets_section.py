@@ -178,6 +178,26 @@ class TicketsSection(QWidget):
 
     # -- loading ------------------------------------------------------------------------------
 
+    def show_filtered(self, *, assignee_id: uuid.UUID | None = None, status: str = "open",
+                      breached: bool = False, due_soon: bool = False) -> None:
+        """Show the tickets of one assignee (None: everyone) in a status ("open", a status
+        code or "all"), breached or due soon only; the other filters are cleared (the Home
+        section's tiles open the tickets behind them this way)."""
+        widgets = (self.status, self.priority, self.assignee, self.search, self.breached,
+                   self.due_soon)
+        for w in widgets:
+            w.blockSignals(True)
+        self.status.setCurrentIndex(max(0, self.status.findData(status)))
+        self.priority.setCurrentIndex(0)
+        self.assignee.setCurrentIndex(max(0, self.assignee.findData(
+            str(assignee_id) if assignee_id else "")))
+        self.search.clear()
+        self.breached.setChecked(breached)
+        self.due_soon.setChecked(due_soon)
+        for w in widgets:
+            w.blockSignals(False)
+        self.reload()
+
     def current_query(self) -> TicketQuery:
         code = self.status.currentData()
         statuses = OPEN if code == "open" else () if code == "all" else (code,)
