@@ -183,7 +183,7 @@ def test_main_window_status_bar_names_the_database(qtbot, services):
     qtbot.addWidget(w)
     assert "SQLite" in w.db_label.text()
     assert w.nav.count() == len(w.sections)
-    assert list(w.sections) == ["customers", "calendar", "pool", "pipeline", "tickets", "tiers", "reports"]
+    assert list(w.sections) == ["home", "customers", "calendar", "pool", "pipeline", "tickets", "tiers", "reports"]
 
 
 def test_edit_form_shows_the_owner_and_keeps_it(qtbot, section, services):

@@ -81,7 +81,8 @@ def test_main_window_speaks_chinese(qtbot, chinese, sqlite_url):
     svc.customers.create({"name": "张三", "tier": "strategic"})
     w = MainWindow(svc)
     qtbot.addWidget(w)
-    assert w.nav.item(0).text() == "客户"
+    assert w.nav.item(0).text() == "首页"
+    assert w.nav.item(1).text() == "客户"
     model = w.customers.model
     from PySide6.QtCore import Qt
 

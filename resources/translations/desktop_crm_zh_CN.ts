@@ -813,6 +813,29 @@
     </message>
 </context>
 <context>
+    <name>DueSoonDialog</name>
+    <message>
+        <source>Code</source>
+        <translation>客户编号</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <source>Goes back</source>
+        <translation>退回日期</translation>
+    </message>
+    <message>
+        <source>Why</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Follow these customers up, or they go back to the public pool. Double-click one to open it.</source>
+        <translation>请及时跟进这些客户，否则它们将退回公海。双击可打开客户。</translation>
+    </message>
+</context>
+<context>
     <name>HolidaysDialog</name>
     <message>
         <source>Holiday calendar</source>
@@ -901,6 +924,364 @@
     <message>
         <source>Replace the library&apos;s days of %1 with what the library knows now? Days set by hand stay.</source>
         <translation>用库中最新数据替换 %1 年的节假日？手动设置的日期会保留。</translation>
+    </message>
+</context>
+<context>
+    <name>Home</name>
+    <message>
+        <source>Today&apos;s follow-ups</source>
+        <translation>今日跟进</translation>
+    </message>
+    <message>
+        <source>Deals closing this month</source>
+        <translation>本月预计成交</translation>
+    </message>
+    <message>
+        <source>My targets</source>
+        <translation>我的业绩目标</translation>
+    </message>
+    <message>
+        <source>My at-risk customers</source>
+        <translation>我的风险客户</translation>
+    </message>
+    <message>
+        <source>Going back to the pool soon</source>
+        <translation>即将退回公海</translation>
+    </message>
+    <message>
+        <source>Team attainment this month</source>
+        <translation>本月团队业绩达成</translation>
+    </message>
+    <message>
+        <source>Pipeline coverage</source>
+        <translation>销售管道覆盖率</translation>
+    </message>
+    <message>
+        <source>Revenue</source>
+        <translation>营收</translation>
+    </message>
+    <message>
+        <source>Tickets breaching SLA</source>
+        <translation>超时工单</translation>
+    </message>
+    <message>
+        <source>Tier migration</source>
+        <translation>客户层级变动</translation>
+    </message>
+    <message>
+        <source>Strategic customers at risk</source>
+        <translation>高风险战略客户</translation>
+    </message>
+    <message>
+        <source>My open tickets</source>
+        <translation>我的待处理工单</translation>
+    </message>
+    <message>
+        <source>Breached and due soon</source>
+        <translation>已超时与即将超时</translation>
+    </message>
+    <message>
+        <source>Satisfaction this month</source>
+        <translation>本月满意度</translation>
+    </message>
+    <message>
+        <source>no recent order</source>
+        <translation>近期未下单</translation>
+    </message>
+    <message>
+        <source>spending less</source>
+        <translation>消费下降</translation>
+    </message>
+    <message>
+        <source>open tickets</source>
+        <translation>有未结工单</translation>
+    </message>
+    <message>
+        <source>unsatisfied</source>
+        <translation>满意度低</translation>
+    </message>
+    <message>
+        <source>not followed up</source>
+        <translation>未跟进</translation>
+    </message>
+    <message>
+        <source>likely lost</source>
+        <translation>可能流失</translation>
+    </message>
+    <message>
+        <source>no follow-up</source>
+        <translation>未跟进</translation>
+    </message>
+    <message>
+        <source>deal lost</source>
+        <translation>商机输单</translation>
+    </message>
+</context>
+<context>
+    <name>HomeSection</name>
+    <message>
+        <source>Hello, %1</source>
+        <translation>您好，%1</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Sales targets…</source>
+        <translation>业绩目标…</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <source>Figures from %1, updating…</source>
+        <translation>%1 的数据，正在更新…</translation>
+    </message>
+    <message>
+        <source>Updated %1</source>
+        <translation>更新于 %1</translation>
+    </message>
+    <message>
+        <source>Could not load: %1</source>
+        <translation>无法加载：%1</translation>
+    </message>
+    <message>
+        <source>Nothing to show yet.</source>
+        <translation>暂无内容。</translation>
+    </message>
+    <message>
+        <source>today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <source>overdue</source>
+        <translation>逾期</translation>
+    </message>
+    <message>
+        <source>Nothing planned for today.</source>
+        <translation>今天没有安排跟进。</translation>
+    </message>
+    <message>
+        <source>deals</source>
+        <translation>个商机</translation>
+    </message>
+    <message>
+        <source>total</source>
+        <translation>总金额</translation>
+    </message>
+    <message>
+        <source>weighted</source>
+        <translation>加权金额</translation>
+    </message>
+    <message>
+        <source>No open deal is expected to close this month.</source>
+        <translation>本月没有预计成交的进行中商机。</translation>
+    </message>
+    <message>
+        <source>This month</source>
+        <translation>本月</translation>
+    </message>
+    <message>
+        <source>This quarter</source>
+        <translation>本季度</translation>
+    </message>
+    <message>
+        <source>no target</source>
+        <translation>未设目标</translation>
+    </message>
+    <message>
+        <source>revenue this month</source>
+        <translation>本月销售额</translation>
+    </message>
+    <message>
+        <source>new customers</source>
+        <translation>新客户</translation>
+    </message>
+    <message>
+        <source>still to go</source>
+        <translation>尚差</translation>
+    </message>
+    <message>
+        <source>No target has been set for you yet. This quarter so far: %1.</source>
+        <translation>尚未为您设定目标。本季度至今：%1。</translation>
+    </message>
+    <message>
+        <source>red</source>
+        <translation>红色</translation>
+    </message>
+    <message>
+        <source>amber</source>
+        <translation>黄色</translation>
+    </message>
+    <message>
+        <source>green</source>
+        <translation>绿色</translation>
+    </message>
+    <message>
+        <source>score %1</source>
+        <translation>%1 分</translation>
+    </message>
+    <message>
+        <source>No customer in the red band.</source>
+        <translation>没有处于红色区间的客户。</translation>
+    </message>
+    <message numerus="yes">
+        <source>within %n day(s)</source>
+        <translation>
+            <numerusform>%n 天内</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>in %n day(s)</source>
+        <translation>
+            <numerusform>%n 天后</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>due now</source>
+        <translation>已到期</translation>
+    </message>
+    <message>
+        <source>None of your customers goes back to the pool this week.</source>
+        <translation>本周您没有客户将退回公海。</translation>
+    </message>
+    <message>
+        <source>revenue</source>
+        <translation>销售额</translation>
+    </message>
+    <message>
+        <source>of target</source>
+        <translation>目标完成</translation>
+    </message>
+    <message>
+        <source>reached</source>
+        <translation>已达成</translation>
+    </message>
+    <message>
+        <source>No targets for this month yet: set them with Sales targets…</source>
+        <translation>本月尚未设定目标：请通过“业绩目标…”设定。</translation>
+    </message>
+    <message>
+        <source>weighted, closing this month</source>
+        <translation>本月预计成交（加权）</translation>
+    </message>
+    <message>
+        <source>this quarter</source>
+        <translation>本季度</translation>
+    </message>
+    <message>
+        <source>Coverage compares the weighted open pipeline with what is left of the revenue targets: set targets with Sales targets…</source>
+        <translation>覆盖率 = 加权进行中商机 ÷ 剩余销售目标：请通过“业绩目标…”设定目标。</translation>
+    </message>
+    <message>
+        <source>this month</source>
+        <translation>本月</translation>
+    </message>
+    <message>
+        <source>Weighted open pipeline: %1</source>
+        <translation>加权进行中商机：%1</translation>
+    </message>
+    <message>
+        <source>Still to reach the quarter&apos;s target: %1</source>
+        <translation>距本季度目标尚差：%1</translation>
+    </message>
+    <message>
+        <source>No revenue target for the quarter.</source>
+        <translation>本季度未设销售额目标。</translation>
+    </message>
+    <message>
+        <source>Coverage of 3× or more is healthy.</source>
+        <translation>覆盖率达到 3 倍及以上较为健康。</translation>
+    </message>
+    <message>
+        <source>this month so far</source>
+        <translation>本月至今</translation>
+    </message>
+    <message>
+        <source>vs last month (%1)</source>
+        <translation>环比上月（%1）</translation>
+    </message>
+    <message>
+        <source>vs a year ago (%1)</source>
+        <translation>同比去年（%1）</translation>
+    </message>
+    <message>
+        <source>10k ¥</source>
+        <translation>万元</translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <source>due %1</source>
+        <translation>期限 %1</translation>
+    </message>
+    <message>
+        <source>breached</source>
+        <translation>已超时</translation>
+    </message>
+    <message>
+        <source>due soon</source>
+        <translation>即将超时</translation>
+    </message>
+    <message>
+        <source>No open ticket has missed its deadline.</source>
+        <translation>没有超时的未结工单。</translation>
+    </message>
+    <message>
+        <source>moved up</source>
+        <translation>升级</translation>
+    </message>
+    <message>
+        <source>moved down</source>
+        <translation>降级</translation>
+    </message>
+    <message>
+        <source>No customer changed tier.</source>
+        <translation>没有客户变更层级。</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>未结</translation>
+    </message>
+    <message>
+        <source>No open ticket is assigned to you.</source>
+        <translation>没有分配给您的未结工单。</translation>
+    </message>
+    <message>
+        <source>mine breached</source>
+        <translation>我的已超时</translation>
+    </message>
+    <message>
+        <source>mine due soon</source>
+        <translation>我的即将超时</translation>
+    </message>
+    <message>
+        <source>unassigned</source>
+        <translation>未分配</translation>
+    </message>
+    <message>
+        <source>Whole team: %1 breached, %2 due soon</source>
+        <translation>全组：%1 张已超时，%2 张即将超时</translation>
+    </message>
+    <message numerus="yes">
+        <source>mine (%n rating(s))</source>
+        <translation>
+            <numerusform>我的（%n 条评价）</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>team (%n rating(s))</source>
+        <translation>
+            <numerusform>全组（%n 条评价）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Resolved this month: %1 by you, %2 in all. Resolved in time: %3.</source>
+        <translation>本月已解决：您 %1 张，共 %2 张。按时解决率：%3。</translation>
     </message>
 </context>
 <context>
@@ -1545,6 +1926,10 @@
     <message>
         <source>Desktop CRM</source>
         <translation>桌面 CRM</translation>
+    </message>
+    <message>
+        <source>Home</source>
+        <translation>首页</translation>
     </message>
     <message>
         <source>Customers</source>
@@ -3207,6 +3592,14 @@ Customer management for small and mid-size companies.
         <translation>导出到 Excel…</translation>
     </message>
     <message>
+        <source>Sales targets…</source>
+        <translation>业绩目标…</translation>
+    </message>
+    <message>
+        <source>Set each salesperson&apos;s and team&apos;s monthly or quarterly targets and see how far they are reached</source>
+        <translation>为每位销售和每个团队设定月度或季度目标，并查看完成情况</translation>
+    </message>
+    <message>
         <source>Month</source>
         <translation>本月</translation>
     </message>
@@ -3241,6 +3634,10 @@ Customer management for small and mid-size companies.
     <message>
         <source>%1 · %2</source>
         <translation>%1 · %2</translation>
+    </message>
+    <message>
+        <source>Sales targets saved</source>
+        <translation>业绩目标已保存</translation>
     </message>
     <message>
         <source>Print preview</source>
@@ -3522,6 +3919,341 @@ Customer management for small and mid-size companies.
     <message>
         <source>New stage</source>
         <translation>新阶段</translation>
+    </message>
+</context>
+<context>
+    <name>TargetsDialog</name>
+    <message>
+        <source>Sales targets</source>
+        <translation>业绩目标</translation>
+    </message>
+    <message>
+        <source>Month</source>
+        <translation>月度</translation>
+    </message>
+    <message>
+        <source>Quarter</source>
+        <translation>季度</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>期间</translation>
+    </message>
+    <message>
+        <source>Type a target in a cell; an empty cell means no target. A team without a target of its own is measured against the sum of its members&apos; targets. Coverage is the weighted pipeline expected to close in what is left of the period, over the revenue still missing.</source>
+        <translation>在单元格中输入目标，留空表示不设目标。团队未单独设定目标时，按其成员目标之和考核。覆盖率 = 本期剩余时间内预计成交的加权商机金额 ÷ 尚差的销售额。</translation>
+    </message>
+    <message>
+        <source>Only a manager can change sales targets.</source>
+        <translation>只有经理可以修改业绩目标。</translation>
+    </message>
+    <message>
+        <source>Salesperson / team</source>
+        <translation>销售 / 团队</translation>
+    </message>
+    <message>
+        <source>Revenue target</source>
+        <translation>销售额目标</translation>
+    </message>
+    <message>
+        <source>Revenue so far</source>
+        <translation>已完成销售额</translation>
+    </message>
+    <message>
+        <source>Attained</source>
+        <translation>完成率</translation>
+    </message>
+    <message>
+        <source>New-customer target</source>
+        <translation>新客户目标</translation>
+    </message>
+    <message>
+        <source>New customers so far</source>
+        <translation>已获新客户</translation>
+    </message>
+    <message>
+        <source>Weighted pipeline</source>
+        <translation>加权商机金额</translation>
+    </message>
+    <message>
+        <source>Coverage</source>
+        <translation>覆盖率</translation>
+    </message>
+    <message>
+        <source>Paid orders of the salesperson&apos;s customers in the period; the tooltip of a cell shows the deals won.</source>
+        <translation>本期该销售名下客户的已付款订单金额；单元格提示中显示赢单金额。</translation>
+    </message>
+    <message>
+        <source>Customers whose first paid order falls in the period.</source>
+        <translation>首次付款订单在本期内的客户。</translation>
+    </message>
+    <message>
+        <source>Open deals (amount × win probability) expected to close in what is left of the period.</source>
+        <translation>预计在本期剩余时间内成交的进行中商机（金额 × 赢率）。</translation>
+    </message>
+    <message>
+        <source>Weighted pipeline over the revenue still missing to reach the target.</source>
+        <translation>加权商机金额 ÷ 距目标尚差的销售额。</translation>
+    </message>
+    <message>
+        <source>Copy from previous period</source>
+        <translation>复制上期目标</translation>
+    </message>
+    <message>
+        <source>Import from Excel…</source>
+        <translation>从 Excel 导入…</translation>
+    </message>
+    <message>
+        <source>Download template…</source>
+        <translation>下载模板…</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Q%1 %2</source>
+        <translation>%2年第%1季度</translation>
+    </message>
+    <message>
+        <source>MMMM yyyy</source>
+        <translation>yyyy年M月</translation>
+    </message>
+    <message>
+        <source>(current)</source>
+        <translation>（本期）</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <source>Could not load the targets: %1</source>
+        <translation>无法加载业绩目标：%1</translation>
+    </message>
+    <message>
+        <source>The period is over.</source>
+        <translation>本期已结束。</translation>
+    </message>
+    <message>
+        <source>The period has not begun.</source>
+        <translation>本期尚未开始。</translation>
+    </message>
+    <message>
+        <source>Day %1 of %2 (%3 of the period gone).</source>
+        <translation>第 %1 天，共 %2 天（时间已过 %3）。</translation>
+    </message>
+    <message>
+        <source>Team %1</source>
+        <translation>团队：%1</translation>
+    </message>
+    <message>
+        <source>Deals won: %1</source>
+        <translation>赢单金额：%1</translation>
+    </message>
+    <message>
+        <source>sum of members: %1</source>
+        <translation>成员合计：%1</translation>
+    </message>
+    <message>
+        <source>Not saved yet (was: %1)</source>
+        <translation>尚未保存（原为：%1）</translation>
+    </message>
+    <message>
+        <source>no target</source>
+        <translation>未设目标</translation>
+    </message>
+    <message>
+        <source>At an even pace, %1 would be reached by today.</source>
+        <translation>按时间进度，到今天应完成 %1。</translation>
+    </message>
+    <message>
+        <source>reached</source>
+        <translation>已达成</translation>
+    </message>
+    <message>
+        <source>Still missing: %1</source>
+        <translation>尚差：%1</translation>
+    </message>
+    <message>
+        <source>Not a valid target: %1</source>
+        <translation>不是有效的目标值：%1</translation>
+    </message>
+    <message>
+        <source>%1 changed this to: revenue %2, new customers %3</source>
+        <translation>%1 已改为：销售额 %2，新客户 %3</translation>
+    </message>
+    <message>
+        <source>Someone else</source>
+        <translation>其他人</translation>
+    </message>
+    <message>
+        <source>%1 (changed by %2)</source>
+        <translation>%1（由 %2 修改）</translation>
+    </message>
+    <message>
+        <source>someone else</source>
+        <translation>其他人</translation>
+    </message>
+    <message>
+        <source>Nothing was saved: another manager changed the targets of %1 after you opened them. Their values are loaded now and yours are kept in the marked cells (the tooltip shows theirs); Save again to keep yours.</source>
+        <translation>未保存任何内容：在您打开之后，其他经理修改了 %1 的目标。现已载入对方的数值，您的修改保留在标红的单元格中（提示中显示对方的数值）；再次保存即以您的数值为准。</translation>
+    </message>
+    <message>
+        <source>Saved: %1 new, %2 changed, %3 unchanged.</source>
+        <translation>已保存：新增 %1 项，修改 %2 项，未变 %3 项。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n target(s) copied from %1; check them, then Save.</source>
+        <translation>
+            <numerusform>已从%1复制 %n 项目标；请检查后保存。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Nothing to copy: %1 has no targets for the people and teams without one here.</source>
+        <translation>没有可复制的内容：%1没有本期尚未设定目标的人员或团队的目标。</translation>
+    </message>
+    <message>
+        <source>Download template</source>
+        <translation>下载模板</translation>
+    </message>
+    <message>
+        <source>Excel workbooks (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Salesperson</source>
+        <translation>销售</translation>
+    </message>
+    <message>
+        <source>Team</source>
+        <translation>团队</translation>
+    </message>
+    <message>
+        <source>New customers target</source>
+        <translation>新客户目标</translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>Template saved to %1</source>
+        <translation>模板已保存到 %1</translation>
+    </message>
+    <message>
+        <source>Import targets</source>
+        <translation>导入业绩目标</translation>
+    </message>
+    <message>
+        <source>Your unsaved changes will be lost. Import anyway?</source>
+        <translation>未保存的修改将会丢失。仍要导入吗？</translation>
+    </message>
+    <message>
+        <source>Spreadsheets (*.xlsx *.csv);;All files (*)</source>
+        <translation>表格文件 (*.xlsx *.csv);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Importing…</source>
+        <translation>正在导入…</translation>
+    </message>
+    <message>
+        <source>Also for: %1</source>
+        <translation>另含：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>… and %n more</source>
+        <translation>
+            <numerusform>…… 另有 %n 项</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Nothing was imported. Correct these rows and import again:</source>
+        <translation>未导入任何内容。请更正以下各行后重新导入：</translation>
+    </message>
+    <message>
+        <source>Nothing was imported: %1</source>
+        <translation>未导入任何内容：%1</translation>
+    </message>
+    <message>
+        <source>Header row</source>
+        <translation>表头行</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>%1, row %2</source>
+        <translation>%1 第 %2 行</translation>
+    </message>
+    <message>
+        <source>%1 · %2: %3</source>
+        <translation>%1 · %2：%3</translation>
+    </message>
+    <message>
+        <source>You have unsaved changes. Discard them?</source>
+        <translation>有未保存的修改。要放弃吗？</translation>
+    </message>
+    <message>
+        <source>No active salesperson is in a team called “%1”.</source>
+        <translation>没有在职销售属于团队“%1”。</translation>
+    </message>
+    <message>
+        <source>No active salesperson is called “%1” (display name, user name or email).</source>
+        <translation>没有名为“%1”的在职销售（可填姓名、用户名或邮箱）。</translation>
+    </message>
+    <message>
+        <source>More than one salesperson is called “%1”: %2. Use the user name.</source>
+        <translation>有多位销售名为“%1”：%2。请填写用户名。</translation>
+    </message>
+    <message>
+        <source>“%1” is in the file twice; row %2 sets it already.</source>
+        <translation>“%1”在文件中出现了两次；第 %2 行已设定。</translation>
+    </message>
+    <message>
+        <source>Must be zero or more: %1</source>
+        <translation>不能为负数：%1</translation>
+    </message>
+    <message>
+        <source>Not a month (2026-10) or a quarter (2026-Q4): %1</source>
+        <translation>不是月份（2026-10）或季度（2026-Q4）：%1</translation>
+    </message>
+    <message>
+        <source>Not a whole number: %1</source>
+        <translation>不是整数：%1</translation>
+    </message>
+    <message>
+        <source>Not an amount: %1</source>
+        <translation>不是金额：%1</translation>
+    </message>
+    <message>
+        <source>No period: add a Period column or choose the period.</source>
+        <translation>缺少期间：请添加“期间”列或选择期间。</translation>
+    </message>
+    <message>
+        <source>No header row found: the first rows need a Salesperson or Team column and a Revenue target or New customers target column.</source>
+        <translation>未找到表头：前几行需要有“销售”或“团队”列，以及“销售额目标”或“新客户目标”列。</translation>
+    </message>
+    <message>
+        <source>Neither a salesperson nor a team.</source>
+        <translation>既没有销售也没有团队。</translation>
+    </message>
+    <message>
+        <source>The file cannot be read as an Excel workbook.</source>
+        <translation>无法作为 Excel 工作簿读取此文件。</translation>
+    </message>
+    <message>
+        <source>Only Excel workbooks (.xlsx) and CSV files can be imported.</source>
+        <translation>只能导入 Excel 工作簿（.xlsx）和 CSV 文件。</translation>
+    </message>
+    <message>
+        <source>The file is neither UTF-8 nor GBK text.</source>
+        <translation>此文件既不是 UTF-8 也不是 GBK 编码的文本。</translation>
     </message>
 </context>
 <context>
@@ -4454,6 +5186,13 @@ Customer management for small and mid-size companies.
     <message>
         <source>%1 follow-ups planned; %2 customers skipped (already planned).</source>
         <translation>已安排 %1 个跟进；跳过 %2 个客户（已有安排）。</translation>
+    </message>
+</context>
+<context>
+    <name>Tile</name>
+    <message>
+        <source>Show all ›</source>
+        <translation>查看全部 ›</translation>
     </message>
 </context>
 <context>
