@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 
+import shiboken6
 from PySide6.QtCore import QLocale, QThreadPool, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
@@ -73,6 +74,13 @@ class ReportsSection(QWidget):
         self.pdf_button.clicked.connect(lambda: self.save_pdf())
         self.xlsx_button = QPushButton(self.tr("Export to Excel…"))
         self.xlsx_button.clicked.connect(lambda: self.save_xlsx())
+        self.targets_button = QPushButton(self.tr("Sales targets…"))
+        self.targets_button.setToolTip(self.tr(
+            "Set each salesperson's and team's monthly or quarterly targets and see how far "
+            "they are reached"))
+        self.targets_button.clicked.connect(lambda: self.open_targets())
+        self.targets_button.setVisible(services.user.role in ("admin", "manager"))
+        self._targets_dialog = None
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(220)
         self.progress.hide()
@@ -86,6 +94,8 @@ class ReportsSection(QWidget):
         top.addStretch(1)
         for b in (self.preview_button, self.print_button, self.pdf_button, self.xlsx_button):
             top.addWidget(b)
+        top.addSpacing(12)
+        top.addWidget(self.targets_button)
         self.heading = QLabel()
         font = self.heading.font()
         font.setPointSize(font.pointSize() + 3)
@@ -186,6 +196,23 @@ class ReportsSection(QWidget):
         for b in (self.preview_button, self.print_button, self.pdf_button, self.xlsx_button):
             b.setEnabled(True)
         self.built.emit()
+
+    def open_targets(self):
+        """The sales-targets grid (managers and admins), one window at a time."""
+        from .targets_dialog import TargetsDialog
+
+        if (self._targets_dialog is not None and shiboken6.isValid(self._targets_dialog)
+                and self._targets_dialog.isVisible()):
+            self._targets_dialog.raise_()
+            self._targets_dialog.activateWindow()
+            return self._targets_dialog
+        dlg = TargetsDialog(self.services, self)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.saved.connect(lambda _s: (self.status_message.emit(self.tr("Sales targets saved")),
+                                      self.refresh()))
+        self._targets_dialog = dlg
+        dlg.show()
+        return dlg
 
     # -- output ---------------------------------------------------------------------------------
 
