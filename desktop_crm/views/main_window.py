@@ -212,9 +212,7 @@ class MainWindow(QMainWindow):
         from .targets_dialog import TargetsDialog
 
         dialog = TargetsDialog(self.services, self, period=period)
-        if hasattr(dialog, "data_changed"):
-            dialog.data_changed.connect(self.data_changed)
-        dialog.finished.connect(lambda _r: self.data_changed.emit(ChangeSet.of("targets")))
+        dialog.saved.connect(lambda _summary: self.data_changed.emit(ChangeSet.of("targets")))
         dialog.open()
         return dialog
 
