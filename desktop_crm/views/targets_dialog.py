@@ -56,6 +56,11 @@ def money_text(value: Decimal | None) -> str:
     return f"¥{value:,.2f}" if value != value.to_integral_value() else f"¥{value:,.0f}"
 
 
+def whole_money(value: Decimal) -> str:
+    """¥ with thousands separators, rounded to the yuan (figures reached, not typed)."""
+    return f"¥{value:,.0f}"
+
+
 def parse_money(text: str) -> Decimal | None:
     s = text.strip().lstrip("¥￥").replace(",", "").strip()
     if not s:
@@ -199,7 +204,6 @@ class TargetsDialog(QDialog):
         for col, tip in tips.items():
             self.table.horizontalHeaderItem(col).setToolTip(tip)
         head = self.table.horizontalHeader()
-        head.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         head.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
@@ -401,8 +405,8 @@ class TargetsDialog(QDialog):
         for i, r in enumerate(self.rows):
             a = r.attainment
             cells = {COL_NAME: r.name if r.is_team else "    " + r.name,
-                     COL_REV: money_text(a.revenue), COL_NEW: str(a.new_customers),
-                     COL_WEIGHTED: money_text(a.weighted_open)}
+                     COL_REV: whole_money(a.revenue), COL_NEW: f"{a.new_customers:,}",
+                     COL_WEIGHTED: whole_money(a.weighted_open)}
             for col in range(self.table.columnCount()):
                 item = QTableWidgetItem(cells.get(col, ""))
                 flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
@@ -423,6 +427,18 @@ class TargetsDialog(QDialog):
                     "%1", money_text(a.won_amount)))
         for i in range(len(self.rows)):
             self._show_row(i)
+        self._size_columns()
+
+    def _size_columns(self) -> None:
+        """Figures get their width plus some air; the name column takes what is left."""
+        head = self.table.horizontalHeader()
+        self.table.resizeColumnsToContents()
+        for col in range(1, self.table.columnCount()):
+            head.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+            width = self.table.columnWidth(col) + 18
+            if col in EDITABLE:
+                width = max(width, 130)
+            self.table.setColumnWidth(col, width)
 
     def _members(self, team_row: _Row) -> list[_Row]:
         return [r for r in self.rows if not r.is_team and r.team == team_row.team]
