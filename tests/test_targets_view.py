@@ -194,6 +194,9 @@ def test_the_reports_section_opens_it_for_managers(qtbot, team):
     dlg = w.open_targets()
     qtbot.waitUntil(lambda: bool(dlg.rows), timeout=20000)
     assert w.open_targets() is dlg  # one window at a time
+    with qtbot.waitSignal(w.targets_saved, timeout=5000):
+        dlg.set_value(dlg.row_of("安娜"), COL_REV_T, "1000")
+        assert dlg.save()
     dlg.reject()
     svc.user = anna
     w2 = ReportsSection(svc)

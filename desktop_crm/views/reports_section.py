@@ -34,10 +34,13 @@ class ReportsSection(QWidget):
     """Signals:
         status_message(str): a line for the status bar
         built(): the report for the chosen month and scope is ready
+        targets_saved(object): sales targets were saved in the dialog opened from here
+            (the ``TargetSummary``)
     """
 
     status_message = Signal(str)
     built = Signal()
+    targets_saved = Signal(object)
 
     def __init__(self, services: Services, parent=None, *, today: dt.date | None = None):
         super().__init__(parent)
@@ -208,8 +211,9 @@ class ReportsSection(QWidget):
             return self._targets_dialog
         dlg = TargetsDialog(self.services, self)
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dlg.saved.connect(lambda _s: (self.status_message.emit(self.tr("Sales targets saved")),
-                                      self.refresh()))
+        dlg.saved.connect(lambda summary: (
+            self.status_message.emit(self.tr("Sales targets saved")), self.refresh(),
+            self.targets_saved.emit(summary)))
         self._targets_dialog = dlg
         dlg.show()
         return dlg
