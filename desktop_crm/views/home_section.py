@@ -299,7 +299,8 @@ class HomeSection(QWidget):
         self._now = now  # tests: a fixed clock
         self.keys = list(self.home.tiles())
         self.figures: dict[str, dict | None] = {}
-        self.fresh: set[str] = set()
+        self.fresh: set[str] = set()  # tiles loaded since start
+        self.failed: set[str] = set()  # tiles whose last load failed
         self._generation: dict[str, int] = {}
         self._workers: set[Worker] = set()
 
@@ -406,6 +407,7 @@ class HomeSection(QWidget):
         if generation != self._generation.get(key):
             return
         self.fresh.add(key)
+        self.failed.discard(key)
         self._show(key, figures)
         if self.fresh >= set(self.keys):
             self.cache.write({k: self.figures.get(k) for k in self.keys}, self.now())
@@ -416,6 +418,7 @@ class HomeSection(QWidget):
     def _failed(self, key: str, generation: int, exc) -> None:
         if generation != self._generation.get(key):
             return
+        self.failed.add(key)
         tile = self.tiles[key]
         tile.clear()
         tile.set_note(self.tr("Could not load: %1").replace("%1", str(exc)))
@@ -450,6 +453,10 @@ class HomeSection(QWidget):
         for r in range(max(rows, self.grid.rowCount())):
             self.grid.setRowStretch(r, 1 if r < rows else 0)
 
+    def settled(self) -> bool:
+        """Every tile has loaded (or failed) since start."""
+        return (self.fresh | self.failed) >= set(self.keys)
+
     def visible_tiles(self) -> list[str]:
         return [k for k in self.keys if not self.tiles[k].isHidden()]
 
@@ -460,23 +467,25 @@ class HomeSection(QWidget):
         me = self.home.user.id
         team = self.home.team
         f = self.figures.get(key) or {}
-        return {
-            "followups": ("calendar_today", {}),
-            "closing": ("pipeline", {"owner_id": me, "period": "this_month"}),
-            "attainment": ("targets", {"period": (f.get("month") or {}).get("period")}),
-            "at_risk": ("customers", {"owner_id": me, "health": "red", "sort": "health"}),
-            "pool_due": ("pool_due", f),
-            "team_attainment": ("targets", {"period": f.get("period")}),
-            "coverage": ("pipeline", {"team": team, "period": "this_quarter"}),
-            "revenue": ("reports", {"month": (f.get("months") or [None])[0]}),
-            "breaching": ("tickets", {"breached": True}),
-            "tier_migration": ("tiers", {"from": f.get("from"), "to": f.get("to")}),
-            "strategic_risk": ("customers", {"tier": "strategic", "health": "red",
-                                             "sort": "health"}),
-            "my_tickets": ("tickets", {"assignee_id": me}),
-            "sla": ("tickets", {"breached": True}),
-            "satisfaction": ("tickets", {"status": "resolved", "assignee_id": me}),
-        }[key]
+        targets = {
+            "followups": lambda: ("calendar_today", {}),
+            "closing": lambda: ("pipeline", {"owner_id": me, "period": "this_month"}),
+            "attainment": lambda: ("targets", {"period": (f.get("month") or {}).get("period")}),
+            "at_risk": lambda: ("customers", {"owner_id": me, "health": "red",
+                                              "sort": "health"}),
+            "pool_due": lambda: ("pool_due", f),
+            "team_attainment": lambda: ("targets", {"period": f.get("period")}),
+            "coverage": lambda: ("pipeline", {"team": team, "period": "this_quarter"}),
+            "revenue": lambda: ("reports", {"month": (f.get("months") or [None])[0]}),
+            "breaching": lambda: ("tickets", {"breached": True}),
+            "tier_migration": lambda: ("tiers", {"from": f.get("from"), "to": f.get("to")}),
+            "strategic_risk": lambda: ("customers", {"tier": "strategic", "health": "red",
+                                                     "sort": "health"}),
+            "my_tickets": lambda: ("tickets", {"assignee_id": me}),
+            "sla": lambda: ("tickets", {"breached": True}),
+            "satisfaction": lambda: ("tickets", {"status": "resolved", "assignee_id": me}),
+        }
+        return targets[key]()
 
     def open_tile(self, key: str) -> None:
         target, args = self.target_of(key)

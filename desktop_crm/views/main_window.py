@@ -113,6 +113,8 @@ class MainWindow(QMainWindow):
         # Home: the tiles a change makes out of date reload; a tile opens the list behind it
         self.data_changed.connect(self.home.refresh)
         self.home.open_requested.connect(self.open_from_home)
+        self.reports.targets_saved.connect(
+            lambda _summary: self.data_changed.emit(ChangeSet.of("targets")))
 
         central = QWidget()
         row = QHBoxLayout(central)
