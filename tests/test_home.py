@@ -6,6 +6,7 @@ date; the cache file."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from decimal import Decimal
@@ -125,9 +126,15 @@ def test_salesperson_tiles(co):
     assert quarter["period"] == "2026-Q4" and quarter["revenue"] == 3500.0
     assert quarter["remaining"] == 6500.0
 
-    # nothing planned for 乙 since it was given to anna: it goes back to the pool when due
-    p = home.load("pool_due", NOW)
-    assert p["count"] == len(p["items"]) and p["days"] == 7
+    # nobody's customers go back to the pool until a manager saved the pool rules
+    assert home.load("pool_due", NOW) is None
+    pool = co.svc.pool
+    rules = pool.rules()[0]
+    pool.save_rules(dataclasses.replace(rules, return_days={"": 3}), 0)
+    # three days after anna got them (the real clock: when the fixture created them)
+    p = home.load("pool_due", dt.datetime.now(dt.timezone.utc))
+    assert p["days"] == 7 and p["count"] == len(p["items"]) == 2  # no follow-up since
+    assert {i["name"] for i in p["items"]} == {"甲公司", "乙公司"}
 
 
 def test_a_salesperson_without_a_target(co):
@@ -140,7 +147,8 @@ def test_manager_sees_their_people_not_another_team(co):
     home = co.home(co.mia)
     assert home.people() == {co.mia.id, co.anna.id}
     t = home.load("team_attainment", NOW)
-    assert [p["name"] for p in t["people"]] == ["安娜", "米娅"]  # attained first
+    # 米娅 has no target, no customers and no deals: nothing to show
+    assert [p["name"] for p in t["people"]] == ["安娜"]
     assert t["people"][0]["revenue_pct"] == pytest.approx(0.5)
     assert [x["team"] for x in t["teams"]] == ["华东"]
 

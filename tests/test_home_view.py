@@ -33,8 +33,8 @@ def home_for(qtbot, co, user, tmp_path, cache=None) -> HomeSection:
 
 def test_each_role_sees_its_own_tiles(qtbot, co, tmp_path):
     sales = home_for(qtbot, co, co.anna, tmp_path)
-    # no health scores computed yet: the at-risk tile is left out, not faked
-    assert sales.visible_tiles() == ["followups", "closing", "attainment", "pool_due"]
+    # no health scores computed, no pool rules saved yet: those tiles are left out, not faked
+    assert sales.visible_tiles() == ["followups", "closing", "attainment"]
     assert sales.tiles["followups"].list.count() == 2
     assert not sales.targets_button.isVisibleTo(sales)
 

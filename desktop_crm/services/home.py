@@ -42,7 +42,7 @@ from .db import Database, default_data_dir
 from .followups import FollowUpService
 from .periods import add_months, local_zone, month_start
 from .pool import PoolService
-from .targets import Attainment, TargetService, period_of
+from .targets import Attainment, TargetService, parse_period, period_of
 from .tickets import TicketQuery, TicketService
 from .users import UserInfo
 
@@ -75,6 +75,7 @@ DEPENDS: dict[str, frozenset[str]] = {
     "satisfaction": frozenset({"tickets"}),
 }
 LIST_LIMIT = 5  # rows a list tile shows; its count says how many there are in all
+POOL_ITEMS = 200  # customers going back to the pool the tile's list window shows
 TIER_RANK = {"strategic": 4, "growth": 3, "basic": 2, "dormant": 1, "": 0}
 
 PAID_SQL = text("orders.status = 'paid'")  # the partial index's own condition, as a literal
@@ -101,8 +102,17 @@ def _iso(t: dt.datetime | dt.date | None) -> str | None:
     return None if t is None else t.isoformat()
 
 
-def _attainment(a: Attainment) -> dict[str, Any]:
+def _elapsed(period: str, today: dt.date) -> float:
+    """The share of ``period`` gone by the end of ``today`` (0..1): the pace to compare
+    attainment with."""
+    first, after = parse_period(period)
+    done = (min(max(today + dt.timedelta(days=1), first), after) - first).days
+    return done / (after - first).days
+
+
+def _attainment(a: Attainment, today: dt.date) -> dict[str, Any]:
     return {
+        "elapsed": _elapsed(a.period, today),
         "period": a.period, "user_id": a.user_id and str(a.user_id), "team": a.team,
         "name": a.name,
         "revenue_target": None if a.revenue_target is None else _money(a.revenue_target),
@@ -244,7 +254,7 @@ class HomeService:
                               ("quarter", period_of(today, quarter=True))):
             mine = [a for a in svc.attainment(period, team=self.user.team, today=today)
                     if a.user_id == self.user.id]
-            out[label] = _attainment(mine[0]) if mine else None
+            out[label] = _attainment(mine[0], today) if mine else None
         if out["month"] is None and out["quarter"] is None:
             return None  # not a salesperson the targets know (an inactive account)
         return out
@@ -269,10 +279,13 @@ class HomeService:
         return self._risk(now, owner_id=self.user.id)
 
     def _pool_due(self, now):
-        due = PoolService(self.db, self.user, tz=self.zone).due_soon(self.user.id, 7, now=now)
+        pool = PoolService(self.db, self.user, tz=self.zone)
+        if pool.rules()[1] == 0:
+            return None  # no pool rules saved yet: nobody's customers go back
+        due = pool.due_soon(self.user.id, 7, now=now)
         return {"count": len(due), "days": 7, "items": [
             {"id": str(d.customer_id), "code": d.code, "name": d.name, "due_at": _iso(d.due_at),
-             "reason": d.reason} for d in due]}
+             "reason": d.reason} for d in due[:POOL_ITEMS]]}
 
     # -- manager --------------------------------------------------------------------------------
 
@@ -290,13 +303,17 @@ class HomeService:
 
     def _team_attainment(self, now):
         rows = self._team_rows(now)
-        people = [_attainment(a) for a in rows if a.user_id is not None]
+        today = self._today(now)
+        # people with nothing to show (a manager without customers, no target) are left out
+        people = [_attainment(a, today) for a in rows if a.user_id is not None and (
+            a.revenue_target is not None or a.revenue or a.weighted_open)]
         if not people:
             return None
-        teams = [_attainment(a) for a in rows if a.user_id is None]
+        teams = [_attainment(a, today) for a in rows if a.user_id is None]
         people.sort(key=lambda p: (p["revenue_pct"] is None, -(p["revenue_pct"] or 0),
                                    p["name"]))
         return {"period": rows[0].period, "team": self.team or "", "people": people,
+                "elapsed": _elapsed(rows[0].period, today),
                 "teams": teams}
 
     def _coverage(self, now):

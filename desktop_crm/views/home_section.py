@@ -524,18 +524,32 @@ class HomeSection(QWidget):
         if not f["items"]:
             tile.set_note(self.tr("No open deal is expected to close this month."))
 
-    def _progress_chart(self, tile: Tile, rows: list[tuple[str, float | None, str]]) -> None:
-        """Horizontal bars: share of the target reached (100% line), one per row."""
+    @staticmethod
+    def _pace_color(pct: float | None, elapsed: float) -> str:
+        """Green when reached or on pace, amber when a little behind, red when far behind
+        the share of the period gone."""
+        if pct is None:
+            return GREY
+        if pct >= 1 or pct >= elapsed:
+            return GREEN
+        return AMBER if pct >= 0.8 * elapsed else RED
+
+    def _progress_chart(self, tile: Tile, rows: list[tuple[str, float | None, str]],
+                        elapsed: list[float]) -> None:
+        """Horizontal bars: share of the target reached (100% line), one per row, coloured
+        against the pace (the share of the period gone, a tick on each bar)."""
         fig = tile.figure(1.1 + 0.22 * max(0, len(rows) - 2))
         ax = fig.subplots()
         names = [r[0] for r in rows][::-1]
         values = [min(r[1] or 0, 1.5) * 100 for r in rows][::-1]
-        colors = [GREY if r[1] is None else GREEN if r[1] >= 1 else AMBER if r[1] >= 0.7
-                  else RED for r in rows][::-1]
+        colors = [self._pace_color(r[1], e) for r, e in zip(rows, elapsed)][::-1]
+        paces = [e * 100 for e in elapsed][::-1]
         bars = ax.barh(range(len(rows)), values, color=colors, height=0.6)
         for bar, r in zip(bars, rows[::-1]):
             ax.text(bar.get_width() + 2, bar.get_y() + bar.get_height() / 2, r[2],
                     va="center", fontsize=8)
+        for y, pace in enumerate(paces):
+            ax.plot([pace, pace], [y - 0.4, y + 0.4], color="#334155", linewidth=1.5)
         ax.axvline(100, color="#334155", linewidth=1, linestyle="--")
         ax.set_yticks(range(len(rows)), names, fontsize=8)
         ax.set_xlim(0, 175)
@@ -546,10 +560,11 @@ class HomeSection(QWidget):
 
     def _fill_attainment(self, tile: Tile, f: dict) -> None:
         month, quarter = f.get("month"), f.get("quarter")
-        rows = []
+        rows, elapsed = [], []
         for caption, a in ((self.tr("This month"), month), (self.tr("This quarter"), quarter)):
             if a is None:
                 continue
+            elapsed.append(a.get("elapsed", 0.0))
             if a["revenue_target"] is None:
                 rows.append((caption, None, money_short(a["revenue"]) + " · "
                              + self.tr("no target")))
@@ -562,8 +577,7 @@ class HomeSection(QWidget):
             tile.add_figure(_pct(pct) if month["revenue_target"] is not None
                             else money_short(month["revenue"]),
                             self.tr("revenue this month"),
-                            GREY if pct is None else GREEN if pct >= 1 else
-                            AMBER if pct >= 0.7 else RED)
+                            self._pace_color(pct, month.get("elapsed", 0.0)))
             new = str(month["new"]) if month["new_target"] is None \
                 else f"{month['new']}/{month['new_target']}"
             tile.add_figure(new, self.tr("new customers"))
@@ -574,7 +588,8 @@ class HomeSection(QWidget):
                                   "%1.").replace("%1", money_short((quarter or {}).get(
                                       "revenue", 0))))
         else:
-            self._progress_chart(tile, rows)
+            self._progress_chart(tile, rows, elapsed)
+            tile.set_note(self.tr("The tick on a bar marks the share of the period gone."))
 
     def _risk_rows(self, tile: Tile, f: dict, with_owner: bool) -> None:
         bands = f.get("bands", {})
@@ -630,7 +645,7 @@ class HomeSection(QWidget):
                  (_pct(p["revenue_pct"]) + " · " if p["revenue_target"] is not None else "")
                  + money_short(p["revenue"])) for p in people[:8]]
         if with_target:
-            self._progress_chart(tile, rows)
+            self._progress_chart(tile, rows, [f.get("elapsed", 0.0)] * len(rows))
         else:
             for p in people[:6]:
                 tile.add_row(f"{p['name']} · {money_short(p['revenue'])}")

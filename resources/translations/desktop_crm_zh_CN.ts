@@ -1108,6 +1108,10 @@
         <translation>尚未为您设定目标。本季度至今：%1。</translation>
     </message>
     <message>
+        <source>The tick on a bar marks the share of the period gone.</source>
+        <translation>柱上的竖线表示周期已过去的比例。</translation>
+    </message>
+    <message>
         <source>red</source>
         <translation>红色</translation>
     </message>

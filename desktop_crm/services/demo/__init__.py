@@ -46,6 +46,7 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 
 import numpy as np
 from sqlalchemy import func, select
@@ -108,6 +109,47 @@ def _sizes(n: int) -> tuple[int, int]:
     chunk = int(min(MAX_CHUNK, max(50, math.ceil(n / 50))))
     per_commit = min(MAX_COMMIT, max(chunk, math.ceil(n / 10)))
     return chunk, max(1, round(per_commit / chunk)) * chunk
+
+
+def _demo_targets(db: Database, rng: np.random.Generator, today: dt.date) -> None:
+    """Sales targets for last month, this month and this quarter, for every salesperson
+    without one: about what they sold a month over the last three months, a little more
+    (so some reach it and some do not), and a few new customers. Periods that already have
+    targets are left alone."""
+    from desktop_crm.models import Role, SalesTarget, User
+
+    from ..periods import add_months
+    from ..targets import period_of
+
+    this = today.replace(day=1)
+    start = add_months(this, -3)
+    with db.session() as s:
+        people = list(s.scalars(select(User.id).where(
+            User.role == Role.SALES.value, User.active.is_(True), User.deleted_at.is_(None))))
+        if not people:
+            return
+        sold = dict(s.execute(
+            select(Customer.owner_id, func.sum(Order.amount))
+            .join(Customer, Customer.id == Order.customer_id)
+            .where(Order.status == "paid", Order.deleted_at.is_(None),
+                   Order.order_date >= start, Order.order_date < this)
+            .group_by(Customer.owner_id)).all())
+        have = {(p, u) for p, u in s.execute(select(SalesTarget.period, SalesTarget.user_id))}
+        periods = (period_of(add_months(this, -1)), period_of(this),
+                   period_of(this, quarter=True))
+        for uid in people:
+            monthly = float(sold.get(uid) or 0) / 3
+            if monthly <= 0:
+                continue
+            for period in periods:
+                if (period, uid) in have:
+                    continue
+                months = 3 if "Q" in period else 1
+                factor = float(rng.uniform(0.9, 1.3))
+                revenue = round(monthly * months * factor, -3)
+                s.add(SalesTarget(period=period, user_id=uid, team="",
+                                  revenue=Decimal(str(revenue)),
+                                  new_customers=int(rng.integers(2, 8)) * months))
 
 
 def generate_demo(db: Database, customers: int, seed: int | None = None,
@@ -208,6 +250,9 @@ def generate_demo(db: Database, customers: int, seed: int | None = None,
             conn.exec_driver_sql("ANALYZE")
             conn.commit()
 
+    if customers:
+        today = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=8)).date()  # Beijing
+        _demo_targets(db, np.random.default_rng(rng.integers(0, 2**63)), today)
     seconds = time.perf_counter() - t0
     summary = DemoSummary(
         users=staff.created, customers=totals["customers"], contacts=totals["contacts"],
