@@ -68,7 +68,7 @@ def test_inputs_from_the_database(db_url):
         row = f.loc[cid.hex]
         assert row.spend_recent == 4000.0 and row.spend_before == 1000.0
         assert row.open_tickets == 1 and row.breached_tickets == 1
-        assert row.last_contact == pd.Timestamp(2026, 11, 20)
+        assert row.contact_gap == 6 and row.since_last == 25 and row.span == 245
         scores = health.compute(now)
         assert scores.loc[cid.hex].tickets == 40 and scores.loc[cid.hex].trend == 100
         assert scores.loc[quiet.hex].follow_up == 0 and np.isnan(scores.loc[quiet.hex].recency)

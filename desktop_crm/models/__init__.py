@@ -4,6 +4,7 @@ from .audit import AuditEntry
 from .base import Base, SyncedMixin, utcnow
 from .counter import Counter
 from .customer import Contact, Customer, CustomerKind, CustomerTag, Tag, Tier
+from .health import CustomerHealth, HealthState
 from .history import Activity, ActivitySeries, ActivityType, Channel, Holiday, Interaction
 from .order import Order, OrderStatus
 from .pipeline import Opportunity, OpportunityStageChange, OpportunityStatus, PipelineStage
@@ -17,8 +18,9 @@ from .user import Role, User
 
 __all__ = [
     "Activity", "ActivitySeries", "ActivityType", "AuditEntry", "Base", "Channel", "Contact", "Counter", "Customer",
-    "CustomerAssignment", "CustomerKind", "CustomerMetrics", "CustomerOrderStats", "CustomerTag",
-    "Holiday", "Interaction", "Notification", "Opportunity", "OpportunityStageChange",
+    "CustomerAssignment", "CustomerHealth", "CustomerKind", "CustomerMetrics", "CustomerOrderStats",
+    "CustomerTag",
+    "HealthState", "Holiday", "Interaction", "Notification", "Opportunity", "OpportunityStageChange",
     "OpportunityStatus",
     "Order", "OrderStatsWindow", "OrderStatus", "PipelineStage", "Role", "SalesTarget",
     "SharedSetting",

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from .customers import CustomerService
 from .db import Database
 from .followups import FollowUpService
+from .health import HealthService
 from .holidays import HolidayService
 from .leads import LeadScoringService
 from .notifications import NotificationService
@@ -37,6 +38,7 @@ class Services:
     followups: FollowUpService
     holidays: HolidayService
     tickets: TicketService
+    health: HealthService
 
     @classmethod
     def open(cls, url: str | None = None, *, upgrade: bool | None = None) -> "Services":
@@ -62,7 +64,7 @@ class Services:
                    TierService(db, user), PipelineService(db, user),
                    LeadScoringService(db, user), PoolService(db, user),
                    NotificationService(db, user), FollowUpService(db, user),
-                   HolidayService(db, user), TicketService(db, user))
+                   HolidayService(db, user), TicketService(db, user), HealthService(db, user))
 
     def close(self) -> None:
         self.db.dispose()
