@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 log = logging.getLogger(__name__)
 
-SECTIONS = ("customers", "calendar", "pool", "pipeline", "tickets", "tiers", "reports")
+SECTIONS = ("home", "customers", "calendar", "pool", "pipeline", "tickets", "tiers", "reports")
 CALENDAR_VIEWS = ("today", "day", "week", "month", "agenda")
 
 

@@ -154,3 +154,16 @@ def test_at_risk_customers_show_once_scored_and_open_the_red_list(qtbot, co, tmp
     q = window.customers.current_query()
     assert (q.tier, q.health, q.sort) == ("strategic", "red", "health")
     qtbot.waitUntil(lambda: window.customers.model.rowCount() == 1, timeout=10000)
+
+
+def test_a_new_day_reloads_every_tile(qtbot, co, tmp_path):
+    w = home_for(qtbot, co, co.agent, tmp_path)
+    before = dict(w._generation)
+    w._check_day()  # the same day: nothing
+    assert w._generation == before
+    w._now = NOW + dt.timedelta(days=1)
+    w._check_day()
+    assert all(w._generation[k] == before[k] + 1 for k in w.keys)
+    qtbot.waitUntil(lambda: all(w._generation[k] == before[k] + 1 for k in w.keys)
+                    and w.settled(), timeout=20000)
+    w._now = None

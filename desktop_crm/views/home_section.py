@@ -20,7 +20,9 @@ from typing import Any
 
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
-from PySide6.QtCore import QCoreApplication, QDate, QLocale, QThreadPool, Qt, QT_TRANSLATE_NOOP, Signal
+from PySide6.QtCore import (
+    QCoreApplication, QDate, QLocale, QThreadPool, Qt, QT_TRANSLATE_NOOP, QTimer, Signal,
+)
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QDialog, QDialogButtonBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QListWidget,
@@ -355,9 +357,22 @@ class HomeSection(QWidget):
         lay.addWidget(scroll, 1)
         self.show_cached()
         self.reload()
+        # a new day makes every tile out of date (today's follow-ups, this month...): checked
+        # each minute, reloaded once when the date changes
+        self._day = self.now().astimezone().date()
+        self.day_timer = QTimer(self)
+        self.day_timer.setInterval(60 * 1000)
+        self.day_timer.timeout.connect(self._check_day)
+        self.day_timer.start()
 
     def now(self) -> dt.datetime:
         return self._now or dt.datetime.now(dt.timezone.utc)
+
+    def _check_day(self) -> None:
+        today = self.now().astimezone().date()
+        if today != self._day:
+            self._day = today
+            self.reload()
 
     # -- loading ---------------------------------------------------------------------------------
 
