@@ -562,7 +562,8 @@ class HomeSection(QWidget):
         bars = ax.barh(range(len(rows)), values, color=colors, height=0.6)
         for bar, r in zip(bars, rows[::-1]):
             ax.text(bar.get_width() + 2, bar.get_y() + bar.get_height() / 2, r[2],
-                    va="center", fontsize=8)
+                    va="center", fontsize=8, zorder=5,
+                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6})
         for y, pace in enumerate(paces):
             ax.plot([pace, pace], [y - 0.4, y + 0.4], color="#334155", linewidth=1.5)
         ax.axvline(100, color="#334155", linewidth=1, linestyle="--")
