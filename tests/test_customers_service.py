@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
 
-from desktop_crm.models import AuditEntry, Customer
+from desktop_crm.models import AuditEntry, Customer, Order
 from desktop_crm.services.customers import SORTS, CustomerQuery, CustomerService
 from desktop_crm.services.errors import ConflictError, NotFound, ValidationError
+from desktop_crm.services.health import HealthService
 from desktop_crm.services.users import UserService
 
 
@@ -105,6 +108,8 @@ def test_search_follows_edits(svc, people):
 @pytest.mark.parametrize("sort", SORTS)
 @pytest.mark.parametrize("descending", [False, True])
 def test_keyset_pages_cover_everything_once_in_order(svc, people, sort, descending):
+    if sort == "health":  # the health order lists scored customers
+        HealthService(svc.db).recompute()
     q = CustomerQuery(sort=sort, descending=descending)
     seen, after = [], None
     while True:
@@ -117,6 +122,25 @@ def test_keyset_pages_cover_everything_once_in_order(svc, people, sort, descendi
     assert len({r.id for r in seen}) == len(people)
     keys = [r.sort_key for r in seen]
     assert keys == sorted(keys, reverse=descending)
+
+
+def test_health_column_sort_and_band_filter(svc, people):
+    health = HealthService(svc.db)
+    with svc.db.session() as s:  # the first customer bought long ago: its recency is 0
+        s.add(Order(customer_id=people[0].id, order_date=dt.date(2020, 1, 1),
+                    amount=Decimal("100"), status="paid"))
+    health.recompute()
+    scores = {r.id: r.health for r in svc.page(CustomerQuery(), limit=100).rows}
+    assert all(v is not None for v in scores.values())
+    assert scores[people[0].id] == min(scores.values()) < 40
+    rows = svc.page(CustomerQuery(sort="health"), limit=100).rows
+    assert [r.health for r in rows] == sorted(scores.values())
+    assert rows[0].id == people[0].id
+    assert [r.id for r in svc.page(CustomerQuery(health="red"), limit=100).rows] == [people[0].id]
+    assert svc.count(CustomerQuery(health="red")) == 1
+    assert svc.count(CustomerQuery(health="amber")) + svc.count(
+        CustomerQuery(health="green")) == len(people) - 1
+    assert names(svc, health="red", tier="growth") == []
 
 
 def test_filters(svc, people):

@@ -16,7 +16,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from desktop_crm.models import Contact, Customer, CustomerKind, CustomerTag, Tag, Tier, User
+from desktop_crm.models import (
+    Contact, Customer, CustomerHealth, CustomerKind, CustomerTag, Tag, Tier, User,
+)
 
 from . import assignments, audit, counters, notifications
 from .db import Database, loose_distinct
@@ -123,6 +125,7 @@ class CustomerRow:
     updated_at: dt.datetime
     deleted: bool
     sort_key: tuple  # the keyset position of this row
+    health: int | None = None  # the stored health score (0-100), None if not scored
 
 
 @dataclass(frozen=True)
@@ -182,7 +185,10 @@ class ContactRecord:
         return display_phone(self.phone)
 
 
-SORTS = ("code", "name", "phone", "owner", "tier", "region", "industry", "source", "updated_at")
+SORTS = ("code", "name", "phone", "owner", "tier", "region", "industry", "source", "updated_at",
+         "health")
+# health bands as score ranges [low, high) (services/health.py: RED 40, AMBER 70)
+HEALTH_BANDS = {"red": (0, 40), "amber": (40, 70), "green": (70, 101)}
 
 
 @dataclass(frozen=True)
@@ -199,6 +205,7 @@ class CustomerQuery:
     industry: str | None = None
     source: str | None = None
     deleted: bool = False  # True: the recycle bin (soft-deleted customers) instead
+    health: str | None = None  # red, amber, green: customers whose stored score is in it
     sort: str = "name"
     descending: bool = False
 
@@ -443,6 +450,8 @@ class CustomerService:
             return self._record(s, c)
 
     def _sort_exprs(self, sort: str) -> list:
+        if sort == "health":  # the score index of customer_health, joined (scored only)
+            return [CustomerHealth.score, CustomerHealth.customer_id]
         owner = func.coalesce(User.display_name, "")
         name = Customer.sort_name
         return {
@@ -507,6 +516,11 @@ class CustomerService:
             stmt = stmt.where(Customer.industry == q.industry)
         if q.source is not None:
             stmt = stmt.where(Customer.source == q.source)
+        if q.health is not None:
+            low, high = HEALTH_BANDS[q.health]
+            stmt = stmt.where(Customer.id.in_(
+                select(CustomerHealth.customer_id)
+                .where(CustomerHealth.score >= low, CustomerHealth.score < high)))
         if q.tag:
             stmt = stmt.where(Customer.id.in_(
                 select(CustomerTag.customer_id).join(Tag, Tag.id == CustomerTag.tag_id)
@@ -559,9 +573,16 @@ class CustomerService:
             select(Customer.id, Customer.code, Customer.name, Customer.phone, owner,
                    Customer.tier, Customer.province, Customer.city, Customer.industry,
                    Customer.source, Customer.updated_at, Customer.deleted_at,
+                   CustomerHealth.score.label("health"),
                    *[k.label(f"k{i}") for i, k in enumerate(keys)])
             .outerjoin(User, User.id == Customer.owner_id)
         )
+        if q.sort == "health":
+            # driven by the score index; customers not scored yet (created seconds ago,
+            # before the first computation) are left out of this order
+            stmt = stmt.join(CustomerHealth, CustomerHealth.customer_id == Customer.id)
+        else:
+            stmt = stmt.outerjoin(CustomerHealth, CustomerHealth.customer_id == Customer.id)
         stmt, driven = self._filtered(stmt, q)
         if after is not None:
             cmp = tuple_(*keys) < tuple_(*after) if q.descending else tuple_(*keys) > tuple_(*after)
@@ -583,7 +604,7 @@ class CustomerService:
             key = tuple(getattr(r, f"k{i}") for i in range(len(keys)))
             rows.append(CustomerRow(
                 r.id, r.code, r.name, display_phone(r.phone), r.owner, r.tier, region,
-                r.industry, r.source, r.updated_at, r.deleted_at is not None, key,
+                r.industry, r.source, r.updated_at, r.deleted_at is not None, key, r.health,
             ))
         return Page(rows, len(result) > limit)
 

@@ -21,6 +21,7 @@ from . import audit
 from .customers import ContactRecord, CustomerRecord, CustomerService
 from .db import Database
 from .errors import FieldError, NotFound, ValidationError
+from .health import HealthDetail, HealthService
 from .text import clean
 
 CHANNELS = tuple(c.value for c in Channel)
@@ -115,6 +116,7 @@ class Profile:
     activities: list[ActivityLine]
     tickets: list[TicketLine]
     timeline: list[TimelineEvent]
+    health: HealthDetail | None = None  # None for a deleted customer
 
 
 def _midnight(d: dt.date) -> dt.datetime:
@@ -126,6 +128,7 @@ class ProfileService:
         self.db = db
         self.actor_id = actor_id
         self.customers = CustomerService(db, actor_id)
+        self.health = HealthService(db)
 
     def profile(self, customer_id: uuid.UUID) -> Profile:
         customer = self.customers.get(customer_id)
@@ -184,8 +187,9 @@ class ProfileService:
             ]
             changes = audit.history(s, "customers", customer_id, limit=RECENT)
         timeline = self._timeline(orders, interactions, opportunities, activities, tickets, changes)
+        health = self.health.get(customer_id) if customer.deleted_at is None else None
         return Profile(customer, contacts, summary, orders, interactions, opportunities,
-                       activities, tickets, timeline)
+                       activities, tickets, timeline, health)
 
     @staticmethod
     def _order_summary(s: Session, customer_id: uuid.UUID) -> OrderSummary:

@@ -64,6 +64,11 @@ class CustomersSection(QWidget):
         self.tier_filter.addItem(self.tr("All tiers"), None)
         for code in ("strategic", "growth", "basic", "dormant", ""):
             self.tier_filter.addItem(labels.label(labels.TIERS, code), code)
+        self.health_filter = QComboBox()
+        self.health_filter.setObjectName("healthFilter")
+        self.health_filter.addItem(self.tr("All health"), None)
+        for band in ("red", "amber", "green"):
+            self.health_filter.addItem(labels.label(labels.HEALTH_BANDS, band), band)
         self.owner_filter = QComboBox()
         self.province_filter = QComboBox()
         self.industry_filter = QComboBox()
@@ -80,7 +85,7 @@ class CustomersSection(QWidget):
 
         bar = QHBoxLayout()
         bar.addWidget(self.search, 2)
-        for w in (self.tier_filter, self.owner_filter, self.province_filter,
+        for w in (self.tier_filter, self.health_filter, self.owner_filter, self.province_filter,
                   self.industry_filter, self.tag_filter):
             w.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
             bar.addWidget(w)
@@ -104,7 +109,7 @@ class CustomersSection(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         header.setSortIndicator(1, Qt.SortOrder.AscendingOrder)
-        for col, width in enumerate((80, 240, 120, 80, 70, 110, 90, 80, 120)):
+        for col, width in enumerate((80, 240, 120, 80, 70, 64, 110, 90, 80, 120)):
             self.table.setColumnWidth(col, width)
 
         self.count_label = QLabel()
@@ -134,8 +139,8 @@ class CustomersSection(QWidget):
         self._search_timer.timeout.connect(self.apply_filters)
         self.search.textChanged.connect(self._search_timer.start)
         self.search.returnPressed.connect(self.apply_filters)
-        for combo in (self.tier_filter, self.owner_filter, self.province_filter,
-                      self.industry_filter, self.tag_filter):
+        for combo in (self.tier_filter, self.health_filter, self.owner_filter,
+                      self.province_filter, self.industry_filter, self.tag_filter):
             combo.currentIndexChanged.connect(self.apply_filters)
         self.deleted_toggle.toggled.connect(self.apply_filters)
         self.new_button.clicked.connect(self.new_customer)
@@ -194,6 +199,7 @@ class CustomersSection(QWidget):
             base,
             text=self.search.text(),
             tier=self.tier_filter.currentData(),
+            health=self.health_filter.currentData(),
             owner_id=owner_id,
             unowned=owner == "pool",
             province=self.province_filter.currentData(),
@@ -201,6 +207,52 @@ class CustomersSection(QWidget):
             tag=self.tag_filter.currentData(),
             deleted=self.deleted_toggle.isChecked(),
         )
+
+    def show_filtered(self, *, owner_id=None, tier: str | None = None,
+                      health: str | None = None, sort: str | None = None) -> None:
+        """Show the list with only these filters (the others reset): an owner's customers,
+        a tier, a health band ("red", "amber", "green"), in this order ("health": the
+        lowest scores first). The Home dashboard's tiles call it."""
+        combos = (self.tier_filter, self.health_filter, self.owner_filter,
+                  self.province_filter, self.industry_filter, self.tag_filter)
+        for combo in combos:
+            combo.blockSignals(True)
+        self.search.blockSignals(True)
+        self.deleted_toggle.blockSignals(True)
+        try:
+            self.search.clear()
+            self.deleted_toggle.setChecked(False)
+            for combo in (self.province_filter, self.industry_filter, self.tag_filter):
+                combo.setCurrentIndex(0)
+            self.tier_filter.setCurrentIndex(max(self.tier_filter.findData(tier), 0)
+                                             if tier is not None else 0)
+            self.health_filter.setCurrentIndex(max(self.health_filter.findData(health), 0)
+                                               if health is not None else 0)
+            owner = None
+            if owner_id is not None:
+                owner = "me" if owner_id == self.services.user.id else str(owner_id)
+                i = self.owner_filter.findData(owner)
+                if i < 0:
+                    i = self.owner_filter.findData(str(owner_id))
+                self.owner_filter.setCurrentIndex(max(i, 0))
+            else:
+                self.owner_filter.setCurrentIndex(0)
+        finally:
+            for combo in combos:
+                combo.blockSignals(False)
+            self.search.blockSignals(False)
+            self.deleted_toggle.blockSignals(False)
+        self._search_timer.stop()
+        query = self.current_query()
+        if sort is not None:
+            query = dataclasses.replace(query, sort=sort, descending=False)
+            column = self.model.COLUMNS.index(sort) if sort in self.model.COLUMNS else 1
+            header = self.table.horizontalHeader()
+            header.blockSignals(True)
+            header.setSortIndicator(column, Qt.SortOrder.AscendingOrder)
+            header.blockSignals(False)
+        self.model.set_query(query)
+        self.profile.clear()
 
     def apply_filters(self) -> None:
         self._search_timer.stop()

@@ -147,6 +147,30 @@ ACTIONS = {
     "planned": QT_TRANSLATE_NOOP("Labels", "Planned"),
 }
 
+HEALTH_BANDS = {
+    "red": QT_TRANSLATE_NOOP("Labels", "At risk"),
+    "amber": QT_TRANSLATE_NOOP("Labels", "Watch"),
+    "green": QT_TRANSLATE_NOOP("Labels", "Healthy"),
+}
+HEALTH_PARTS = {
+    "recency": QT_TRANSLATE_NOOP("Labels", "Recency"),
+    "trend": QT_TRANSLATE_NOOP("Labels", "Spend trend"),
+    "tickets": QT_TRANSLATE_NOOP("Labels", "Tickets"),
+    "satisfaction": QT_TRANSLATE_NOOP("Labels", "Satisfaction"),
+    "follow_up": QT_TRANSLATE_NOOP("Labels", "Follow-up"),
+    "alive": QT_TRANSLATE_NOOP("Labels", "Still active"),
+}
+# (background, text) of each health band: a tint readable with dark text
+HEALTH_COLOURS = {"red": ("#fde2e1", "#b91c1c"), "amber": ("#fef3c7", "#92400e"),
+                  "green": ("#dcfce7", "#166534")}
+
+
+def health_band(score: int | None) -> str:
+    """red, amber or green for a 0-100 score (services/health.py: below 40, below 70)."""
+    if score is None:
+        return ""
+    return "red" if score < 40 else "amber" if score < 70 else "green"
+
 
 def label(table: dict[str, str], code: str) -> str:
     """The translated label of ``code``, or the code itself when it is not a known one."""

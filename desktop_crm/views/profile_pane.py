@@ -125,6 +125,11 @@ class ProfilePane(QWidget):
         self.facts.setWordWrap(True)
         self.facts.setTextFormat(Qt.TextFormat.RichText)
         self.facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.health = QLabel()
+        self.health.setObjectName("profileHealth")
+        self.health.setWordWrap(True)
+        self.health.setTextFormat(Qt.TextFormat.RichText)
+        self.health.setStyleSheet("border: 1px solid #e2e8f0; border-radius: 4px; padding: 6px;")
         self.figures = QLabel()
         self.figures.setObjectName("profileFigures")
         self.figures.setStyleSheet(
@@ -186,6 +191,7 @@ class ProfilePane(QWidget):
         body.setContentsMargins(0, 0, 0, 0)
         body.addWidget(self.title)
         body.addWidget(self.facts)
+        body.addWidget(self.health)
         body.addWidget(self.figures)
         body.addLayout(buttons)
         body.addWidget(self.tabs, 1)
@@ -275,6 +281,7 @@ class ProfilePane(QWidget):
         self.facts.setText("<table cellspacing=2>" + "".join(
             f"<tr><td style='color:#64748b;padding-right:10px'>{html.escape(k)}</td>"
             f"<td>{html.escape(v)}</td></tr>" for k, v in facts if v) + "</table>")
+        self._show_health(p.health)
         o = p.orders
         self.figures.setText(self.tr(
             "Orders: %1   Total: %2   First: %3   Last: %4   Open opportunities: %5"
@@ -310,6 +317,71 @@ class ProfilePane(QWidget):
         self.tabs.setTabText(1, self.tr("Contacts (%1)").replace("%1", str(len(p.contacts))))
         self.placeholder.hide()
         self.body.show()
+
+    def _show_health(self, h) -> None:
+        """The score in its band's colour, and each part with why it is what it is."""
+        if h is None or h.score is None:
+            self.health.hide()
+            return
+        bg, fg = labels.HEALTH_COLOURS[h.band]
+        head = (f"<span style='background:{bg};color:{fg};font-weight:600;padding:2px 8px'>"
+                f"&nbsp;{self.tr('Health')} {h.score}&nbsp;</span>&nbsp; "
+                f"<span style='color:{fg}'>{html.escape(labels.label(labels.HEALTH_BANDS, h.band))}"
+                "</span>")
+        rows = []
+        for part in h.weights:
+            value = h.parts.get(part)
+            band = labels.health_band(value)
+            colour = labels.HEALTH_COLOURS[band][1] if band else "#94a3b8"
+            shown = "–" if value is None else str(value)
+            rows.append(
+                f"<tr><td style='color:#64748b;padding-right:8px'>"
+                f"{html.escape(labels.label(labels.HEALTH_PARTS, part))}</td>"
+                f"<td style='color:{colour};font-weight:600;padding-right:8px' align=right>"
+                f"{shown}</td><td>{html.escape(self.explain(h, part))}</td></tr>")
+        self.health.setText(head + "<table cellspacing=1>" + "".join(rows) + "</table>")
+        self.health.show()
+
+    def explain(self, h, part: str) -> str:
+        """One line in words: why this part of the health score is what it is."""
+        if part == "recency":
+            if h.days_since_order is None:
+                return self.tr("No paid order yet")
+            if h.interval_source == "default":
+                return self.tr("Last purchase %1 days ago (bought once: measured against "
+                               "%2 days)").replace("%1", str(h.days_since_order)).replace(
+                    "%2", f"{h.usual_interval:.0f}")
+            return self.tr("Last purchase %1 days ago (usually every %2 days)").replace(
+                "%1", str(h.days_since_order)).replace("%2", f"{h.usual_interval:.0f}")
+        if part == "trend":
+            if h.parts.get("trend") is None:
+                return self.tr("No paid orders in the last twelve months")
+            return self.tr("Last six months %1, the six months before %2").replace(
+                "%1", money(h.spend_recent)).replace("%2", money(h.spend_before))
+        if part == "tickets":
+            if not h.open_tickets:
+                return self.tr("No open tickets")
+            return self.tr("%1 open tickets, %2 past their deadline").replace(
+                "%1", str(h.open_tickets)).replace("%2", str(h.breached_tickets))
+        if part == "satisfaction":
+            if h.satisfaction is None:
+                return self.tr("No ratings in the last twelve months")
+            return self.tr("Mean rating %1 of 5 in the last twelve months").replace(
+                "%1", f"{h.satisfaction:.1f}")
+        if part == "follow_up":
+            if not h.cadence_days:
+                return self.tr("No follow-up cadence for this tier")
+            if h.days_since_contact is None:
+                return self.tr("Never contacted (follow up every %1 days)").replace(
+                    "%1", str(h.cadence_days))
+            return self.tr("Last contact %1 days ago (follow up every %2 days)").replace(
+                "%1", str(h.days_since_contact)).replace("%2", str(h.cadence_days))
+        if part == "alive":
+            if h.p_alive is None:
+                return self.tr("Known once the tiers are computed")
+            return self.tr("Probability the customer is still active: %1%").replace(
+                "%1", f"{h.p_alive * 100:.0f}")
+        return ""
 
     # What the subkind of each timeline kind is a code of.
     SUBKINDS = {"interaction": labels.CHANNELS, "order": labels.ORDER_STATUS,

@@ -33,8 +33,8 @@ class CustomerTableModel(QAbstractTableModel):
 
     reloaded = Signal()
 
-    COLUMNS = ("code", "name", "phone", "owner", "tier", "region", "industry", "source",
-               "updated_at")
+    COLUMNS = ("code", "name", "phone", "owner", "tier", "health", "region", "industry",
+               "source", "updated_at")
 
     def __init__(self, service: CustomerService, parent=None):
         super().__init__(parent)
@@ -42,9 +42,11 @@ class CustomerTableModel(QAbstractTableModel):
         self._query = CustomerQuery()
         self._rows: list[CustomerRow] = []
         self._has_more = False
+        self._brushes = {band: (QColor(bg), QColor(fg))
+                         for band, (bg, fg) in labels.HEALTH_COLOURS.items()}
         self._headers = [
             self.tr("Code"), self.tr("Name"), self.tr("Phone"), self.tr("Owner"),
-            self.tr("Tier"), self.tr("Region"), self.tr("Industry"), self.tr("Source"),
+            self.tr("Tier"), self.tr("Health"), self.tr("Region"), self.tr("Industry"), self.tr("Source"),
             self.tr("Updated"),
         ]
 
@@ -121,9 +123,13 @@ class CustomerTableModel(QAbstractTableModel):
                 return labels.label(labels.TIERS, row.tier) if row.tier else ""
             if col == "updated_at":
                 return row.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
+            if col == "health":
+                return "" if row.health is None else str(row.health)
             return getattr(row, col)
         if role == ID_ROLE:
             return str(row.id)
+        if col == "health":
+            return self._health_data(row, role)
         if role == Qt.ItemDataRole.ForegroundRole:
             if row.deleted:
                 return QColor("#9e9e9e")
@@ -131,6 +137,20 @@ class CustomerTableModel(QAbstractTableModel):
                 return QColor(TIER_COLOURS[row.tier])
         if role == Qt.ItemDataRole.ToolTipRole and col == "name":
             return row.name
+        return None
+
+    def _health_data(self, row: CustomerRow, role):
+        band = labels.health_band(row.health)
+        if not band:
+            return None
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return self._brushes[band][0]
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return self._brushes[band][1]
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignCenter)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return labels.label(labels.HEALTH_BANDS, band)
         return None
 
     def flags(self, index):
