@@ -324,8 +324,9 @@ class ProfilePane(QWidget):
             self.health.hide()
             return
         bg, fg = labels.HEALTH_COLOURS[h.band]
+        title = html.escape(self.tr("Health"))
         head = (f"<span style='background:{bg};color:{fg};font-weight:600;padding:2px 8px'>"
-                f"&nbsp;{self.tr('Health')} {h.score}&nbsp;</span>&nbsp; "
+                f"&nbsp;{title} {h.score}&nbsp;</span>&nbsp; "
                 f"<span style='color:{fg}'>{html.escape(labels.label(labels.HEALTH_BANDS, h.band))}"
                 "</span>")
         rows = []

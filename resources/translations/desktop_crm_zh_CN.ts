@@ -666,6 +666,10 @@
         <translation>来源</translation>
     </message>
     <message>
+        <source>Health</source>
+        <translation>健康度</translation>
+    </message>
+    <message>
         <source>Updated</source>
         <translation>更新时间</translation>
     </message>
@@ -679,6 +683,10 @@
     <message>
         <source>All tiers</source>
         <translation>全部分层</translation>
+    </message>
+    <message>
+        <source>All health</source>
+        <translation>全部健康度</translation>
     </message>
     <message>
         <source>Recycle bin</source>
@@ -1762,6 +1770,34 @@
     <message>
         <source>Planned</source>
         <translation>计划中</translation>
+    </message>
+    <message>
+        <source>Watch</source>
+        <translation>需关注</translation>
+    </message>
+    <message>
+        <source>Healthy</source>
+        <translation>健康</translation>
+    </message>
+    <message>
+        <source>Recency</source>
+        <translation>购买间隔</translation>
+    </message>
+    <message>
+        <source>Spend trend</source>
+        <translation>消费趋势</translation>
+    </message>
+    <message>
+        <source>Tickets</source>
+        <translation>工单</translation>
+    </message>
+    <message>
+        <source>Satisfaction</source>
+        <translation>满意度</translation>
+    </message>
+    <message>
+        <source>Still active</source>
+        <translation>活跃概率</translation>
     </message>
     <message>
         <source>MONEY_UNITS 1e3:K 1e6:M 1e9:B</source>
@@ -3006,6 +3042,66 @@ Customer management for small and mid-size companies.
     <message>
         <source>Contacts (%1)</source>
         <translation>联系人 (%1)</translation>
+    </message>
+    <message>
+        <source>Health</source>
+        <translation>健康度</translation>
+    </message>
+    <message>
+        <source>No paid order yet</source>
+        <translation>尚无已付款订单</translation>
+    </message>
+    <message>
+        <source>Last purchase %1 days ago (bought once: measured against %2 days)</source>
+        <translation>最近一次购买 %1 天前（仅购买过一次，按 %2 天计）</translation>
+    </message>
+    <message>
+        <source>Last purchase %1 days ago (usually every %2 days)</source>
+        <translation>最近一次购买 %1 天前（通常每 %2 天）</translation>
+    </message>
+    <message>
+        <source>No paid orders in the last twelve months</source>
+        <translation>近十二个月没有已付款订单</translation>
+    </message>
+    <message>
+        <source>Last six months %1, the six months before %2</source>
+        <translation>近六个月 %1，之前六个月 %2</translation>
+    </message>
+    <message>
+        <source>No open tickets</source>
+        <translation>没有未关闭工单</translation>
+    </message>
+    <message>
+        <source>%1 open tickets, %2 past their deadline</source>
+        <translation>%1 张未关闭工单，%2 张已超时</translation>
+    </message>
+    <message>
+        <source>No ratings in the last twelve months</source>
+        <translation>近十二个月没有评分</translation>
+    </message>
+    <message>
+        <source>Mean rating %1 of 5 in the last twelve months</source>
+        <translation>近十二个月平均评分 %1 / 5</translation>
+    </message>
+    <message>
+        <source>No follow-up cadence for this tier</source>
+        <translation>该等级没有跟进周期</translation>
+    </message>
+    <message>
+        <source>Never contacted (follow up every %1 days)</source>
+        <translation>从未联系（应每 %1 天跟进）</translation>
+    </message>
+    <message>
+        <source>Last contact %1 days ago (follow up every %2 days)</source>
+        <translation>最近一次联系 %1 天前（应每 %2 天跟进）</translation>
+    </message>
+    <message>
+        <source>Known once the tiers are computed</source>
+        <translation>计算客户分层后可知</translation>
+    </message>
+    <message>
+        <source>Probability the customer is still active: %1%</source>
+        <translation>客户仍活跃的概率：%1%</translation>
     </message>
 </context>
 <context>
