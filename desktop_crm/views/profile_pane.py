@@ -325,7 +325,7 @@ class ProfilePane(QWidget):
             return
         bg, fg = labels.HEALTH_COLOURS[h.band]
         title = html.escape(self.tr("Health"))
-        head = (f"<span style='background:{bg};color:{fg};font-weight:600;padding:2px 8px'>"
+        head = (f"<span style='background-color:{bg};color:{fg};font-weight:600'>"
                 f"&nbsp;{title} {h.score}&nbsp;</span>&nbsp; "
                 f"<span style='color:{fg}'>{html.escape(labels.label(labels.HEALTH_BANDS, h.band))}"
                 "</span>")
