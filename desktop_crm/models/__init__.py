@@ -5,6 +5,7 @@ from .base import Base, SyncedMixin, utcnow
 from .counter import Counter
 from .customer import Contact, Customer, CustomerKind, CustomerTag, Tag, Tier
 from .health import CustomerHealth, HealthState
+from .importing import ImportRow, ImportRun, ImportStatus
 from .history import Activity, ActivitySeries, ActivityType, Channel, Holiday, Interaction
 from .order import Order, OrderStatus
 from .pipeline import Opportunity, OpportunityStageChange, OpportunityStatus, PipelineStage
@@ -20,7 +21,7 @@ __all__ = [
     "Activity", "ActivitySeries", "ActivityType", "AuditEntry", "Base", "Channel", "Contact", "Counter", "Customer",
     "CustomerAssignment", "CustomerHealth", "CustomerKind", "CustomerMetrics", "CustomerOrderStats",
     "CustomerTag",
-    "HealthState", "Holiday", "Interaction", "Notification", "Opportunity", "OpportunityStageChange",
+    "HealthState", "Holiday", "ImportRow", "ImportRun", "ImportStatus", "Interaction", "Notification", "Opportunity", "OpportunityStageChange",
     "OpportunityStatus",
     "Order", "OrderStatsWindow", "OrderStatus", "PipelineStage", "Role", "SalesTarget",
     "SharedSetting",
