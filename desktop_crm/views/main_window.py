@@ -17,6 +17,7 @@ from desktop_crm.services.errors import ChangeSet
 
 from .calendar_section import CalendarSection
 from .customers_section import CustomersSection
+from .health_keeper import HealthKeeper
 from .home_section import HomeSection
 from .notifications_view import NotificationsButton, NotificationsDialog
 from .pipeline_section import PipelineSection
@@ -115,6 +116,11 @@ class MainWindow(QMainWindow):
         self.home.open_requested.connect(self.open_from_home)
         self.reports.targets_saved.connect(
             lambda _summary: self.data_changed.emit(ChangeSet.of("targets")))
+        # health scores: computed when stale at start-up, the changed customers' after a
+        # change; new scores show in the customer list and the Home tiles
+        self.health_keeper = HealthKeeper(services, self)
+        self.data_changed.connect(self.health_keeper.on_data_changed)
+        self.health_keeper.updated.connect(self._health_updated)
 
         central = QWidget()
         row = QHBoxLayout(central)
@@ -160,6 +166,7 @@ class MainWindow(QMainWindow):
         self.escalation_timer.timeout.connect(self.escalate_tickets)
         self.escalation_timer.start()
         QTimer.singleShot(0, self.escalate_tickets)
+        QTimer.singleShot(0, self.health_keeper.start)
 
     # -- notifications and the daily pool rules ---------------------------------------------
 
@@ -176,6 +183,11 @@ class MainWindow(QMainWindow):
     def open_customer(self, customer_id) -> None:
         self.show_section("customers")
         self.customers.show_customer(customer_id)
+
+    def _health_updated(self) -> None:
+        changes = ChangeSet.of("health")
+        self.customers.refresh(changes)
+        self.home.refresh(changes)
 
     def open_from_home(self, target: str, args: dict) -> None:
         """Show the list (or the record) behind a Home tile."""
