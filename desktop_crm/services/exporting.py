@@ -238,6 +238,27 @@ _WIDTHS = {"date": 12, "datetime": 17, "money": 14, "number": 10, "phone": 16, "
            "code": 12}
 
 
+_TWO_DIGIT_AREAS = frozenset(("10", "20", "21", "22", "23", "24", "25", "26", "27", "28", "29"))
+
+
+def national_phone(e164: str) -> str:
+    """``display_phone`` with a fast path for Chinese landlines as well (phonenumbers takes
+    ~0.1 ms a number: 45 s of a million customers' export): 010 6552 9988, 0571 8888 8888,
+    0571 888 8888. A number phonenumbers finds invalid is shown the same way (it would
+    show the bare digits)."""
+    if e164.startswith("+86") and len(e164) in (13, 14) and e164[3] != "1" \
+            or e164.startswith("+8610"):
+        n = e164[3:]
+        if n[:2] in _TWO_DIGIT_AREAS:
+            if len(n) == 10:
+                return f"0{n[:2]} {n[2:6]} {n[6:]}"
+        elif len(n) == 11:
+            return f"0{n[:3]} {n[3:7]} {n[7:]}"
+        else:
+            return f"0{n[:3]} {n[3:6]} {n[6:]}"
+    return display_phone(e164)
+
+
 def default_file_name(kind: str, day: dt.date, fmt: str = "xlsx", lang: str = "zh_CN") -> str:
     """客户_2026-11-26.xlsx, Customers_2026-11-26.csv."""
     title = SHEET_TITLES[kind][1 if lang == "en" else 0]
@@ -538,7 +559,7 @@ class ExportService:
         out: list = []
         for c in specs:
             if c.type == "phone":
-                out.append(display_phone)
+                out.append(national_phone)
             elif c.type == "datetime":
                 out.append(lambda v, tz=tz: None if v is None else
                            v.astimezone(tz).replace(tzinfo=None, second=0, microsecond=0))
