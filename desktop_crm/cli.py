@@ -198,6 +198,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--view", choices=CALENDAR_VIEWS, help="the calendar's view (default: week)")
     s.add_argument("--date", metavar="YYYY-MM-DD", help="the calendar's day (default: today)")
     s.add_argument("--owner", metavar="NAME", help="the calendar shows this person's follow-ups")
+
+    from desktop_crm import cli_duplicates
+
+    cli_duplicates.add_parser(sub, common)
     return parser
 
 
@@ -938,6 +942,16 @@ def cmd_screenshot(args) -> int:
                       select_code=args.select, view=args.view, day=day, owner=args.owner)
 
 
+def cmd_duplicates(args) -> int:
+    from desktop_crm.cli_duplicates import cmd_duplicates as run
+
+    services = _services(args)
+    try:
+        return run(args, services)
+    finally:
+        services.close()
+
+
 def cmd_gui(args) -> int:
     from desktop_crm.app import run_gui
 
@@ -956,7 +970,7 @@ def main(argv: list[str] | None = None) -> int:
         "gui": cmd_gui, "init": cmd_init, "demo": cmd_demo, "customers": cmd_customers,
         "tiers": cmd_tiers, "pipeline": cmd_pipeline, "pool": cmd_pool,
         "tickets": cmd_tickets, "report": cmd_report, "targets": cmd_targets,
-        "screenshot": cmd_screenshot, "export": cmd_export,
+        "screenshot": cmd_screenshot, "export": cmd_export, "duplicates": cmd_duplicates,
     }[command]
     if command == "export":
         command = f"export {args.what}"

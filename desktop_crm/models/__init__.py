@@ -4,6 +4,7 @@ from .audit import AuditEntry
 from .base import Base, SyncedMixin, utcnow
 from .counter import Counter
 from .customer import Contact, Customer, CustomerKind, CustomerTag, Tag, Tier
+from .duplicates import DuplicateIgnore  # noqa: F401 (registers the table and indexes)
 from .health import CustomerHealth, HealthState
 from .importing import ImportRow, ImportRun, ImportStatus
 from .history import Activity, ActivitySeries, ActivityType, Channel, Holiday, Interaction
