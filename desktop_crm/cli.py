@@ -187,6 +187,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="last day, included (default: one year after --from, excluded)")
     ea.add_argument("--out", required=True, metavar="FILE.ics",
                     help="the file to write; replaced only once complete")
+    from desktop_crm import cli_export
+
+    cli_export.add_parsers(exsub, common, ea)
 
     s = sub.add_parser("screenshot", parents=common,
                        help="render a section of the main window to a PNG")
@@ -860,10 +863,15 @@ def _count_events(data: bytes) -> int:
 
 
 def cmd_export(args) -> int:
-    return {"activities": cmd_export_activities}[args.what](args)
+    if args.what == "activities":
+        return cmd_export_activities(args)
+    from desktop_crm.cli_export import cmd_export_table
+
+    return cmd_export_table(args, _services)
 
 
 def cmd_export_activities(args) -> int:
+    from desktop_crm import cli_export
     from desktop_crm.services.followups import local_zone
 
     prog = "desktop-crm export activities"
@@ -908,6 +916,10 @@ def cmd_export_activities(args) -> int:
             owner_id = svc.user.id
         start = dt.datetime.combine(first, dt.time(), tzinfo=tz)
         end = dt.datetime.combine(end_day, dt.time(), tzinfo=tz)
+        fmt = cli_export.activities_format(args)
+        if fmt != "ics":
+            return cli_export.export_activities_table(args, svc, start, end, owner_id, team,
+                                                      fmt)
         data = svc.followups.export_ics(start, end, owner_id=owner_id, team=team,
                                         labels=ACTIVITY_LABELS)
     finally:
