@@ -471,7 +471,7 @@ class ExportService:
 
     def export(self, kind: str, path: os.PathLike | str, *, fmt: str | None = None,
                columns: Sequence[str] | None = None, query: Any = None,
-               headers: str | Mapping[str, str] | None = None,
+               headers: str | Mapping[str, str] | None = None, lang: str | None = None,
                progress: Progress | None = None) -> ExportResult:
         """Write the rows of ``kind`` matching ``query`` to ``path``.
 
@@ -483,7 +483,11 @@ class ExportService:
                 ``OrderQuery``, an ``ActivityQuery`` or a ``TicketQuery`` (None: everything
                 not deleted; for tickets every status).
             headers: "zh_CN" (None) or "en" for the header row and the names of codes, or a
-                mapping key -> header text (the codes then in Chinese).
+                mapping key -> header text (a view's translated labels; a key it lacks gets
+                the Chinese header).
+            lang: the language of the names of codes (tiers, statuses) and of the sheet's
+                title: "zh_CN" or "en"; default ``headers`` when it is a language, else
+                zh_CN.
             progress: called as ``progress("export", rows_written, total)`` after each
                 window; returning False stops the export (``Cancelled``), leaving no file.
 
@@ -498,7 +502,7 @@ class ExportService:
         if fmt not in FORMATS:
             raise ValidationError([FieldError("format", "invalid_choice", str(fmt),
                                               ", ".join(FORMATS))])
-        lang = "en" if headers == "en" else "zh_CN"
+        lang = "en" if (lang or headers) == "en" else "zh_CN"
         names = [(headers.get(c.key) or c.zh) if isinstance(headers, Mapping) else
                  c.header(lang) for c in specs]
         types = [c.type for c in specs]
