@@ -25,6 +25,8 @@ import hashlib
 import json
 import logging
 import os
+import threading
+import time
 import uuid
 from collections.abc import Callable, Iterable
 from decimal import Decimal
@@ -130,10 +132,34 @@ class HomeService:
     """The tiles of one user's Home section. ``tz``: the user's time zone (the computer's
     by default) decides what "today" and "this month" are."""
 
+    MEMO_SECONDS = 30.0  # how long tiles loaded together share a computed attainment
+
     def __init__(self, db: Database, user: UserInfo, tz: dt.tzinfo | None = None):
         self.db = db
         self.user = user
         self.tz = tz
+        self._memo: dict[tuple, tuple[float, Any]] = {}
+        self._memo_lock = threading.Lock()
+        self._key_locks: dict[tuple, threading.Lock] = {}
+
+    def _shared(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        """``compute()``, shared by the tiles loading at the same time (the team attainment
+        and the coverage read the same month): the second caller waits for the first one's
+        result instead of running the same queries beside it."""
+        with self._memo_lock:
+            lock = self._key_locks.setdefault(key, threading.Lock())
+        with lock:
+            hit = self._memo.get(key)
+            if hit is not None and time.monotonic() - hit[0] < self.MEMO_SECONDS:
+                return hit[1]
+            value = compute()
+            self._memo[key] = (time.monotonic(), value)
+            return value
+
+    def forget(self) -> None:
+        """Drop shared results (after a change, the next loads read afresh)."""
+        with self._memo_lock:
+            self._memo.clear()
 
     @property
     def zone(self) -> dt.tzinfo:
@@ -252,7 +278,7 @@ class HomeService:
         out = {}
         for label, period in (("month", period_of(today)),
                               ("quarter", period_of(today, quarter=True))):
-            mine = [a for a in svc.attainment(period, team=self.user.team, today=today)
+            mine = [a for a in svc.attainment(period, today=today, owner_id=self.user.id)
                     if a.user_id == self.user.id]
             out[label] = _attainment(mine[0], today) if mine else None
         if out["month"] is None and out["quarter"] is None:
@@ -292,8 +318,9 @@ class HomeService:
     def _team_rows(self, now, quarter: bool = False) -> list[Attainment]:
         """The attainment of the manager's people, then of their teams."""
         today = self._today(now)
-        rows = TargetService(self.db, self.user, tz=self.zone).attainment(
-            period_of(today, quarter=quarter), today=today)
+        period = period_of(today, quarter=quarter)
+        rows = self._shared(("attainment", period, today), lambda: TargetService(
+            self.db, self.user, tz=self.zone).attainment(period, today=today))
         people = self.people()
         if people is None:
             return rows

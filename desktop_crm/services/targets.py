@@ -39,6 +39,7 @@ from .errors import ConflictError, FieldError, ValidationError
 from .periods import add_months, local_midnight, local_zone
 from .users import UserInfo
 
+PAID_SQL = text("orders.status = 'paid'")
 PERIOD = re.compile(r"^(\d{4})-(?:(0[1-9]|1[0-2])|Q([1-4]))$")
 
 
@@ -385,37 +386,45 @@ class TargetService:
         return local_midnight(first, tz), local_midnight(after, tz)
 
     def attainment(self, period: str, *, team: str | None = None,
-                   today: dt.date | None = None) -> list[Attainment]:
+                   today: dt.date | None = None,
+                   owner_id: uuid.UUID | None = None) -> list[Attainment]:
         """Every active salesperson (of ``team``) and every team, for ``period``: actuals
-        against targets. ``today`` decides what is left of the period for the coverage."""
+        against targets. ``today`` decides what is left of the period for the coverage.
+        ``owner_id``: that salesperson alone (no team rows), read from their own customers'
+        orders only (a salesperson's Home section)."""
         first, after = parse_period(period)
         period = period.strip().upper()
         today = today or dt.date.today()
         lo, hi = self._bounds(first, after)
         rest_from = min(max(today, first), after)
         o, c, op, st = Order, Customer, Opportunity, CustomerOrderStats
+        mine_c = [] if owner_id is None else [c.owner_id == owner_id]
+        mine_op = [] if owner_id is None else [op.owner_id == owner_id]
         with self.db.read() as s:
             people = [(u.id, u.display_name, u.team) for u in s.scalars(
                 select(User).where(User.active.is_(True), User.deleted_at.is_(None),
-                                   User.role.in_((Role.SALES.value, Role.MANAGER.value)))
+                                   User.role.in_((Role.SALES.value, Role.MANAGER.value)),
+                                   *([] if owner_id is None else [User.id == owner_id]))
                 .order_by(User.display_name))]
+            # the paid condition as a literal: the partial indexes' own, so SQLite uses them
             revenue = dict(s.execute(
                 select(c.owner_id, func.sum(o.amount)).join(c, c.id == o.customer_id)
-                .where(o.status == "paid", o.deleted_at.is_(None), o.order_date >= first,
-                       o.order_date < after).group_by(c.owner_id)).all())
+                .where(PAID_SQL, o.deleted_at.is_(None), o.order_date >= first,
+                       o.order_date < after, *mine_c).group_by(c.owner_id)).all())
             won = dict(s.execute(
                 select(op.owner_id, func.sum(op.amount)).where(
                     op.deleted_at.is_(None), op.status == OpportunityStatus.WON.value,
-                    op.closed_at >= lo, op.closed_at < hi).group_by(op.owner_id)).all())
+                    op.closed_at >= lo, op.closed_at < hi, *mine_op)
+                .group_by(op.owner_id)).all())
             new = dict(s.execute(
                 select(c.owner_id, func.count()).select_from(st).join(
                     c, c.id == st.customer_id)
                 .where(st.first_day >= first, st.first_day < after,
-                       c.deleted_at.is_(None)).group_by(c.owner_id)).all())
+                       c.deleted_at.is_(None), *mine_c).group_by(c.owner_id)).all())
             weighted = dict(s.execute(
                 select(op.owner_id, func.sum(op.amount * op.probability / 100.0)).where(
                     op.deleted_at.is_(None), op.status == OpportunityStatus.OPEN.value,
-                    op.expected_close >= rest_from, op.expected_close < after)
+                    op.expected_close >= rest_from, op.expected_close < after, *mine_op)
                 .group_by(op.owner_id)).all())
         targets = {(t.user_id, t.team): t for t in self.targets(period)}
         out: list[Attainment] = []
@@ -429,7 +438,8 @@ class TargetService:
             teams.setdefault(user_team, []).append(a)
             if team is None or user_team == team:
                 out.append(a)
-        for name in sorted(t for t in teams if t and (team is None or t == team)):
+        for name in sorted(t for t in teams if t and owner_id is None
+                           and (team is None or t == team)):
             members = teams[name]
             own = targets.get((None, name))
             member_rev = [m.revenue_target for m in members if m.revenue_target is not None]

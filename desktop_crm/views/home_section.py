@@ -315,7 +315,7 @@ class HomeSection(QWidget):
         self.stamp.setObjectName("homeStamp")
         self.stamp.setStyleSheet("color: #64748b;")
         self.refresh_button = QPushButton(self.tr("Refresh"))
-        self.refresh_button.clicked.connect(lambda: self.reload())
+        self.refresh_button.clicked.connect(lambda: (self.home.forget(), self.reload()))
         self.targets_button = QPushButton(self.tr("Sales targets…"))
         self.targets_button.clicked.connect(
             lambda: self.open_requested.emit("targets", {}))
@@ -416,6 +416,7 @@ class HomeSection(QWidget):
         kinds = None if changes is None else changes.kinds
         keys = stale_tiles(self.keys, kinds)
         if keys:
+            self.home.forget()
             self.reload(keys)
 
     def _loaded(self, key: str, generation: int, figures: dict | None) -> None:
