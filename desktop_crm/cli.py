@@ -191,6 +191,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_export.add_parsers(exsub, common, ea)
 
+    from desktop_crm.cli_import import add_parser as add_import_parser
+
+    add_import_parser(sub, common)
+
     s = sub.add_parser("screenshot", parents=common,
                        help="render a section of the main window to a PNG")
     s.add_argument("section", choices=SECTIONS)
@@ -964,6 +968,12 @@ def cmd_duplicates(args) -> int:
         services.close()
 
 
+def cmd_import(args) -> int:
+    from desktop_crm.cli_import import cmd_import as run_import
+
+    return run_import(args)
+
+
 def cmd_gui(args) -> int:
     from desktop_crm.app import run_gui
 
@@ -983,6 +993,7 @@ def main(argv: list[str] | None = None) -> int:
         "tiers": cmd_tiers, "pipeline": cmd_pipeline, "pool": cmd_pool,
         "tickets": cmd_tickets, "report": cmd_report, "targets": cmd_targets,
         "screenshot": cmd_screenshot, "export": cmd_export, "duplicates": cmd_duplicates,
+        "import": cmd_import,
     }[command]
     if command == "export":
         command = f"export {args.what}"

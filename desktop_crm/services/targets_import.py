@@ -14,9 +14,7 @@ field. Then all rows are written in one transaction (``TargetService.apply_edits
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import logging
 import os
 import re
@@ -31,6 +29,9 @@ from sqlalchemy import select
 from desktop_crm.models import Role, User
 
 from .errors import FieldError, ValidationError
+from .importing.readers import RowsUnreadable, UnreadableFile, read_all_rows
+from .importing.readers import decode_text as _decode_text
+from .importing.values import money_value
 from .targets import (
     PERIOD, RowError, TargetEdit, TargetService, TargetSummary, parse_period,
 )
@@ -81,57 +82,32 @@ def _cell_text(value: object) -> str:
 # -- reading ----------------------------------------------------------------------------------
 
 def read_rows(path: str | os.PathLike) -> list[tuple[int, list[object]]]:
-    """Every non-empty row of the file as (row number as the user sees it, cells)."""
+    """Every non-empty row of the file (the first sheet of a workbook) as (row number as the
+    user sees it, cells); the import's readers (``importing.readers``) do the reading."""
     p = Path(path)
-    suffix = p.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        import openpyxl
-
-        try:
-            book = openpyxl.load_workbook(p, read_only=True, data_only=True)
-        except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
-            log.info("cannot read %s: %r", p, exc)
-            raise ValidationError([RowError("file", "unreadable", p.name, str(exc),
-                                            file=p.name, row=0)]) from exc
-        try:
-            sheet = book.worksheets[0]
-            out = []
-            for n, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-                cells = list(row)
-                if any(c is not None and str(c).strip() for c in cells):
-                    out.append((n, cells))
-            return out
-        finally:
-            book.close()
-    if suffix in (".csv", ".txt"):
-        return [(n, cells) for n, cells in enumerate(csv.reader(
-            io.StringIO(decode_text(p.read_bytes(), p.name)), _dialect(p)), start=1)
-            if any(c.strip() for c in cells)]
-    raise ValidationError([RowError("file", "unsupported_format", p.suffix or p.name,
-                                    ".xlsx or .csv", file=p.name, row=0)])
+    try:
+        return read_all_rows(p)
+    except UnreadableFile as exc:
+        log.info("cannot read %s: %s", p, exc)
+        code = exc.code if exc.code in ("unsupported_format", "invalid_encoding") \
+            else "unreadable"
+        value = p.suffix or p.name if code == "unsupported_format" else p.name
+        detail = {"unsupported_format": ".xlsx or .csv",
+                  "invalid_encoding": "UTF-8 or GBK"}.get(code, exc.detail)
+        raise ValidationError([RowError("file", code, value, detail, file=p.name,
+                                        row=0)]) from exc
+    except RowsUnreadable as exc:
+        raise ValidationError([RowError("file", "unreadable", p.name, exc.detail,
+                                        file=p.name, row=exc.row)]) from exc
 
 
 def decode_text(data: bytes, name: str = "") -> str:
-    """UTF-8 (a BOM is dropped) or, failing that, GB18030 (a superset of GBK and GB2312)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
+    """UTF-8 (a BOM is dropped), UTF-16 with a BOM, or GB18030 (a superset of GBK)."""
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030")
-    except UnicodeDecodeError as exc:
+        return _decode_text(data, name)
+    except UnreadableFile as exc:
         raise ValidationError([RowError("file", "invalid_encoding", name,
                                         "UTF-8 or GBK", file=name, row=0)]) from exc
-
-
-def _dialect(p: Path):
-    head = decode_text(p.read_bytes()[:4096], p.name)
-    try:
-        return csv.Sniffer().sniff(head, delimiters=",;\t")
-    except csv.Error:
-        return csv.excel
 
 
 # -- values -----------------------------------------------------------------------------------
@@ -156,32 +132,6 @@ def period_text(value: object) -> str | None:
         elif month and 1 <= int(month) <= 12:
             s = f"{year}-{int(month):02d}"
     return s if PERIOD.match(s) else None
-
-
-def money_value(value: object) -> Decimal | str | None:
-    """A money cell: a number, "120,000", "¥120000.00", "12万" (x 10,000). Text that is none
-    of these is returned as it is, for the validation to refuse."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, (int, Decimal)):
-        return Decimal(value)
-    if isinstance(value, float):
-        return Decimal(repr(value))
-    s = str(value).strip().replace(",", "").replace("，", "").replace(" ", "")
-    s = s.lstrip("¥￥").removesuffix("元")
-    if not s:
-        return None
-    scale = Decimal(1)
-    if s.endswith("万"):
-        s, scale = s[:-1], Decimal(10_000)
-    elif s.endswith("亿"):
-        s, scale = s[:-1], Decimal(100_000_000)
-    try:
-        return Decimal(s) * scale
-    except InvalidOperation:
-        return str(value).strip()
 
 
 def count_value(value: object) -> int | str | None:
