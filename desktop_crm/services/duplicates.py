@@ -57,7 +57,8 @@ CHECK_MIN_SCORE = 70  # the create warning also shows weaker matches (a name in 
 MAX_BLOCK = 40        # a value shared by more customers is not evidence
 WINDOW = 4            # similar cores: each compared with this many neighbours, both orders
 SIMILAR_MIN = 88      # rapidfuzz ratio of two cores for "similar name"
-SIMILAR_MIN_LEN = 5   # shorter cores (Owen, Owens) differ too much by one letter
+SIMILAR_MIN_HAN = 4   # shorter cores differ too much by one character (Owen / Owens)
+SIMILAR_MIN_LATIN = 6
 CHUNK = 50_000
 
 # Shared mailboxes: the same info@ address on two records says less than a personal one.
@@ -240,14 +241,20 @@ class _Features:
                 elif self.pin[a] == self.pin[b]:
                     doubt *= _DOUBT_PERSON_PINYIN if k else _DOUBT_COMPANY_PINYIN
                     mask |= 8  # SAME_PINYIN
-                elif k == 0 and min(len(self.core_text[a]),
-                                    len(self.core_text[b])) >= SIMILAR_MIN_LEN:
+                elif k == 0 and _long_enough(self.core_text[a]) \
+                        and _long_enough(self.core_text[b]):
                     ratio = fuzz.ratio(self.core_text[a], self.core_text[b],
                                        score_cutoff=SIMILAR_MIN)
                     if ratio:
                         doubt *= 1 - (ratio - 4) / 100
                         mask |= 16  # SIMILAR_NAME
         return round(100 * (1 - doubt)), mask
+
+
+def _long_enough(core: str) -> bool:
+    """Whether a core is long enough for "similar name" (one character in a short name is
+    another name)."""
+    return len(core) >= (SIMILAR_MIN_HAN if has_han(core) else SIMILAR_MIN_LATIN)
 
 
 def _runs(values: np.ndarray, cap: int) -> Iterable[np.ndarray]:
@@ -428,7 +435,7 @@ class DuplicateService:
         """Company cores compared with their neighbours in sorted order (and in the order of
         their reversed text, so a difference at the start is found too); the customers of
         two similar cores are scored pairwise."""
-        companies = [c for c, k in enumerate(f.core_kind) if k == 0 and len(f.core_text[c]) >= SIMILAR_MIN_LEN]
+        companies = [c for c, k in enumerate(f.core_kind) if k == 0 and _long_enough(f.core_text[c])]
         if len(companies) < 2:
             return
         core = np.asarray(f.core, dtype=np.int64)

@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox, QDialog, QFormLayout, QLabel, QLineEdit, QMessageBox,
     QPlainTextEdit, QVBoxLayout, QWidget,
@@ -23,6 +23,42 @@ from .widgets import dialog_buttons, error_label
 log = logging.getLogger(__name__)
 
 REGIONS = ("华东", "华北", "华南", "华中", "西南", "西北", "东北")
+DUPLICATE_DELAY_MS = 400  # the duplicate check waits for typing to pause
+WARNING_STYLE = "color: #8a6d00;"
+WARNINGS = {
+    "same_phone": QT_TRANSLATE_NOOP("CustomerDialog",
+                                    "A customer with this phone already exists: %1"),
+    "same_email": QT_TRANSLATE_NOOP("CustomerDialog",
+                                    "A customer with this email address already exists: %1"),
+    "same_name": QT_TRANSLATE_NOOP("CustomerDialog",
+                                   "A customer with this name already exists: %1"),
+    "similar": QT_TRANSLATE_NOOP("CustomerDialog",
+                                 "A customer with a similar name already exists: %1"),
+}
+
+
+def _warning_for(reasons) -> str:
+    for r in ("same_phone", "same_email", "same_name"):
+        if r in reasons:
+            return WARNINGS[r]
+    return WARNINGS["similar"]
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _default_check(parent) -> Callable[[dict[str, Any]], list] | None:
+    """``check_new`` of the duplicate service of the window's ``services``, if it has one."""
+    services = getattr(parent, "services", None)
+    if services is None or not hasattr(services, "db"):
+        return None
+    svc = getattr(services, "duplicates", None)
+    if svc is None:
+        from desktop_crm.services.duplicates import DuplicateService
+
+        svc = DuplicateService(services.db, services.user)
+    return svc.check_new
 
 
 class CustomerDialog(QDialog):
@@ -31,18 +67,29 @@ class CustomerDialog(QDialog):
     ``save(values)`` is the service call (create, or update with the loaded version);
     the dialog stays open with the user's input whenever it raises.
 
+    For a new customer, ``check_duplicates(values)`` (``DuplicateService.check_new``; by
+    default the parent's ``services``) is called a moment after the name, phone or e-mail
+    changes, and existing customers that look the same are named under the form, with a
+    link that opens them.
+
     Signals:
         saved(object): the CustomerRecord as stored
+        open_existing(object): the id of an existing customer the user chose to open
     """
 
     saved = Signal(object)
+    open_existing = Signal(object)
 
     def __init__(self, save: Callable[[dict[str, Any]], CustomerRecord], *,
                  record: CustomerRecord | None = None, owners: list[tuple[str, Any]] = (),
-                 industries: list[str] = (), sources: list[str] = (), parent=None):
+                 industries: list[str] = (), sources: list[str] = (), parent=None,
+                 check_duplicates: Callable[[dict[str, Any]], list] | None = None):
         super().__init__(parent)
         self._save = save
         self._record = record
+        if check_duplicates is None and record is None:
+            check_duplicates = _default_check(parent)
+        self._check_duplicates = check_duplicates
         self.setWindowTitle(self.tr("Edit customer") if record else self.tr("New customer"))
         self.setMinimumWidth(520)
         self.edits: dict[str, QWidget] = {}
@@ -102,10 +149,23 @@ class CustomerDialog(QDialog):
         self._add(form, "notes", notes)
 
         self.general_error = error_label()
+        self.duplicate_warning = QLabel()
+        self.duplicate_warning.setObjectName("duplicate_warning")
+        self.duplicate_warning.setWordWrap(True)
+        self.duplicate_warning.setStyleSheet(WARNING_STYLE)
+        self.duplicate_warning.setTextFormat(Qt.TextFormat.RichText)
+        self.duplicate_warning.linkActivated.connect(self._open_existing)
+        self.duplicate_warning.hide()
+        self.matches: list = []
+        self._dup_timer = QTimer(self)
+        self._dup_timer.setSingleShot(True)
+        self._dup_timer.setInterval(DUPLICATE_DELAY_MS)
+        self._dup_timer.timeout.connect(self.check_duplicates)
         buttons = self.buttons = dialog_buttons(self, self.try_save)
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self.duplicate_warning)
         layout.addWidget(self.general_error)
         layout.addWidget(buttons)
 
@@ -114,6 +174,10 @@ class CustomerDialog(QDialog):
         self.edits["email"].editingFinished.connect(self._check_email)
         if record:
             self._fill(record)
+        elif self._check_duplicates is not None:
+            for f in ("name", "phone", "phone2", "email", "city"):
+                self.edits[f].textChanged.connect(self._dup_timer.start)
+            kind.currentIndexChanged.connect(self._dup_timer.start)
 
     # -- building -----------------------------------------------------------------
 
@@ -199,6 +263,38 @@ class CustomerDialog(QDialog):
         elif not out.get("code"):
             out.pop("code", None)
         return out
+
+    # -- the duplicate warning ------------------------------------------------------
+
+    def check_duplicates(self) -> None:
+        """Name the existing customers that look like this new one (non-blocking)."""
+        self._dup_timer.stop()
+        if self._check_duplicates is None:
+            return
+        values = {f: self._get(f) for f in ("kind", "name", "phone", "phone2", "email",
+                                             "province", "city")}
+        try:
+            self.matches = list(self._check_duplicates(values))
+        except Exception as exc:  # noqa: BLE001 - a warning must never stop the form
+            log.info("duplicate check failed: %r", exc)
+            self.matches = []
+        lines = []
+        open_text = _escape(self.tr("open"))
+        for m in self.matches[:3]:
+            text = QCoreApplication.translate("CustomerDialog", _warning_for(m.reasons))
+            who = f"{_escape(m.code)} {_escape(m.name)}"
+            link = f'(<a href="{m.id}">{open_text}</a>)'
+            lines.append(text.replace("%1", f"{who} {link}"))
+        self.duplicate_warning.setText("<br>".join(lines))
+        self.duplicate_warning.setVisible(bool(lines))
+
+    def _open_existing(self, href: str) -> None:
+        customer_id = uuid.UUID(href)
+        self.open_existing.emit(customer_id)
+        show = getattr(self.parent(), "show_customer", None)
+        if callable(show):
+            show(customer_id)
+        self.reject()
 
     # -- validation ---------------------------------------------------------------
 

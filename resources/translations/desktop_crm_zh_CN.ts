@@ -581,19 +581,19 @@
     <name>CustomerDialog</name>
     <message>
         <source>A customer with this phone already exists: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>已有使用此电话的客户：%1</translation>
     </message>
     <message>
         <source>A customer with this email address already exists: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>已有使用此邮箱的客户：%1</translation>
     </message>
     <message>
         <source>A customer with this name already exists: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>已有同名客户：%1</translation>
     </message>
     <message>
         <source>A customer with a similar name already exists: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>已有名称相近的客户：%1</translation>
     </message>
     <message>
         <source>Edit customer</source>
@@ -626,6 +626,10 @@
     <message>
         <source>Separate tags with commas</source>
         <translation>多个标签用逗号分隔</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>打开</translation>
     </message>
     <message>
         <source>Someone else changed this customer after you opened it. Nothing was saved: your edits are still in this form. Copy what you need, then close it and open the customer again to see their changes.</source>
@@ -863,143 +867,147 @@
     <name>Duplicates</name>
     <message>
         <source>same phone</source>
-        <translation type="unfinished"></translation>
+        <translation>电话相同</translation>
     </message>
     <message>
         <source>same email address</source>
-        <translation type="unfinished"></translation>
+        <translation>邮箱相同</translation>
     </message>
     <message>
         <source>same name</source>
-        <translation type="unfinished"></translation>
+        <translation>名称相同</translation>
     </message>
     <message>
         <source>name sounds the same</source>
-        <translation type="unfinished"></translation>
+        <translation>名称同音</translation>
     </message>
     <message>
         <source>similar name</source>
-        <translation type="unfinished"></translation>
+        <translation>名称相近</translation>
     </message>
     <message>
         <source>Reading customers…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在读取客户…</translation>
     </message>
     <message>
         <source>Comparing…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在比对…</translation>
     </message>
     <message>
         <source>Grouping…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在分组…</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>、</translation>
     </message>
 </context>
 <context>
     <name>DuplicatesDialog</name>
     <message>
         <source>Find duplicates</source>
-        <translation type="unfinished"></translation>
+        <translation>查找重复客户</translation>
     </message>
     <message>
         <source>Pairs scoring below this are not listed.</source>
-        <translation type="unfinished"></translation>
+        <translation>相似度低于此分数的不列出。</translation>
     </message>
     <message>
         <source>Find</source>
-        <translation type="unfinished"></translation>
+        <translation>查找</translation>
     </message>
     <message>
         <source>Stop</source>
-        <translation type="unfinished"></translation>
+        <translation>停止</translation>
     </message>
     <message>
         <source>Lowest score</source>
-        <translation type="unfinished"></translation>
+        <translation>最低相似度</translation>
     </message>
     <message>
         <source>Score</source>
-        <translation type="unfinished"></translation>
+        <translation>相似度</translation>
     </message>
     <message>
         <source>Customer code</source>
-        <translation type="unfinished">客户编号</translation>
+        <translation>客户编号</translation>
     </message>
     <message>
         <source>Name</source>
-        <translation type="unfinished">名称</translation>
+        <translation>名称</translation>
     </message>
     <message>
         <source>Phone</source>
-        <translation type="unfinished">电话</translation>
+        <translation>电话</translation>
     </message>
     <message>
         <source>City</source>
-        <translation type="unfinished">城市</translation>
+        <translation>城市</translation>
     </message>
     <message>
         <source>Why</source>
-        <translation type="unfinished">原因</translation>
+        <translation>原因</translation>
     </message>
     <message>
         <source>Not duplicates</source>
-        <translation type="unfinished"></translation>
+        <translation>不是重复</translation>
     </message>
     <message>
         <source>These customers are different: do not list them together again.</source>
-        <translation type="unfinished"></translation>
+        <translation>这些是不同的客户：以后不再把它们列为重复。</translation>
     </message>
     <message>
         <source>Merge…</source>
-        <translation type="unfinished"></translation>
+        <translation>合并…</translation>
     </message>
     <message>
         <source>Merge the group into the selected customer (the first one if a group is selected).</source>
-        <translation type="unfinished"></translation>
+        <translation>把这一组合并到选中的客户（选中整组时为第一个客户）。</translation>
     </message>
     <message>
         <source>Searching…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在查找…</translation>
     </message>
     <message>
         <source>Stopping…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在停止…</translation>
     </message>
     <message>
         <source>Search stopped.</source>
-        <translation type="unfinished"></translation>
+        <translation>查找已停止。</translation>
     </message>
     <message>
         <source>The search failed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>查找失败：%1</translation>
     </message>
     <message numerus="yes">
         <source>%n customer(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n 个客户</numerusform>
         </translation>
     </message>
     <message>
         <source>No likely duplicates found.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有发现可能重复的客户。</translation>
     </message>
     <message>
         <source>The best %1 of %2 groups are listed.</source>
-        <translation type="unfinished"></translation>
+        <translation>共 %2 组，列出相似度最高的 %1 组。</translation>
     </message>
     <message numerus="yes">
         <source>%n group(s) of likely duplicates.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n 组可能重复的客户。</numerusform>
         </translation>
     </message>
     <message>
         <source>Merged</source>
-        <translation type="unfinished"></translation>
+        <translation>已合并</translation>
     </message>
     <message numerus="yes">
         <source>%n customer(s) merged.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>已合并 %n 个客户。</numerusform>
         </translation>
     </message>
 </context>
@@ -2546,97 +2554,97 @@ Customer management for small and mid-size companies.
     <name>MergeDialog</name>
     <message>
         <source>Contacts</source>
-        <translation type="unfinished">联系人</translation>
+        <translation>联系人</translation>
     </message>
     <message>
         <source>Orders</source>
-        <translation type="unfinished"></translation>
+        <translation>订单</translation>
     </message>
     <message>
         <source>Interactions</source>
-        <translation type="unfinished"></translation>
+        <translation>沟通记录</translation>
     </message>
     <message>
         <source>Follow-ups</source>
-        <translation type="unfinished">跟进</translation>
+        <translation>跟进</translation>
     </message>
     <message>
         <source>Recurring follow-ups</source>
-        <translation type="unfinished"></translation>
+        <translation>周期跟进</translation>
     </message>
     <message>
         <source>Opportunities</source>
-        <translation type="unfinished">商机</translation>
+        <translation>商机</translation>
     </message>
     <message>
         <source>Tickets</source>
-        <translation type="unfinished">工单</translation>
+        <translation>工单</translation>
     </message>
     <message>
         <source>Owner history</source>
-        <translation type="unfinished"></translation>
+        <translation>负责人变更记录</translation>
     </message>
     <message>
         <source>Notifications</source>
-        <translation type="unfinished">通知</translation>
+        <translation>通知</translation>
     </message>
     <message>
         <source>Tags</source>
-        <translation type="unfinished">标签</translation>
+        <translation>标签</translation>
     </message>
     <message>
         <source>Merge customers</source>
-        <translation type="unfinished"></translation>
+        <translation>合并客户</translation>
     </message>
     <message>
         <source>Merge</source>
-        <translation type="unfinished"></translation>
+        <translation>合并</translation>
     </message>
     <message>
         <source>One of these customers was deleted or merged already. Close this window and search again.</source>
-        <translation type="unfinished"></translation>
+        <translation>其中有客户已被删除或合并。请关闭此窗口后重新查找。</translation>
     </message>
     <message>
         <source>Choose which value %1 keeps for each field. The other customers&apos; contacts, orders, follow-ups, deals, tickets and tags move to it, and they are removed (recorded as merged into it).</source>
-        <translation type="unfinished"></translation>
+        <translation>请为每个字段选择 %1 保留的值。其他客户的联系人、订单、跟进、商机、工单和标签都会转到 %1 名下，其他客户随后删除（记录为已合并到 %1）。</translation>
     </message>
     <message>
         <source>(kept)</source>
-        <translation type="unfinished"></translation>
+        <translation>（保留）</translation>
     </message>
     <message>
         <source>The kept customer has every tag of the merged ones.</source>
-        <translation type="unfinished"></translation>
+        <translation>保留的客户将拥有被合并客户的全部标签。</translation>
     </message>
     <message>
         <source>Moves to %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>转到 %1 名下：%2</translation>
     </message>
     <message>
         <source>, </source>
-        <translation type="unfinished"></translation>
+        <translation>、</translation>
     </message>
     <message>
         <source>Nothing else to move to %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有其他记录需要转到 %1 名下。</translation>
     </message>
     <message numerus="yes">
         <source>Merge %n customer(s) into %1? This cannot be undone from this window.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>确定把 %n 个客户合并到 %1 吗？此操作无法在本窗口撤销。</numerusform>
         </translation>
     </message>
     <message>
         <source>Someone changed one of these customers after this window opened. Nothing was merged. Their changes are shown now: check your choices and merge again.</source>
-        <translation type="unfinished"></translation>
+        <translation>打开此窗口后有人修改了其中的客户，本次没有合并任何内容。现在显示的是修改后的内容：请检查您的选择后再合并。</translation>
     </message>
     <message>
         <source>Changed by someone else</source>
-        <translation type="unfinished">已被他人修改</translation>
+        <translation>已被他人修改</translation>
     </message>
     <message>
         <source>The customers could not be merged: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>无法合并这些客户：%1</translation>
     </message>
 </context>
 <context>
