@@ -515,10 +515,11 @@ class ExportService:
         with _atomic(path) as tmp:
             sink = (_XlsxSink(tmp, names, types, SHEET_TITLES[kind][1 if lang == "en" else 0])
                     if fmt == "xlsx" else _CsvSink(tmp, names, types))
+            windows = self._windows(stmt)  # closed on a cancel: the cursor with it
             try:
                 if progress is not None and progress("export", 0, total) is False:
                     raise Cancelled("export cancelled")
-                for window in self._windows(stmt):
+                for window in windows:
                     rows = [[f(v) if f else v for f, v in zip(convert, r)] for r in window]
                     sink.write(rows)
                     written += len(rows)
@@ -526,6 +527,7 @@ class ExportService:
                             progress("export", written, max(total, written)) is False:
                         raise Cancelled("export cancelled")
             except BaseException:
+                windows.close()
                 sink.abort()
                 raise
             try:
@@ -549,11 +551,10 @@ class ExportService:
     def _windows(self, stmt) -> Iterable[list]:
         """The rows of ``stmt`` in windows of WINDOW: SQLite's cursor steps through the
         result as it is read; PostgreSQL reads through a server-side cursor."""
-        with self.db.engine.connect() as conn:
-            result = conn.execution_options(stream_results=True, yield_per=WINDOW) \
-                .execute(stmt)
-            for part in result.partitions(WINDOW):
-                yield part
+        with self.db.engine.connect() as conn, \
+                conn.execution_options(stream_results=True, yield_per=WINDOW) \
+                .execute(stmt) as result:
+            yield from result.partitions(WINDOW)
 
     # -- values ---------------------------------------------------------------------------------
 
