@@ -167,3 +167,17 @@ def test_a_new_day_reloads_every_tile(qtbot, co, tmp_path):
     qtbot.waitUntil(lambda: all(w._generation[k] == before[k] + 1 for k in w.keys)
                     and w.settled(), timeout=20000)
     w._now = None
+
+
+def test_data_menu_opens_export_with_the_list_filter_and_duplicates(qtbot, co, tmp_path):
+    window = MainWindow(co.svc)
+    qtbot.addWidget(window)
+    window.customers.show_filtered(owner_id=co.anna.id)
+    dialog = window.open_export("customers")
+    assert dialog.query.owner_id == co.anna.id
+    dialog.close()
+    dup = window.open_duplicates()
+    assert dup.isVisible()
+    dup.close()
+    actions = {a.objectName() for a in window.findChildren(type(window.menuBar().actions()[0]))}
+    assert {"export_customers", "export_tickets", "find_duplicates"} <= actions

@@ -350,10 +350,54 @@ class MainWindow(QMainWindow):
         quit_.setShortcut(QKeySequence.StandardKey.Quit)
         quit_.triggered.connect(self.close)
         file_menu.addAction(quit_)
+        data_menu = self.menuBar().addMenu(self.tr("&Data"))
+        for kind, text in (("customers", self.tr("Export &customers (the list's filter)…")),
+                           ("contacts", self.tr("Export c&ontacts…")),
+                           ("orders", self.tr("Export &orders…")),
+                           ("activities", self.tr("Export &follow-ups…")),
+                           ("tickets", self.tr("Export &tickets…"))):
+            action = QAction(text, self)
+            action.setObjectName(f"export_{kind}")
+            action.triggered.connect(lambda _c=False, k=kind: self.open_export(k))
+            data_menu.addAction(action)
+        data_menu.addSeparator()
+        duplicates = QAction(self.tr("Find &duplicates…"), self)
+        duplicates.setObjectName("find_duplicates")
+        duplicates.triggered.connect(self.open_duplicates)
+        data_menu.addAction(duplicates)
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         about = QAction(self.tr("&About"), self)
         about.triggered.connect(self.about)
         help_menu.addAction(about)
+
+    def broadcast(self, changes: ChangeSet) -> None:
+        """A change made outside the sections (a merge, an import): every section reloads
+        what it shows of it."""
+        for section in (self.customers, self.calendar, self.pool, self.pipeline, self.tickets):
+            section.refresh(changes)
+        self.data_changed.emit(changes)
+
+    def open_export(self, kind: str):
+        """The export dialog; customers are exported as the list filters them now."""
+        from .export_dialog import ExportDialog
+
+        query = self.customers.current_query() if kind == "customers" else None
+        dialog = ExportDialog(self.services, self, kind=kind, query=query)
+        dialog.exported.connect(lambda result: self.statusBar().showMessage(
+            self.tr("%n row(s) exported", "", getattr(result, "rows", 0)), 8000))
+        dialog.open()
+        return dialog
+
+    def open_duplicates(self):
+        """Likely duplicate customers, to merge; merges reach every section."""
+        from .duplicates_dialog import DuplicatesDialog
+
+        dialog = DuplicatesDialog(self.services, self)
+        dialog.merged.connect(lambda _r: self.broadcast(ChangeSet.of(
+            "customers", "contacts", "orders", "interactions", "activities", "opportunities",
+            "tickets")))
+        dialog.open()
+        return dialog
 
     def open_settings(self) -> SettingsDialog:
         dlg = SettingsDialog(self, services=self.services)

@@ -2530,12 +2530,46 @@
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
+        <source>&amp;Data</source>
+        <translation>数据(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Export &amp;customers (the list&apos;s filter)…</source>
+        <translation>导出客户（按当前筛选）(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>Export c&amp;ontacts…</source>
+        <translation>导出联系人(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Export &amp;orders…</source>
+        <translation>导出订单(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Export &amp;follow-ups…</source>
+        <translation>导出跟进(&amp;F)…</translation>
+    </message>
+    <message>
+        <source>Export &amp;tickets…</source>
+        <translation>导出工单(&amp;T)…</translation>
+    </message>
+    <message>
+        <source>Find &amp;duplicates…</source>
+        <translation>查找重复客户(&amp;D)…</translation>
+    </message>
+    <message>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
         <source>&amp;About</source>
         <translation>关于(&amp;A)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n row(s) exported</source>
+        <translation>
+            <numerusform>已导出 %n 行</numerusform>
+        </translation>
     </message>
     <message>
         <source>About Desktop CRM</source>
