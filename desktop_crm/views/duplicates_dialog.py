@@ -72,6 +72,7 @@ class DuplicatesDialog(QDialog):
         self.min_score = QSpinBox()
         self.min_score.setRange(50, 100)
         self.min_score.setValue(DEFAULT_MIN_SCORE)
+        self.min_score.setFixedWidth(70)
         self.min_score.setToolTip(self.tr("Pairs scoring below this are not listed."))
         self.find_button = QPushButton(self.tr("Find"))
         self.find_button.clicked.connect(self.find)
@@ -90,6 +91,7 @@ class DuplicatesDialog(QDialog):
         top.addWidget(self.find_button)
         top.addWidget(self.cancel_button)
         top.addWidget(self.progress, 1)
+        top.addStretch(1)
 
         self.tree = QTreeWidget()
         self.tree.setColumnCount(6)
