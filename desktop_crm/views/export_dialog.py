@@ -324,8 +324,9 @@ class ExportDialog(QDialog):
         self.progress.setRange(0, 1)
         self.progress.setValue(1)
         self.message.setStyleSheet("color: #15803d;")
-        self.message.setText(self.tr("Exported %n row(s) to %1", "", result.rows)
-                             .replace("%1", str(result.path)))
+        text = (self.tr("Exported 1 row to %1") if result.rows == 1
+                else self.tr("Exported %n rows to %1", "", result.rows))
+        self.message.setText(text.replace("%1", str(result.path)))
         self._update_buttons()
         self.exported.emit(result)
 

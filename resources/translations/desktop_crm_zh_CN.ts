@@ -1280,8 +1280,12 @@
         <source>%1 of %2 rows written</source>
         <translation>已写入 %1 / %2 行</translation>
     </message>
+    <message>
+        <source>Exported 1 row to %1</source>
+        <translation>已导出 1 行到 %1</translation>
+    </message>
     <message numerus="yes">
-        <source>Exported %n row(s) to %1</source>
+        <source>Exported %n rows to %1</source>
         <translation>
             <numerusform>已导出 %n 行到 %1</numerusform>
         </translation>
