@@ -101,7 +101,7 @@ def test_default_columns_and_chinese_headers_csv(crm, tmp_path):
     out = tmp_path / "客户.csv"
     result = exporter(svc).export("customers", out)
     rows = read_csv(out)
-    assert rows[0] == ["客户编号", "客户名称", "联系人", "手机", "电话", "邮箱", "地址", "省",
+    assert rows[0] == ["客户编号", "客户名称", "联系人", "手机", "其他电话", "邮箱", "地址", "省",
                        "市", "行业", "来源", "负责人", "客户分层"]
     assert result.rows == 4 and len(rows) == 5 and result.fmt == "csv"
     by_name = {r[1]: r for r in rows[1:]}
@@ -168,7 +168,7 @@ def test_contacts_of_filtered_customers(crm, tmp_path):
     rows = read_xlsx(out)
     assert r.rows == 2
     assert rows[0] == ("客户编号", "客户名称", "联系人", "职务", "手机", "邮箱", "微信号",
-                       "主要联系人")
+                       "主联系人")
     assert rows[1] == (ids["hx"].code, "上海华信科技有限公司", "张三", "采购经理",
                        "137 0000 1234", None, None, "是")
     assert rows[2][2] == "李四" and rows[2][5] == "lisi@huaxin.cn" and rows[2][7] == "否"

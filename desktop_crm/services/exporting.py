@@ -139,7 +139,7 @@ COLUMNS: dict[str, tuple[ColumnSpec, ...]] = {
         C("kind", "客户类型", "Customer type", False, "code"),
         C("contact", "联系人", "Contact"),
         C("phone", "手机", "Mobile", True, "phone"),
-        C("phone2", "电话", "Phone", True, "phone"),
+        C("phone2", "其他电话", "Other phone", True, "phone"),
         C("email", "邮箱", "Email"),
         C("address", "地址", "Address"),
         C("province", "省", "Province"),
@@ -162,7 +162,7 @@ COLUMNS: dict[str, tuple[ColumnSpec, ...]] = {
         C("phone", "手机", "Mobile", True, "phone"),
         C("email", "邮箱", "Email"),
         C("wechat", "微信号", "WeChat ID"),
-        C("primary", "主要联系人", "Main contact", True, "bool"),
+        C("primary", "主联系人", "Primary contact", True, "bool"),
         C("notes", "备注", "Notes", False),
     ),
     "orders": (

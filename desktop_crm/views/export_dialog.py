@@ -33,7 +33,7 @@ COLUMN_LABELS: dict[str, dict[str, str]] = {
         "kind": QT_TRANSLATE_NOOP("ExportColumns", "Customer type"),
         "contact": QT_TRANSLATE_NOOP("ExportColumns", "Contact"),
         "phone": QT_TRANSLATE_NOOP("ExportColumns", "Mobile"),
-        "phone2": QT_TRANSLATE_NOOP("ExportColumns", "Phone"),
+        "phone2": QT_TRANSLATE_NOOP("ExportColumns", "Other phone"),
         "email": QT_TRANSLATE_NOOP("ExportColumns", "Email"),
         "address": QT_TRANSLATE_NOOP("ExportColumns", "Address"),
         "province": QT_TRANSLATE_NOOP("ExportColumns", "Province"),
@@ -56,7 +56,7 @@ COLUMN_LABELS: dict[str, dict[str, str]] = {
         "phone": QT_TRANSLATE_NOOP("ExportColumns", "Mobile"),
         "email": QT_TRANSLATE_NOOP("ExportColumns", "Email"),
         "wechat": QT_TRANSLATE_NOOP("ExportColumns", "WeChat ID"),
-        "primary": QT_TRANSLATE_NOOP("ExportColumns", "Main contact"),
+        "primary": QT_TRANSLATE_NOOP("ExportColumns", "Primary contact"),
         "notes": QT_TRANSLATE_NOOP("ExportColumns", "Notes"),
     },
     "orders": {

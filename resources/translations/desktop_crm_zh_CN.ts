@@ -1034,10 +1034,6 @@
         <translation>手机</translation>
     </message>
     <message>
-        <source>Phone</source>
-        <translation>电话</translation>
-    </message>
-    <message>
         <source>Email</source>
         <translation>邮箱</translation>
     </message>
@@ -1098,8 +1094,12 @@
         <translation>微信号</translation>
     </message>
     <message>
-        <source>Main contact</source>
-        <translation>主要联系人</translation>
+        <source>Other phone</source>
+        <translation>其他电话</translation>
+    </message>
+    <message>
+        <source>Primary contact</source>
+        <translation>主联系人</translation>
     </message>
     <message>
         <source>Order number</source>
