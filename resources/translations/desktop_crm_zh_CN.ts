@@ -539,6 +539,53 @@
     </message>
 </context>
 <context>
+    <name>CheckPage</name>
+    <message>
+        <source>Check</source>
+        <translation>检查</translation>
+    </message>
+    <message>
+        <source>Every row is checked as the import would; nothing is written yet.</source>
+        <translation>按导入时的规则逐行检查；此时还不会写入任何数据。</translation>
+    </message>
+    <message>
+        <source>Cancel check</source>
+        <translation>取消检查</translation>
+    </message>
+    <message>
+        <source>Check again</source>
+        <translation>重新检查</translation>
+    </message>
+    <message>
+        <source>Save rejected rows…</source>
+        <translation>保存未通过的行…</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>正在检查…</translation>
+    </message>
+    <message>
+        <source>Nothing would be imported. Save the rejected rows, fix them and import that file, or go back and change the columns.</source>
+        <translation>没有可导入的行。可以保存未通过的行，改正后再导入；或返回上一步修改列的对应。</translation>
+    </message>
+    <message>
+        <source>Import now to bring in the good rows; the rejected rows can be saved, fixed and imported later.</source>
+        <translation>现在导入会导入通过检查的行；未通过的行可以保存下来，改正后再导入。</translation>
+    </message>
+    <message>
+        <source>Every row can be imported.</source>
+        <translation>所有行都可以导入。</translation>
+    </message>
+    <message>
+        <source>Check cancelled; nothing was written.</source>
+        <translation>检查已取消，未写入任何数据。</translation>
+    </message>
+</context>
+<context>
     <name>CompleteDialog</name>
     <message>
         <source>Complete follow-up</source>
@@ -1316,6 +1363,73 @@
     </message>
 </context>
 <context>
+    <name>FilePage</name>
+    <message>
+        <source>Choose what to import and the file</source>
+        <translation>选择导入内容和文件</translation>
+    </message>
+    <message>
+        <source>An Excel workbook (.xlsx, .xls) or a CSV file (UTF-8, GBK or UTF-16). Its columns are recognised by their headers, in Chinese or English.</source>
+        <translation>Excel 工作簿（.xlsx、.xls）或 CSV 文件（UTF-8、GBK 或 UTF-16）。程序按中文或英文表头识别各列。</translation>
+    </message>
+    <message>
+        <source>Choose a file…</source>
+        <translation>请选择文件…</translation>
+    </message>
+    <message>
+        <source>Choose file…</source>
+        <translation>选择文件…</translation>
+    </message>
+    <message>
+        <source>Sheet</source>
+        <translation>工作表</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Choose the file to import</source>
+        <translation>选择要导入的文件</translation>
+    </message>
+    <message>
+        <source>Spreadsheets (%1)</source>
+        <translation>表格文件 (%1)</translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation>所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Reading %1…</source>
+        <translation>正在读取 %1…</translation>
+    </message>
+    <message>
+        <source>The file cannot be read: %1</source>
+        <translation>文件无法读取：%1</translation>
+    </message>
+    <message>
+        <source>CSV file, encoding: %1, columns separated by: %2</source>
+        <translation>CSV 文件，编码：%1，分隔符：%2</translation>
+    </message>
+    <message>
+        <source>Sheet “%1” of %2 in the workbook</source>
+        <translation>工作表“%1”（工作簿共 %2 个工作表）</translation>
+    </message>
+    <message>
+        <source>Headers in row %1: %2</source>
+        <translation>表头在第 %1 行：%2</translation>
+    </message>
+    <message>
+        <source>No header row found: the columns are named A, B, C…</source>
+        <translation>没有找到表头行：各列按 A、B、C… 命名</translation>
+    </message>
+</context>
+<context>
     <name>HolidaysDialog</name>
     <message>
         <source>Holiday calendar</source>
@@ -1766,6 +1880,515 @@
     <message>
         <source>Resolved this month: %1 by you, %2 in all. Resolved in time: %3.</source>
         <translation>本月已解决：您 %1 张，共 %2 张。按时解决率：%3。</translation>
+    </message>
+</context>
+<context>
+    <name>ImportHistoryDialog</name>
+    <message>
+        <source>Import history</source>
+        <translation>导入记录</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>操作人</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <source>Rows read</source>
+        <translation>读取行数</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>新建</translation>
+    </message>
+    <message>
+        <source>Updated</source>
+        <translation>更新</translation>
+    </message>
+    <message>
+        <source>Unchanged</source>
+        <translation>未改动</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>未通过</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>No imports yet.</source>
+        <translation>还没有导入过数据。</translation>
+    </message>
+    <message>
+        <source>Undo this import…</source>
+        <translation>撤销这次导入…</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Undoing deletes the records an import created and gives the records it updated their values back. It is refused when any of them was changed after the import.</source>
+        <translation>撤销会删除这次导入新建的记录，并把它更新过的记录恢复原值。如果其中有记录在导入后被改动过，则不能撤销。</translation>
+    </message>
+    <message>
+        <source>Undo this import?</source>
+        <translation>撤销这次导入？</translation>
+    </message>
+    <message>
+        <source>Undo the import of %1 (%2)? The %3 records it created are deleted and the %4 it updated get their earlier values back.</source>
+        <translation>撤销 %1（%2）的导入？将删除它新建的 %3 条记录，并恢复它更新的 %4 条记录的原值。</translation>
+    </message>
+    <message>
+        <source>Undoing…</source>
+        <translation>正在撤销…</translation>
+    </message>
+    <message>
+        <source>Undone: %1 records deleted, %2 restored.</source>
+        <translation>已撤销：删除 %1 条记录，恢复 %2 条。</translation>
+    </message>
+    <message>
+        <source>The import was not undone</source>
+        <translation>导入未撤销</translation>
+    </message>
+    <message>
+        <source>%1 of its records were changed or deleted after the import, so it cannot be undone as a whole. Nothing was changed.</source>
+        <translation>这次导入的记录中有 %1 条在导入后被修改或删除，因此不能整体撤销。没有做任何改动。</translation>
+    </message>
+    <message>
+        <source>Records added since the import (orders, follow-ups, contacts…) belong to records it created, so it cannot be undone. Nothing was changed.</source>
+        <translation>导入之后新增的记录（订单、跟进、联系人等）属于这次导入新建的记录，因此不能撤销。没有做任何改动。</translation>
+    </message>
+    <message>
+        <source>This import was undone already.</source>
+        <translation>这次导入已经撤销过了。</translation>
+    </message>
+    <message>
+        <source>This import is still running.</source>
+        <translation>这次导入仍在进行中。</translation>
+    </message>
+    <message>
+        <source>This import is no longer in the history.</source>
+        <translation>导入记录中已没有这次导入。</translation>
+    </message>
+    <message>
+        <source>The import was not undone: %1</source>
+        <translation>导入未撤销：%1</translation>
+    </message>
+</context>
+<context>
+    <name>ImportLabels</name>
+    <message>
+        <source>Customers</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <source>Contacts</source>
+        <translation>联系人</translation>
+    </message>
+    <message>
+        <source>Orders</source>
+        <translation>订单</translation>
+    </message>
+    <message>
+        <source>Interactions</source>
+        <translation>沟通记录</translation>
+    </message>
+    <message>
+        <source>Follow-ups</source>
+        <translation>跟进计划</translation>
+    </message>
+    <message>
+        <source>Skip</source>
+        <translation>跳过</translation>
+    </message>
+    <message>
+        <source>Update</source>
+        <translation>更新</translation>
+    </message>
+    <message>
+        <source>Fill empty fields only</source>
+        <translation>只补充空白字段</translation>
+    </message>
+    <message>
+        <source>Leave the existing record exactly as it is.</source>
+        <translation>已有记录保持原样，不做任何改动。</translation>
+    </message>
+    <message>
+        <source>Overwrite the existing record with every value the row has (empty cells change nothing).</source>
+        <translation>用这一行的值覆盖已有记录（空白单元格不改动）。</translation>
+    </message>
+    <message>
+        <source>Add what the existing record lacks; change nothing it already has.</source>
+        <translation>只填写已有记录中空着的字段，已有的内容不改。</translation>
+    </message>
+    <message>
+        <source>A row is the same customer as one already there when the customer code matches, else the phone, else the email.</source>
+        <translation>按客户编号判断是否为已有客户；没有编号时看手机/电话，再看邮箱。</translation>
+    </message>
+    <message>
+        <source>A row is the same contact as one already there when it has the same customer and phone, email or name.</source>
+        <translation>同一客户下手机、邮箱或姓名相同，即视为已有联系人。</translation>
+    </message>
+    <message>
+        <source>A row is the same order as one already there when the order number matches, else the customer, date and amount.</source>
+        <translation>订单号相同即视为已有订单；没有订单号时看客户、日期和金额。</translation>
+    </message>
+    <message>
+        <source>A row is the same interaction as one already there when the customer, time and channel match.</source>
+        <translation>客户、时间和沟通方式都相同，即视为已有沟通记录。</translation>
+    </message>
+    <message>
+        <source>A row is the same follow-up as one already there when the customer, time and subject match.</source>
+        <translation>客户、时间和主题都相同，即视为已有跟进计划。</translation>
+    </message>
+    <message>
+        <source>Customer code</source>
+        <translation>客户编号</translation>
+    </message>
+    <message>
+        <source>Customer name</source>
+        <translation>客户名称</translation>
+    </message>
+    <message>
+        <source>Contact</source>
+        <translation>联系人</translation>
+    </message>
+    <message>
+        <source>Main contact</source>
+        <translation>主联系人</translation>
+    </message>
+    <message>
+        <source>Order number</source>
+        <translation>订单号</translation>
+    </message>
+    <message>
+        <source>Order date</source>
+        <translation>下单日期</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <source>Currency</source>
+        <translation>币种</translation>
+    </message>
+    <message>
+        <source>Order status</source>
+        <translation>订单状态</translation>
+    </message>
+    <message>
+        <source>Recorded by</source>
+        <translation>跟进人</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <source>Follow-up type</source>
+        <translation>跟进方式</translation>
+    </message>
+    <message>
+        <source>Planned time</source>
+        <translation>计划时间</translation>
+    </message>
+    <message>
+        <source>Duration (minutes)</source>
+        <translation>时长（分钟）</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>Customer type</source>
+        <translation>客户类型</translation>
+    </message>
+    <message>
+        <source>Contact name</source>
+        <translation>联系人姓名</translation>
+    </message>
+    <message>
+        <source>Required, but empty</source>
+        <translation>必填，但为空</translation>
+    </message>
+    <message>
+        <source>Not a valid phone number</source>
+        <translation>电话号码无效</translation>
+    </message>
+    <message>
+        <source>Not a valid email address</source>
+        <translation>邮箱地址无效</translation>
+    </message>
+    <message>
+        <source>Not a date (write it like 2024-03-05, 2024/3/5 or 2024年3月5日)</source>
+        <translation>日期无法识别（请写成 2024-03-05、2024/3/5 或 2024年3月5日）</translation>
+    </message>
+    <message>
+        <source>Not an amount (write it like 1200, 1,200.50, ¥1,200 or 12万)</source>
+        <translation>金额无法识别（请写成 1200、1,200.50、¥1,200 或 12万）</translation>
+    </message>
+    <message>
+        <source>Not a whole number</source>
+        <translation>不是整数</translation>
+    </message>
+    <message>
+        <source>Not one of the choices: %1</source>
+        <translation>不是可选的值：%1</translation>
+    </message>
+    <message>
+        <source>Not yes or no (write 是 or 否, 1 or 0)</source>
+        <translation>不是“是”或“否”（请写 是/否 或 1/0）</translation>
+    </message>
+    <message>
+        <source>Out of range</source>
+        <translation>超出范围</translation>
+    </message>
+    <message>
+        <source>Out of range (%1 to %2)</source>
+        <translation>超出范围（%1 到 %2）</translation>
+    </message>
+    <message>
+        <source>Too long (at most %1 characters)</source>
+        <translation>内容过长（最多 %1 个字）</translation>
+    </message>
+    <message>
+        <source>A formula, not a value</source>
+        <translation>是公式，不是值</translation>
+    </message>
+    <message>
+        <source>No user has this name</source>
+        <translation>没有这个名字的用户</translation>
+    </message>
+    <message>
+        <source>More than one user has this name</source>
+        <translation>有多个同名用户</translation>
+    </message>
+    <message>
+        <source>No customer has this code or name</source>
+        <translation>没有这个编号或名称的客户</translation>
+    </message>
+    <message>
+        <source>More than one customer has this name: write the customer code</source>
+        <translation>有多个同名客户：请填写客户编号</translation>
+    </message>
+    <message>
+        <source>The same record as row %1 of this file</source>
+        <translation>与本文件第 %1 行是同一条记录</translation>
+    </message>
+    <message>
+        <source>This order number belongs to another customer&apos;s order</source>
+        <translation>该订单号已属于其他客户的订单</translation>
+    </message>
+    <message>
+        <source>Already used by another record</source>
+        <translation>已被其他记录使用</translation>
+    </message>
+    <message>
+        <source>The file cannot be read from this row on</source>
+        <translation>文件从这一行起无法读取</translation>
+    </message>
+    <message>
+        <source>There is no file %1.</source>
+        <translation>找不到文件 %1。</translation>
+    </message>
+    <message>
+        <source>%1 is not a spreadsheet: choose an Excel workbook (.xlsx, .xls) or a CSV file.</source>
+        <translation>%1 不是表格文件：请选择 Excel 工作簿（.xlsx、.xls）或 CSV 文件。</translation>
+    </message>
+    <message>
+        <source>%1 is not in an encoding this program knows (UTF-8, GBK/GB18030 or UTF-16). Save it from Excel as “CSV UTF-8” or as a workbook.</source>
+        <translation>%1 的编码无法识别（支持 UTF-8、GBK/GB18030、UTF-16）。请在 Excel 中另存为“CSV UTF-8”或工作簿。</translation>
+    </message>
+    <message>
+        <source>%1 cannot be read: it is damaged, protected by a password, or not what its name says.</source>
+        <translation>%1 无法读取：文件已损坏、设有密码，或与扩展名不符。</translation>
+    </message>
+    <message>
+        <source>%1 has no sheet to import.</source>
+        <translation>%1 中没有可导入的工作表。</translation>
+    </message>
+    <message>
+        <source>There is nothing in %1.</source>
+        <translation>%1 中没有内容。</translation>
+    </message>
+    <message>
+        <source>Running or interrupted</source>
+        <translation>进行中或已中断</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>Undone</source>
+        <translation>已撤销</translation>
+    </message>
+    <message>
+        <source>UTF-8 with byte-order mark</source>
+        <translation>UTF-8（带 BOM）</translation>
+    </message>
+    <message>
+        <source>Chinese (GBK / GB18030)</source>
+        <translation>中文（GBK / GB18030）</translation>
+    </message>
+    <message>
+        <source>comma</source>
+        <translation>逗号</translation>
+    </message>
+    <message>
+        <source>semicolon</source>
+        <translation>分号</translation>
+    </message>
+    <message>
+        <source>tab</source>
+        <translation>制表符</translation>
+    </message>
+    <message>
+        <source>vertical bar</source>
+        <translation>竖线</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+</context>
+<context>
+    <name>ImportWizard</name>
+    <message>
+        <source>Row</source>
+        <translation>行号</translation>
+    </message>
+    <message>
+        <source>Column</source>
+        <translation>列</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>rows read</source>
+        <translation>读取行数</translation>
+    </message>
+    <message>
+        <source>new records</source>
+        <translation>将新建</translation>
+    </message>
+    <message>
+        <source>records created</source>
+        <translation>已新建</translation>
+    </message>
+    <message>
+        <source>would be updated</source>
+        <translation>将更新</translation>
+    </message>
+    <message>
+        <source>records updated</source>
+        <translation>已更新</translation>
+    </message>
+    <message>
+        <source>already there, unchanged</source>
+        <translation>已存在，未改动</translation>
+    </message>
+    <message>
+        <source>rows rejected</source>
+        <translation>未通过</translation>
+    </message>
+    <message>
+        <source>Rejected rows: none</source>
+        <translation>未通过的行：无</translation>
+    </message>
+    <message>
+        <source>Rejected rows (%1 problems in %2 rows):</source>
+        <translation>未通过的行（%2 行，共 %1 个问题）：</translation>
+    </message>
+    <message>
+        <source>Stopping…</source>
+        <translation>正在停止…</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
+    </message>
+    <message>
+        <source>The columns do not fit this file: %1</source>
+        <translation>列的对应与此文件不符：%1</translation>
+    </message>
+    <message>
+        <source>It failed: %1</source>
+        <translation>出错了：%1</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Stop the import?</source>
+        <translation>停止导入？</translation>
+    </message>
+    <message>
+        <source>Stop the import? The rows imported so far stay; the import history can undo them.</source>
+        <translation>停止导入？已导入的行会保留，可以在导入记录中撤销。</translation>
+    </message>
+    <message>
+        <source>%1 - rejected rows.xlsx</source>
+        <translation>%1 - 未导入的行.xlsx</translation>
+    </message>
+    <message>
+        <source>Save rejected rows</source>
+        <translation>保存未导入的行</translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Saved %1 rejected rows to %2. Fix them there and import that file again.</source>
+        <translation>已将 %1 行未导入的数据保存到 %2。在其中改正后，再导入这个文件即可。</translation>
+    </message>
+    <message>
+        <source>Cannot write %1 (%2). Is the file open in another program?</source>
+        <translation>无法写入 %1（%2）。文件是否正在其他程序中打开？</translation>
+    </message>
+    <message>
+        <source>Checked %1 of %2 rows…</source>
+        <translation>已检查 %1 / %2 行…</translation>
+    </message>
+    <message>
+        <source>Imported %1 of %2 rows…</source>
+        <translation>已导入 %1 / %2 行…</translation>
     </message>
 </context>
 <context>
@@ -2586,6 +3209,105 @@ Customer management for small and mid-size companies.
         <translation>桌面 CRM %1
 面向中小企业的客户管理。
 %2</translation>
+    </message>
+</context>
+<context>
+    <name>MappingPage</name>
+    <message>
+        <source>Match the columns</source>
+        <translation>对应列</translation>
+    </message>
+    <message>
+        <source>Check which column of the file fills each field. Columns left out are not imported.</source>
+        <translation>核对每个字段取自文件的哪一列。未选择的列不导入。</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <source>Column in the file</source>
+        <translation>文件中的列</translation>
+    </message>
+    <message>
+        <source>First value</source>
+        <translation>第一个值</translation>
+    </message>
+    <message>
+        <source>* needs a column</source>
+        <translation>* 必须选择一列</translation>
+    </message>
+    <message>
+        <source>Save as template…</source>
+        <translation>另存为模板…</translation>
+    </message>
+    <message>
+        <source>Template</source>
+        <translation>模板</translation>
+    </message>
+    <message>
+        <source>Records already there</source>
+        <translation>已有的记录</translation>
+    </message>
+    <message>
+        <source>The first rows of %1:</source>
+        <translation>%1 的前几行：</translation>
+    </message>
+    <message>
+        <source>(not imported)</source>
+        <translation>（不导入）</translation>
+    </message>
+    <message>
+        <source>Also chosen for %1</source>
+        <translation>也用于 %1</translation>
+    </message>
+    <message>
+        <source>The column “%1” is chosen for %2: each column can fill one field.</source>
+        <translation>列“%1”同时用于 %2：每一列只能对应一个字段。</translation>
+    </message>
+    <message>
+        <source>the customer code or name</source>
+        <translation>客户编号或客户名称</translation>
+    </message>
+    <message>
+        <source>Choose a column for: %1</source>
+        <translation>请为以下字段选择列：%1</translation>
+    </message>
+    <message>
+        <source>(recognised from the headers)</source>
+        <translation>（按表头自动识别）</translation>
+    </message>
+    <message>
+        <source>Not in this file: %1</source>
+        <translation>此文件中没有：%1</translation>
+    </message>
+    <message>
+        <source>Save as template</source>
+        <translation>另存为模板</translation>
+    </message>
+    <message>
+        <source>Name of the template (shared with the team):</source>
+        <translation>模板名称（团队共用）：</translation>
+    </message>
+    <message>
+        <source>Replace the template?</source>
+        <translation>替换模板？</translation>
+    </message>
+    <message>
+        <source>A template named “%1” exists. Replace it?</source>
+        <translation>已有名为“%1”的模板。要替换吗？</translation>
+    </message>
+    <message>
+        <source>Template not saved</source>
+        <translation>模板未保存</translation>
+    </message>
+    <message>
+        <source>The template was not saved: %1</source>
+        <translation>模板未保存：%1</translation>
+    </message>
+    <message>
+        <source>Saved as “%1”.</source>
+        <translation>已保存为“%1”。</translation>
     </message>
 </context>
 <context>
@@ -4414,6 +5136,49 @@ Customer management for small and mid-size companies.
     <message>
         <source>Resolution</source>
         <translation>解决</translation>
+    </message>
+</context>
+<context>
+    <name>RunPage</name>
+    <message>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <source>Rows are written in batches. Cancel keeps the batches already written; the import history can undo them.</source>
+        <translation>数据分批写入。取消时，已写入的批次会保留，可在导入记录中撤销。</translation>
+    </message>
+    <message>
+        <source>Cancel import</source>
+        <translation>取消导入</translation>
+    </message>
+    <message>
+        <source>Continue import</source>
+        <translation>继续导入</translation>
+    </message>
+    <message>
+        <source>Save rejected rows…</source>
+        <translation>保存未导入的行…</translation>
+    </message>
+    <message>
+        <source>This import is in the import history (Data ▸ Import history…), where it can be undone as a whole as long as nobody has changed its records since.</source>
+        <translation>本次导入已记入导入记录（数据 ▸ 导入记录…）。只要导入的记录之后没有人改动过，就可以在那里整体撤销。</translation>
+    </message>
+    <message>
+        <source>Importing…</source>
+        <translation>正在导入…</translation>
+    </message>
+    <message>
+        <source>The import of %1 is finished.</source>
+        <translation>%1 导入完成。</translation>
+    </message>
+    <message>
+        <source>Import cancelled. %1 records were created and %2 updated before it stopped; they stay.</source>
+        <translation>导入已取消。停止前已新建 %1 条、更新 %2 条记录，这些会保留。</translation>
+    </message>
+    <message>
+        <source>The batches written before the failure stay.</source>
+        <translation>出错前已写入的批次会保留。</translation>
     </message>
 </context>
 <context>
