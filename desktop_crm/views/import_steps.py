@@ -13,7 +13,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QProgressBar,
-    QPushButton, QTableView, QVBoxLayout, QWidget, QWizard, QWizardPage,
+    QPushButton, QSizePolicy, QTableView, QVBoxLayout, QWidget, QWizard, QWizardPage,
 )
 
 from desktop_crm.services.errors import Cancelled, ChangeSet, ServiceError, ValidationError
@@ -180,6 +180,9 @@ class _WorkPage(QWizardPage):
         bar.addWidget(self.progress, 1)
         bar.addWidget(self.stop_button)
         bar.addWidget(self.again_button)
+        bar.addStretch(0)
+        for b in (self.stop_button, self.again_button):
+            b.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.counts = CountsView()
         self.model = ProblemsModel(wizard.reasons, self)
         self.problems = _problems_view(self.model)
@@ -198,12 +201,13 @@ class _WorkPage(QWizardPage):
         self.lay.addWidget(self.status)
         self.lay.addWidget(self.counts)
         self.lay.addWidget(self.problems_label)
-        self.lay.addWidget(self.problems, 1)
+        self.lay.addWidget(self.problems, 100)
         self.lay.addLayout(save_row)
+        self.lay.addStretch(1)  # takes the room while there is no table of rejected rows
 
     def _set_running(self, running: bool) -> None:
         self.stop_button.setVisible(running)
-        self.progress.setVisible(running or self.result is not None)
+        self.progress.setVisible(running)
         self.save_button.setEnabled(not running and self.result is not None
                                     and self.result.rejected > 0 and self.saver is None)
         self.completeChanged.emit()
@@ -211,6 +215,7 @@ class _WorkPage(QWizardPage):
     def _show_result(self, result: ImportResult | None) -> None:
         self.result = result
         self.counts.set_result(result, dry_run=self.dry_run)
+        self.counts.setVisible(result is not None)
         self.model.set_result(result)
         n = result.rejected if result is not None else 0
         if result is None:
@@ -382,7 +387,7 @@ class RunPage(_WorkPage):
         self.undo_note.setWordWrap(True)
         self.undo_note.setStyleSheet(NOTE_STYLE)
         self.undo_note.hide()
-        self.lay.addWidget(self.undo_note)
+        self.lay.insertWidget(self.lay.count() - 1, self.undo_note)
 
     def initializePage(self) -> None:  # noqa: N802 - Qt's name
         self.start()
@@ -432,6 +437,8 @@ class RunPage(_WorkPage):
         if kept is not None:
             self.import_id = kept.id
             self.undo_note.show()
+            self.counts.set_result(kept, dry_run=False)  # the log's counts of what stays
+            self.counts.show()
             if kept.imported + kept.updated:
                 src = self.w.source
                 self.w.imported.emit(ImportResult(

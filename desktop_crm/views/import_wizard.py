@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView, QButtonGroup, QComboBox, QFileDialog, QFormLayout, QGroupBox,
@@ -63,6 +63,7 @@ class ImportWizard(QWizard):
         self.result: ImportResult | None = None
         self.setWindowTitle(self.tr("Import"))
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
         self.setButtonText(QWizard.WizardButton.FinishButton, self.tr("Close"))
@@ -183,8 +184,14 @@ class FilePage(QWizardPage):
         lay.addWidget(self.busy)
         lay.addWidget(self.info)
         lay.addWidget(self.error)
+        lay.addSpacing(12)
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+        self.hint.setStyleSheet(NOTE_STYLE)
+        lay.addWidget(self.hint)
         lay.addStretch(1)
         self._show_sheets(())
+        self._show_hint()
 
     def browse(self) -> None:
         start = self.path_edit.text().strip() or str(Path.home())
@@ -225,6 +232,21 @@ class FilePage(QWizardPage):
 
     def _kind_changed(self, _index: int) -> None:
         self.w.kind = self.kind_combo.currentData()
+        self._show_hint()
+
+    def _show_hint(self) -> None:
+        """The headers the importer recognises for this kind, in the UI's language."""
+        from desktop_crm.services.importing.fields import FIELDS
+
+        chinese = QLocale().language() == QLocale.Language.Chinese
+        names = []
+        for f in FIELDS[self.w.kind].values():
+            alias = next((a for a in f.aliases if a.isascii() != chinese), f.aliases[0])
+            names.append(alias + ("*" if f.required else ""))
+        self.hint.setText(self.tr("Columns it recognises by their headers (* required): %1. "
+                                  "Other names can be matched by hand in the next step; a "
+                                  "title above the header row is skipped.")
+                          .replace("%1", "、".join(names) if chinese else ", ".join(names)))
 
     def _read(self, token: int, source) -> None:
         if token != self._token:
@@ -304,6 +326,9 @@ class MappingPage(QWizardPage):
         self.preview.setWordWrap(False)
         self.preview.verticalHeader().setDefaultSectionSize(22)
         self.preview.setMinimumHeight(150)
+        self.preview.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.preview.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.preview.verticalHeader().hide()
 
         self.table = QTableWidget(0, 3)
         self.table.setHorizontalHeaderLabels([self.tr("Field"), self.tr("Column in the file"),

@@ -1409,6 +1409,10 @@
         <translation>正在读取 %1…</translation>
     </message>
     <message>
+        <source>Columns it recognises by their headers (* required): %1. Other names can be matched by hand in the next step; a title above the header row is skipped.</source>
+        <translation>可自动识别的表头（* 为必填）：%1。其他名称的列可以在下一步手动对应；表头上方的标题行会被跳过。</translation>
+    </message>
+    <message>
         <source>The file cannot be read: %1</source>
         <translation>文件无法读取：%1</translation>
     </message>
