@@ -67,7 +67,7 @@ class ImportWizard(QWizard):
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
         self.setButtonText(QWizard.WizardButton.FinishButton, self.tr("Close"))
-        self.resize(960, 700)
+        self.resize(980, 740)
         self.file_page = FilePage(self)
         self.mapping_page = MappingPage(self)
         self.check_page = CheckPage(self)
@@ -132,6 +132,29 @@ class ImportWizard(QWizard):
                 "%2", number(total))
         return self.tr("Imported %1 of %2 rows…").replace("%1", number(done)).replace(
             "%2", number(total))
+
+
+def read_best_sheet(service: ImportService, kind: str, path: str, sheet: str | None):
+    """``service.read``; with no sheet named, a workbook whose first sheet has no header the
+    importer knows (a 说明 / notes sheet in front) opens on the sheet whose headers it
+    recognises most of."""
+    from desktop_crm.services.importing.fields import guess_fields
+
+    source = service.read(path, sheet)
+    if sheet is not None or len(source.sheets) < 2 or guess_fields(kind, source.headers):
+        return source
+    best, best_n = source, 0
+    for name in source.sheets:
+        if name == source.sheet:
+            continue
+        try:
+            other = service.read(path, name)
+        except UnreadableFile:
+            continue
+        n = len(guess_fields(kind, other.headers))
+        if n > best_n:
+            best, best_n = other, n
+    return best
 
 
 class FilePage(QWizardPage):
@@ -214,7 +237,8 @@ class FilePage(QWizardPage):
         self.busy.show()
         if self.worker is not None:
             self.worker.cancel()
-        self.worker = start(self, lambda: service.read(path, sheet),
+        kind = self.w.kind
+        self.worker = start(self, lambda: read_best_sheet(service, kind, path, sheet),
                              finished=lambda src: self._read(token, src),
                              failed=lambda exc: self._failed(token, exc))
         self.completeChanged.emit()
@@ -336,6 +360,7 @@ class MappingPage(QWizardPage):
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the combos take the focus
         head = self.table.horizontalHeader()
         head.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         head.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
@@ -356,6 +381,7 @@ class MappingPage(QWizardPage):
         self.template_note = QLabel()
         self.template_note.setWordWrap(True)
         self.template_note.setStyleSheet(NOTE_STYLE)
+        self.template_note.hide()
         templates = QGroupBox(self.tr("Template"))
         tl = QVBoxLayout(templates)
         tl.addWidget(self.template_combo)
@@ -530,7 +556,7 @@ class MappingPage(QWizardPage):
         self.template_combo.addItem(self.tr("(recognised from the headers)"), "")
         for name in sorted(self.templates):
             self.template_combo.addItem(name, name)
-        self.template_note.setText("")
+        self._note("")
 
     def _template_chosen(self, index: int) -> None:
         name = self.template_combo.itemData(index)
@@ -538,12 +564,12 @@ class MappingPage(QWizardPage):
         if not name:
             from desktop_crm.services.importing.fields import guess_fields
 
-            self.template_note.setText("")
+            self._note("")
             self._build(guess_fields(self.w.kind, src.headers))
             return
         fields = self.templates[name].fields
         lacking = [h for h in fields.values() if h not in src.headers]
-        self.template_note.setText(
+        self._note(
             self.tr("Not in this file: %1").replace("%1", "、".join(lacking)) if lacking else "")
         self._build(dict(fields))
 
@@ -571,6 +597,10 @@ class MappingPage(QWizardPage):
             return
         self._load_templates()
         self.template_combo.setCurrentIndex(max(0, self.template_combo.findData(name)))
-        self.template_note.setText(self.tr("Saved as “%1”.").replace("%1", name))
+        self._note(self.tr("Saved as “%1”.").replace("%1", name))
+
+    def _note(self, text: str) -> None:
+        self.template_note.setText(text)
+        self.template_note.setVisible(bool(text))
 
 
