@@ -64,11 +64,14 @@ class Source:
     def rows(self) -> Iterator[tuple[int, list]]:
         """Every data row after the header as (row number as the spreadsheet shows it, cells);
         rows with nothing in them are left out."""
+        csv_file = self.format == "csv"
         for n, cells in _raw_rows(self):
             if n <= self.header_row:
                 continue
-            if any(c is not None and c != "" and not (isinstance(c, str) and not c.strip())
-                   for c in cells):
+            if csv_file:
+                if (cells and cells[0] and not cells[0].isspace()) or "".join(cells).strip():
+                    yield n, cells
+            elif any(c is not None and (type(c) is not str or c.strip()) for c in cells):
                 yield n, cells
 
 
@@ -208,10 +211,11 @@ def _xlsx_rows(source: Source) -> Iterator[tuple[int, list]]:
         sheet = book.get_sheet_by_name(source.sheet)
     except Exception as exc:  # noqa: BLE001
         raise UnreadableFile("no_sheet", p.name, source.sheet) from exc
-    start = sheet.start or (0, 0)
-    pad = [None] * start[1]
+    # iter_rows gives every row from the first (row numbers as shown), each from the first
+    # column that has anything (``start``): the columns before it are put back
+    pad = [None] * (sheet.start or (0, 0))[1]
     for i, row in enumerate(sheet.iter_rows()):
-        yield start[0] + i + 1, pad + [None if c == "" else c for c in row]
+        yield i + 1, pad + [None if c == "" else c for c in row]
 
 
 def _openpyxl_rows(p: Path, sheet: str) -> Iterator[tuple[int, list]]:  # pragma: no cover
@@ -230,15 +234,11 @@ def _csv_rows(source: Source) -> Iterator[tuple[int, list]]:
     with open(source.path, encoding=source.encoding, newline="", errors="strict") as f:
         reader = csv.reader(f, delimiter=source.delimiter or ",")
         n = 0
-        while True:
-            try:
-                cells = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                raise RowsUnreadable(n + 1, str(exc)) from exc
-            n += 1
-            yield n, cells
+        try:
+            for n, cells in enumerate(reader, 1):  # noqa: B007 - n is the row after a failure
+                yield n, cells
+        except csv.Error as exc:
+            raise RowsUnreadable(n + 1, str(exc)) from exc
 
 
 class RowsUnreadable(ServiceError):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -91,15 +92,19 @@ class RowChecker:
             for name, header in mapping.fields.items()
             if name in FIELDS[kind] and header in index]
         self.column_of = {f.name: header for f, _i, header in self.columns}
+        self.readers = [(f, i, header, self._reader(f)) for f, i, header in self.columns]
         self.required = [f for f in FIELDS[kind].values() if f.required]
 
     def check(self, n: int, cells: list) -> Parsed:
         values: dict[str, Any] = {}
         problems: list[Problem] = []
-        for f, i, header in self.columns:
-            raw = cells[i] if i < len(cells) else None
+        width = len(cells)
+        for f, i, header, read in self.readers:
+            raw = cells[i] if i < width else None
+            if raw is None or raw == "":
+                continue
             try:
-                got = self._read(f, raw)
+                got = read(raw)
             except v.Bad as bad:
                 problems.append(Problem(n, header, f.name, v.cell_text(raw)[:VALUE_CHARS],
                                         bad.code, bad.params))
@@ -114,45 +119,53 @@ class RowChecker:
             getattr(self, f"_finish_{self.kind}")(n, values, problems)
         return Parsed(n, cells, values, problems)
 
-    def _read(self, f: Field, raw: object) -> Any:
-        t = f.type
+    def _reader(self, f: Field) -> Callable[[object], Any]:
+        """The function that reads a cell of field ``f`` (chosen once per column)."""
+        t, limit = f.type, f.limit
         if t == "text":
-            return v.text_value(raw, f.limit)
+            return lambda raw: v.text_value(raw, limit)
         if t == "note":
-            return v.note_value(raw, f.limit)
+            return lambda raw: v.note_value(raw, limit)
         if t == "phone":
-            return v.phone_value(raw)
+            return v.phone_value
         if t == "email":
-            return v.email_value(raw)
+            return v.email_value
         if t == "date":
-            return v.date_value(raw)
+            return v.date_value
         if t == "datetime":
-            got = v.datetime_value(raw)
-            if got is None:
-                return None
-            if not 1900 <= got.year <= 2200:
-                raise v.Bad("invalid_date")
-            return got.replace(tzinfo=self.tz, fold=0).astimezone(dt.timezone.utc)
+            return self._datetime
         if t == "amount":
-            return v.amount_value(raw)
+            return v.amount_value
         if t == "int":
             high = 10_080 if f.name == "duration_minutes" else 10_000_000
-            return v.int_value(raw, 0, high)
+            return lambda raw: v.int_value(raw, 0, high)
         if t == "bool":
-            return None if v.cell_text(raw).strip() == "" else v.bool_value(raw)
+            return lambda raw: None if v.cell_text(raw).strip() == "" else v.bool_value(raw)
         if t == "choice":
-            return v.choice_value(raw, dict(f.choices))
+            choices = dict(f.choices)
+            return lambda raw: v.choice_value(raw, choices)
         if t == "user":
-            name = v.text_value(raw, f.limit)
-            if not name:
-                return None
-            found = self.people.find(name)
-            if not found:
-                raise v.Bad("unknown_owner")
-            if len(found) > 1:
-                raise v.Bad("ambiguous_owner")
-            return next(iter(found))
+            return lambda raw: self._user(raw, limit)
         raise AssertionError(t)  # pragma: no cover
+
+    def _datetime(self, raw: object) -> dt.datetime | None:
+        got = v.datetime_value(raw)
+        if got is None:
+            return None
+        if not 1900 <= got.year <= 2200:
+            raise v.Bad("invalid_date")
+        return got.replace(tzinfo=self.tz, fold=0).astimezone(dt.timezone.utc)
+
+    def _user(self, raw: object, limit: int) -> uuid.UUID | None:
+        name = v.text_value(raw, limit)
+        if not name:
+            return None
+        found = self.people.find(name)
+        if not found:
+            raise v.Bad("unknown_owner")
+        if len(found) > 1:
+            raise v.Bad("ambiguous_owner")
+        return next(iter(found))
 
     # -- per kind: standardising what the cells say ---------------------------------------------
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal, InvalidOperation
+import unicodedata
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
 from .. import text as _text
@@ -51,10 +52,22 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
+def fast_clean(s: str) -> str:
+    """``normalize.clean_text`` of a string, without its work when there is none to do
+    (plain printable text already in NFKC form and single-spaced): most cells."""
+    if s.isascii():  # NFKC leaves ASCII alone
+        if "  " not in s and s.isprintable():
+            return s.strip()
+    elif s.isprintable() and "  " not in s and unicodedata.is_normalized("NFKC", s):
+        return s.strip()
+    return clean_text(s)
+
+
 def text_value(value: object, limit: int) -> str:
     """Half-width, trimmed, single-spaced text without control characters; ``too_long`` past
     ``limit`` characters, ``formula`` for a spreadsheet formula (=...)."""
-    s = clean_text(_CONTROL.sub(" ", cell_text(value)))
+    s = value if type(value) is str else cell_text(value)
+    s = fast_clean(s) if s.isprintable() else clean_text(_CONTROL.sub(" ", s))
     if len(s) > limit:
         raise Bad("too_long", limit=limit)
     if len(s) > 1 and s[0] == "=" and not s[1].isspace():
@@ -82,7 +95,7 @@ def phone_value(value: object) -> str:
     """E.164 ("+8613812345678"). Chinese mobiles written as 138 1234 5678, 138-1234-5678,
     +86 138..., 0086138..., (+86)138... are read by a pattern; anything else by phonenumbers
     (region CN)."""
-    s = clean_text(cell_text(value))
+    s = fast_clean(value if type(value) is str else cell_text(value))
     if not s:
         return ""
     m = _CN_MOBILE.match(_PHONE_JUNK.sub("", s))
@@ -118,7 +131,7 @@ _EMAIL = re.compile(r"^[A-Za-z0-9_%+\-]+(?:\.[A-Za-z0-9_%+\-]+)*@"
 def email_value(value: object) -> str:
     """An address as ``text.normalize_email`` gives it (domain lower-cased); plain ASCII
     addresses by a pattern, the rest by email-validator."""
-    s = clean_text(cell_text(value))
+    s = fast_clean(value if type(value) is str else cell_text(value))
     if not s:
         return ""
     if len(s) > 254:
@@ -165,7 +178,7 @@ def datetime_value(value: object) -> dt.datetime | None:
         raise Bad("invalid_date")
     if isinstance(value, (int, float)):
         return _excel_serial(float(value))
-    s = clean_text(value)
+    s = fast_clean(value) if type(value) is str else clean_text(value)
     if not s:
         return None
     return _parse_datetime(s)
@@ -254,7 +267,7 @@ def amount_value(value: object) -> Decimal | None:
         raise Bad("invalid_amount")
     if abs(got) >= MONEY_LIMIT:
         raise Bad("out_of_range")
-    return got.quantize(CENT)
+    return got.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def int_value(value: object, low: int = 0, high: int = 10_000_000) -> int | None:
@@ -299,7 +312,7 @@ def bool_value(value: object) -> bool:
 
 def choice_value(value: object, choices: dict[str, str]) -> str | None:
     """``choices``: what people write (lower case) -> the stored code."""
-    s = clean_text(cell_text(value)).lower()
+    s = fast_clean(value if type(value) is str else cell_text(value)).lower()
     if not s:
         return None
     got = choices.get(s) or choices.get(s.replace(" ", ""))
