@@ -180,4 +180,11 @@ def test_data_menu_opens_export_with_the_list_filter_and_duplicates(qtbot, co, t
     assert dup.isVisible()
     dup.close()
     actions = {a.objectName() for a in window.findChildren(type(window.menuBar().actions()[0]))}
-    assert {"export_customers", "export_tickets", "find_duplicates"} <= actions
+    assert {"import", "import_history", "export_customers", "export_tickets",
+            "find_duplicates"} <= actions
+    wizard = window.open_import()
+    assert wizard.isVisible()
+    wizard.close()
+    history = window.open_import_history()
+    assert history.isVisible()
+    history.close()

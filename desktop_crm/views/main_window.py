@@ -351,6 +351,16 @@ class MainWindow(QMainWindow):
         quit_.triggered.connect(self.close)
         file_menu.addAction(quit_)
         data_menu = self.menuBar().addMenu(self.tr("&Data"))
+        import_ = QAction(self.tr("&Import from Excel or CSV…"), self)
+        import_.setObjectName("import")
+        import_.setShortcut(QKeySequence("Ctrl+I"))
+        import_.triggered.connect(lambda: self.open_import())
+        data_menu.addAction(import_)
+        history = QAction(self.tr("Import &history…"), self)
+        history.setObjectName("import_history")
+        history.triggered.connect(self.open_import_history)
+        data_menu.addAction(history)
+        data_menu.addSeparator()
         for kind, text in (("customers", self.tr("Export &customers (the list's filter)…")),
                            ("contacts", self.tr("Export c&ontacts…")),
                            ("orders", self.tr("Export &orders…")),
@@ -376,6 +386,27 @@ class MainWindow(QMainWindow):
         for section in (self.customers, self.calendar, self.pool, self.pipeline, self.tickets):
             section.refresh(changes)
         self.data_changed.emit(changes)
+
+    IMPORTED = ChangeSet.of("customers", "contacts", "orders", "interactions", "activities")
+
+    def open_import(self, path: str | None = None, kind: str | None = None):
+        """The import wizard; what it wrote reaches every section."""
+        from .import_wizard import ImportWizard
+
+        wizard = ImportWizard(self.services, self, path=path, kind=kind)
+        wizard.imported.connect(lambda _result: self.broadcast(self.IMPORTED))
+        wizard.open()
+        return wizard
+
+    def open_import_history(self):
+        """The import log; an undone import reaches every section."""
+        from .import_history import ImportHistoryDialog
+
+        dialog = ImportHistoryDialog(self.services, self)
+        dialog.undone.connect(lambda changes: self.broadcast(
+            changes if isinstance(changes, ChangeSet) else self.IMPORTED))
+        dialog.open()
+        return dialog
 
     def open_export(self, kind: str):
         """The export dialog; customers are exported as the list filters them now."""

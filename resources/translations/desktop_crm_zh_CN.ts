@@ -3165,6 +3165,14 @@
         <translation>数据(&amp;D)</translation>
     </message>
     <message>
+        <source>&amp;Import from Excel or CSV…</source>
+        <translation>从 Excel 或 CSV 导入(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>Import &amp;history…</source>
+        <translation>导入记录(&amp;H)…</translation>
+    </message>
+    <message>
         <source>Export &amp;customers (the list&apos;s filter)…</source>
         <translation>导出客户（按当前筛选）(&amp;C)…</translation>
     </message>
