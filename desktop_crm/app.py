@@ -163,6 +163,12 @@ def screenshot(url: str | None, section: str, out: str, size: tuple[int, int],
     from desktop_crm.views.main_window import MainWindow
 
     services = Services.open(url)
+    if section == "home" and owner:  # the start page as that person sees it
+        who = services.users.by_name(owner)
+        if who is None:
+            print(f"desktop-crm screenshot: no staff member called {owner!r}", file=sys.stderr)
+            return 2
+        services = services.as_user(who)
     window = MainWindow(services)
     window.resize(QSize(*size))
     window.show_section(section)

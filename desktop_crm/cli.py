@@ -204,7 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--select", metavar="CODE", help="open this customer's 360° view")
     s.add_argument("--view", choices=CALENDAR_VIEWS, help="the calendar's view (default: week)")
     s.add_argument("--date", metavar="YYYY-MM-DD", help="the calendar's day (default: today)")
-    s.add_argument("--owner", metavar="NAME", help="the calendar shows this person's follow-ups")
+    s.add_argument("--owner", metavar="NAME", help="the calendar shows this person's follow-ups; the home section is shown as this person sees it")
 
     from desktop_crm import cli_duplicates
 

@@ -59,12 +59,22 @@ class Services:
                     f"this app needs {head}; run: desktop-crm init --db URL"
                 )
         users = UserService(db)
-        user = users.ensure_local_user()
+        return cls.for_user(db, users.ensure_local_user(), users)
+
+    @classmethod
+    def for_user(cls, db: Database, user: UserInfo, users: UserService | None = None
+                 ) -> "Services":
+        """The services of one staff member on an open database."""
+        users = users or UserService(db)
         return cls(db, user, users, CustomerService(db, user.id), ProfileService(db, user.id),
                    TierService(db, user), PipelineService(db, user),
                    LeadScoringService(db, user), PoolService(db, user),
                    NotificationService(db, user), FollowUpService(db, user),
                    HolidayService(db, user), TicketService(db, user), HealthService(db, user))
+
+    def as_user(self, user: UserInfo) -> "Services":
+        """The same database seen by another staff member (screenshots, tests)."""
+        return self.for_user(self.db, user, self.users)
 
     def close(self) -> None:
         self.db.dispose()

@@ -468,6 +468,7 @@ class HomeSection(QWidget):
         rows = (len(shown) + self.COLUMNS - 1) // self.COLUMNS
         for r in range(max(rows, self.grid.rowCount())):
             self.grid.setRowStretch(r, 1 if r < rows else 0)
+        self.grid.activate()  # placed now, not at the next event: no tile flashes at 0,0
 
     def settled(self) -> bool:
         """Every tile has loaded (or failed) since start."""
@@ -555,6 +556,7 @@ class HomeSection(QWidget):
         """Horizontal bars: share of the target reached (100% line), one per row, coloured
         against the pace (the share of the period gone, a tick on each bar)."""
         fig = tile.figure(1.1 + 0.22 * max(0, len(rows) - 2))
+        tile.chart.setMaximumHeight(70 + 34 * len(rows))  # bars stay bars in a tall tile
         ax = fig.subplots()
         names = [r[0] for r in rows][::-1]
         values = [min(r[1] or 0, 1.5) * 100 for r in rows][::-1]
@@ -718,6 +720,7 @@ class HomeSection(QWidget):
         if f.get("team"):
             tile.subtitle.setText(f["team"])
         fig = tile.figure(1.4)
+        tile.chart.setMaximumHeight(260)
         ax = fig.subplots()
         months = [dt.date.fromisoformat(m) for m in f["months"]][::-1]
         amounts = [a / 10000 for a in f["amounts"]][::-1]
