@@ -373,3 +373,35 @@ def test_person_customers_and_salutations(svc, imp, tmp_path):
     assert got["王伟"].kind == "person"
     assert got["John Smith"].custom_fields == {"salutation": "Mr."}
     assert uuid.UUID(str(got["张"].id))
+
+
+def test_orders_resumed_after_a_crash_refresh_the_stats(svc, imp, tmp_path, monkeypatch):
+    from desktop_crm.services.importing.engine import Importer
+
+    run_file(imp, "customers", write_csv(tmp_path / "c.csv", CUSTOMER_ROWS[:4]))
+    rows = [["客户编号", "订单号", "下单日期", "金额"]] + [
+        ["C900001", f"SO-{i}", f"2024-03-{i + 1:02d}", "100"] for i in range(12)]
+    path = write_csv(tmp_path / "o.csv", rows)
+    src = imp.read(path)
+    mapping = imp.guess_mapping("orders", src.headers)
+
+    def crash(stage, done, total):
+        if done >= 10:
+            raise RuntimeError("power cut")  # as if the program died after the first batch
+        return True
+
+    monkeypatch.setattr(Importer, "_refresh_stats", lambda self: None)  # it never ran
+    with pytest.raises(RuntimeError):
+        imp.run("orders", src, mapping, progress=crash, batch_size=5)
+    monkeypatch.undo()
+    log = imp.history()[0]
+    assert (log.status, log.imported, log.next_row) == ("failed", 5, 7)
+    sz = customers(svc)["深圳鹏程贸易有限公司"]
+    with svc.db.read() as s:
+        assert s.get(CustomerOrderStats, sz.id) is None  # stale: the triggers were off
+
+    done = imp.run("orders", src, mapping, resume=log.id, batch_size=5)
+    assert done.imported == 12 and count(svc, Order) == 12
+    with svc.db.read() as s:
+        stats = s.get(CustomerOrderStats, sz.id)
+    assert stats.orders == 12 and stats.total_spend == pytest.approx(1200)

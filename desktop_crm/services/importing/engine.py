@@ -159,7 +159,7 @@ class Importer:
         self.rejected: list[RejectedRow] = []
         self.counts = {"read": 0, "imported": 0, "updated": 0, "skipped": 0}
         self.seen: dict[Any, int] = {}  # in-file keys -> first row
-        self.touched: set[uuid.UUID] = set()  # records this import created or changed
+        self.touched: set[uuid.UUID] = set()  # records found and skipped or changed
         self.created_unowned: list[str] = []  # hex ids
         self.import_id: uuid.UUID | None = resume
         self.start_row = 0
@@ -179,8 +179,8 @@ class Importer:
 
     def run(self) -> ImportResult:
         # The cyclic garbage collector walks every live object each time enough containers
-        # were made: with a million rows' keys alive it took a third of the time, and rows
-        # make no cycles. It is put back as it was.
+        # were made: with a million rows' keys alive it took a third of the time. It runs
+        # on the young objects after each batch instead, and is put back as it was.
         was_enabled = gc.isenabled()
         gc.disable()
         try:
@@ -213,6 +213,7 @@ class Importer:
                 try:
                     for batch in self._batches():
                         self._batch(conn, batch, stage, total)
+                        del batch  # freed before the next is read (``_batches`` collects)
                 finally:
                     if cache is not None:
                         if conn.in_transaction():
@@ -276,6 +277,7 @@ class Importer:
         broken = None
         while broken is None:
             batch: list[tuple[int, list]] = []
+            gc.collect(1)  # the last batch's cycles (it is gone now), not the keys kept since
             try:
                 batch.extend(itertools.islice(rows, self.batch_size))
             except RowsUnreadable as exc:  # the rest of the file cannot be read
@@ -808,6 +810,12 @@ class Importer:
                 self.start_row = run.next_row
                 self.counts.update(read=run.rows_read, imported=run.imported,
                                    updated=run.updated, skipped=run.skipped)
+                if self.kind == "orders":  # a crash may have left their stats stale
+                    o, r = Order.__table__.c, ImportRow.__table__.c
+                    self.stats_due.update(s.scalars(
+                        select(o.customer_id).distinct().join_from(
+                            Order.__table__, ImportRow.__table__, r.row_id == o.id)
+                        .where(r.import_id == self.import_id)))
                 run.status = ImportStatus.RUNNING
                 return
             run = ImportRun(kind=self.kind, file_name=self.source.name[:260],
@@ -843,7 +851,7 @@ class Importer:
     def _refresh_stats(self) -> None:
         """Order stats of the customers whose orders the committed batches wrote (the
         triggers were off), in one transaction at the end. After a crash, resuming the import
-        refreshes them (``refresh_import_stats``)."""
+        refreshes those of the orders written before it too."""
         if not self.stats_due:
             return
         ids = [self.drv.id(i) for i in self.stats_due]
