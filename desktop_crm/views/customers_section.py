@@ -58,7 +58,7 @@ class CustomersSection(QWidget):
         self.search.setPlaceholderText(
             self.tr("Search name, pinyin or initials, code, phone, email"))
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(280)
+        self.search.setMinimumWidth(200)
 
         self.tier_filter = QComboBox()
         self.tier_filter.addItem(self.tr("All tiers"), None)
@@ -87,7 +87,12 @@ class CustomersSection(QWidget):
         bar.addWidget(self.search, 2)
         for w in (self.tier_filter, self.health_filter, self.owner_filter, self.province_filter,
                   self.industry_filter, self.tag_filter):
-            w.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            # as wide as about five characters (the list fits a 1366-pixel screen beside
+            # the navigation); the open list is as wide as its longest entry
+            w.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            w.setMinimumContentsLength(5)
+            w.view().setMinimumWidth(220)
             bar.addWidget(w)
         bar.addWidget(self.deleted_toggle)
         bar.addStretch(1)
