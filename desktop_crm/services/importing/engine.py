@@ -27,11 +27,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, delete, select, update
 
 from desktop_crm.models import (
-    Activity, Contact, Counter, Customer, ImportRow, ImportRun, ImportStatus, Interaction, Order,
-    User,
+    Activity, Contact, Counter, Customer, CustomerTag, ImportRow, ImportRun, ImportStatus,
+    Interaction, Order, Tag, User,
 )
 
 from .. import counters, order_stats
@@ -52,6 +52,7 @@ Progress = Callable[[str, int, int], bool | None]
 BATCH = {"customers": 2000, "contacts": 5000, "orders": 50000, "interactions": 10000,
          "activities": 10000}
 SQLITE_CACHE_KIB = 256 * 1024
+TAG_COLOR = Tag.__table__.c.color.default.arg  # a new tag's colour, as the app gives it
 SQLITE_CHECKPOINT_PAGES = 16384  # checkpoint the WAL every 64 MB instead of every 4 MB
 IN_CHUNK = 5000  # values per IN (...) list (SQLite allows 32,766 parameters, psycopg 65,535)
 TABLE = {"customers": Customer.__table__, "contacts": Contact.__table__,
@@ -468,12 +469,59 @@ class Importer:
                               key=lambda x: x["id"]):
                 found[rec["id"]] = rec
                 by_email.setdefault(rec["email"], rec["id"])
+        if "tags" in self.checker.column_of and found:
+            self._load_tags(conn, found)
         for r in rows:
             v = r.parsed.values
             cid = (by_code.get(v.get("code", "")) or by_phone.get(v.get("phone", ""))
                    or by_phone.get(v.get("phone2", "")) or by_email.get(v.get("email", "")))
             if cid is not None:
                 r.existing = found[cid]
+
+    def _load_tags(self, conn, found: dict[uuid.UUID, dict]) -> None:
+        """The tags of the customers found (``tags``: their names, sorted; ``tag_links``:
+        name -> link id), one query per batch, links read as ``CustomerService`` reads them."""
+        ct, tg = CustomerTag.__table__.c, Tag.__table__.c
+        for rec in found.values():
+            rec["tag_links"] = {}
+        for part in _chunks(list(found)):
+            for cid, lid, name in conn.execute(
+                    select(ct.customer_id, ct.id, tg.name)
+                    .join_from(CustomerTag.__table__, Tag.__table__, tg.id == ct.tag_id)
+                    .where(ct.customer_id.in_(part))):
+                found[cid]["tag_links"][name] = lid
+        for rec in found.values():
+            rec["tags"] = tuple(sorted(rec["tag_links"]))
+
+    def _tag_ids(self, conn, names: Iterable[str]) -> dict[str, Any]:
+        """Tag name -> id for ``names`` (one query per batch), the missing tags created (and
+        recorded, so an undo removes them when nothing else uses them)."""
+        t = Tag.__table__.c
+        names = sorted(set(names))
+        have: dict[str, Any] = {}
+        for part in _chunks(names):
+            have.update(conn.execute(select(t.name, t.id).where(t.name.in_(part))).all())
+        missing = [n for n in names if n not in have]
+        if missing:
+            d = self.drv
+            ts = d.ts(_now())
+            ids = new_ids(len(missing))
+            write(conn, "tags", [(n, TAG_COLOR, tid, ts, ts, 1, None)
+                                 for n, tid in zip(missing, ids)])
+            self._record(conn, [("tags", tid, "create", 1, None) for tid in ids])
+            have.update(zip(missing, ids))
+        return have
+
+    def _link_tags(self, conn, links: list[tuple[Any, tuple[str, ...]]]) -> None:
+        """Customers (id) linked to the tags named, in bulk."""
+        if not links:
+            return
+        d = self.drv
+        ids = self._tag_ids(conn, (n for _cid, names in links for n in names))
+        ts = d.ts(_now())
+        pairs = [(d.id(cid), d.id(ids[n])) for cid, names in links for n in names]
+        write(conn, "customer_tags", [p + (lid, ts, ts, 1, None)
+                                      for p, lid in zip(pairs, new_ids(len(pairs)))])
 
     def _match_by_customer(self, conn, rows: list[_Row], key: Callable[[dict], tuple],
                            row_key: Callable[[_Row], tuple], *extra) -> None:
@@ -648,6 +696,8 @@ class Importer:
             write(conn, "customers", tuples)
             write(conn, "contacts", [tuple(c) for c in contacts])
             write(conn, "audit_log", audit, synced=False)
+            self._link_tags(conn, [(cid, r.parsed.values["tags"]) for r, (_t, cid)
+                                   in zip(good, created) if r.parsed.values.get("tags")])
         else:
             for r, rid in zip(rows, ids):
                 tuples.append(self._new_tuple(r, d) + (rid, ts, ts, 1, None))
@@ -737,6 +787,10 @@ class Importer:
                 continue
             if current != v[f]:
                 out[f] = v[f]
+        if v.get("tags"):  # customers: the file's tags replace the record's (fill: if none)
+            current = set(old.get("tags", ()))
+            if current != set(v["tags"]) and not (self.on_duplicate == "fill" and current):
+                out["tags"] = tuple(sorted(v["tags"]))
         return out
 
     def _update(self, conn, rows: list[_Row]) -> int:
@@ -746,11 +800,13 @@ class Importer:
         records = []
         audit = []
         d = self.drv
+        retag: list[tuple[dict, tuple[str, ...]]] = []  # (record, its new tags)
         for r in rows:
             changes = self._changes(r)
             if not changes:
                 continue
             old = r.existing
+            tags = changes.pop("tags", None)
             if self.kind == "customers":
                 merged = {**old, **changes}
                 if {"name", "phone", "phone2", "email"} & changes.keys():
@@ -772,6 +828,9 @@ class Importer:
             params = {f"v_{k}": val for k, val in changes.items()}
             params.update(_id=old["id"], _version=old["version"], _now=now)
             groups.setdefault(tuple(sorted(changes)), []).append(params)
+            if tags is not None:  # the names replaced, as the undo puts them back
+                before["tags"] = list(old["tags"])
+                retag.append((old, tags))
             records.append((self.kind, old["id"], "update", old["version"] + 1, before))
             if self.kind in ("customers", "contacts"):
                 for k, val in changes.items():
@@ -780,6 +839,10 @@ class Importer:
                     audit.append((d.id(uuid.uuid4()), d.ts(now), d.id(self.user.id),
                                   self.kind, d.id(old["id"]), "update", k,
                                   _audit_text(old.get(k)), _audit_text(val)))
+                if tags is not None:  # as CustomerService audits a change of tags
+                    audit.append((d.id(uuid.uuid4()), d.ts(now), d.id(self.user.id),
+                                  self.kind, d.id(old["id"]), "update", "tags",
+                                  ", ".join(old["tags"]), ", ".join(tags)))
         done = 0
         for cols, params in groups.items():
             stmt = (update(t).where(t.c.id == bindparam("_id"),
@@ -788,9 +851,23 @@ class Importer:
                              "version": t.c.version + 1, "updated_at": bindparam("_now")}))
             result = conn.execute(stmt, params)
             done += result.rowcount if result.rowcount >= 0 else len(params)
+        self._retag(conn, retag)
         write(conn, "audit_log", audit, synced=False)
         self._record(conn, records)
         return done
+
+    def _retag(self, conn, retag: list[tuple[dict, tuple[str, ...]]]) -> None:
+        """Found customers get the tags of their rows instead of theirs: the links to other
+        tags removed (as ``CustomerService`` removes them), the new ones added."""
+        if not retag:
+            return
+        ct = CustomerTag.__table__.c
+        gone = [lid for rec, tags in retag for name, lid in rec["tag_links"].items()
+                if name not in tags]
+        for part in _chunks(gone):
+            conn.execute(delete(CustomerTag.__table__).where(ct.id.in_(part)))
+        self._link_tags(conn, [(rec["id"], tuple(n for n in tags if n not in rec["tag_links"]))
+                               for rec, tags in retag])
 
     def _record(self, conn, records: list[tuple]) -> None:
         if self.dry_run or not records:

@@ -9,12 +9,13 @@ from .readers import norm_header
 
 KINDS = ("customers", "contacts", "orders", "interactions", "activities")
 ON_DUPLICATE = ("skip", "update", "fill")  # fill: update empty fields only
+TAG_LIMIT = 64  # tags.name is String(64)
 
 
 @dataclass(frozen=True)
 class Field:
     name: str
-    type: str  # text, note, phone, email, date, datetime, amount, int, bool, choice, user
+    type: str  # text, note, phone, email, date, datetime, amount, int, bool, choice, user, tags
     aliases: tuple[str, ...]
     required: bool = False
     limit: int = 200
@@ -79,6 +80,8 @@ SPECS: dict[str, tuple[Field, ...]] = {
                                    "employees", "headcount", "companysize")),
         Field("notes", "note", ("备注", "说明", "备注信息", "notes", "note", "remark",
                                 "remarks", "comments"), limit=20000),
+        # several tags in a cell (values.tags_value); the limit is each tag's (tags.name)
+        Field("tags", "tags", ("标签", "客户标签", "tags", "labels"), limit=TAG_LIMIT),
     ),
     "contacts": CUSTOMER_REF + (
         Field("name", "text", ("联系人", "联系人姓名", "姓名", "名字", "联系人名称", "name",

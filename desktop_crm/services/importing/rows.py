@@ -146,6 +146,8 @@ class RowChecker:
             return lambda raw: v.choice_value(raw, choices)
         if t == "user":
             return lambda raw: self._user(raw, limit)
+        if t == "tags":
+            return lambda raw: v.tags_value(raw, limit)
         raise AssertionError(t)  # pragma: no cover
 
     def _datetime(self, raw: object) -> dt.datetime | None:

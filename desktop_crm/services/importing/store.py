@@ -27,6 +27,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "activities": ("customer_id", "opportunity_id", "owner_id", "type", "subject", "notes",
                    "due_at", "duration_minutes", "done_at", "reminder_minutes", "outcome",
                    "cancelled_at", "series_id", "occurrence_at", "series_edited", "remind_at"),
+    "tags": ("name", "color"),
+    "customer_tags": ("customer_id", "tag_id"),
     "import_rows": ("import_id", "row_id", "table_name", "action", "version", "before"),
     "audit_log": ("id", "at", "user_id", "table_name", "row_id", "action", "field",
                   "old_value", "new_value"),

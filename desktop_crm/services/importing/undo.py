@@ -2,7 +2,9 @@
 their previous values back - only while nothing changed any of them since (their version is
 still the one recorded right after the import) and nothing else refers to what it created.
 An undone import never happened: created records leave no tombstone (nothing else ever saw
-them), so importing the file again creates them again with the same codes if they are free."""
+them), so importing the file again creates them again with the same codes if they are free.
+Tags: the created customers' links go with them, updated customers get their previous tags
+back, and the tags the import created are deleted unless something else uses them now."""
 
 from __future__ import annotations
 
@@ -11,12 +13,12 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, exists, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from desktop_crm.models import (
-    AuditEntry, CustomerAssignment, CustomerHealth, CustomerMetrics,
-    CustomerOrderStats, ImportRow, ImportRun, ImportStatus, Notification, TierSnapshot,
+    AuditEntry, CustomerAssignment, CustomerHealth, CustomerMetrics, CustomerOrderStats,
+    CustomerTag, ImportRow, ImportRun, ImportStatus, Notification, Tag, TierSnapshot,
 )
 
 from ..errors import NotFound, ServiceError
@@ -24,7 +26,7 @@ from .engine import IN_CHUNK, TABLE
 
 # derived rows that follow a customer (kept by other services), removed with it
 FOLLOWERS = (CustomerOrderStats, CustomerHealth, CustomerMetrics, TierSnapshot,
-             CustomerAssignment, Notification)
+             CustomerAssignment, Notification, CustomerTag)
 DELETE_ORDER = ("activities", "interactions", "orders", "contacts", "customers")
 
 
@@ -66,6 +68,29 @@ def _restore(table, column: str, value: Any) -> Any:
     return value
 
 
+def _restore_tags(s, retag: dict[uuid.UUID, list[str]]) -> None:
+    """Customers (id -> tag names) get exactly those tags again (their links replaced)."""
+    if not retag:
+        return
+    names = sorted({n for tags in retag.values() for n in tags})
+    ids: dict[str, uuid.UUID] = {}
+    for part in _chunks(names):
+        ids.update(s.execute(select(Tag.name, Tag.id).where(Tag.name.in_(part))).all())
+    for name in names:
+        if name not in ids:  # deleted since: made again
+            tag = Tag(name=name)
+            s.add(tag)
+            s.flush()
+            ids[name] = tag.id
+    customers = list(retag)
+    for part in _chunks(customers):
+        s.execute(delete(CustomerTag).where(CustomerTag.customer_id.in_(part))
+                  .execution_options(synchronize_session=False))
+    links = [{"customer_id": cid, "tag_id": ids[n]} for cid, tags in retag.items() for n in tags]
+    if links:  # one executemany (ORM bulk insert: ids and times from the model's defaults)
+        s.execute(insert(CustomerTag), links)
+
+
 def undo(db, user, import_id: uuid.UUID) -> dict[str, int]:
     """Undo import ``import_id`` in one transaction; returns records deleted and restored.
     Raises ``UndoRefused`` (nothing changed) or ``NotFound``."""
@@ -84,6 +109,8 @@ def undo(db, user, import_id: uuid.UUID) -> dict[str, int]:
             by_table.setdefault(r.table_name, []).append(r)
         changed: list[tuple[str, uuid.UUID]] = []
         for table_name, recs in by_table.items():
+            if table_name not in TABLE:  # tags: deleted below only while nothing uses them
+                continue
             t = TABLE[table_name]
             expected = {r.row_id: r.version for r in recs}
             now_have: dict[uuid.UUID, tuple[int, Any]] = {}
@@ -113,22 +140,33 @@ def undo(db, user, import_id: uuid.UUID) -> dict[str, int]:
                 t = TABLE[name]
                 for part in _chunks(created.get(name, [])):
                     deleted += s.execute(delete(t).where(t.c.id.in_(part))).rowcount
+            retag: dict[uuid.UUID, list[str]] = {}
             for name, recs in by_table.items():
+                if name not in TABLE:
+                    continue
                 t = TABLE[name]
                 for r in recs:
                     if r.action != "update" or not r.before:
                         continue
-                    values = {k: _restore(t, k, v) for k, v in r.before.items()}
+                    values = {k: _restore(t, k, v) for k, v in r.before.items() if k != "tags"}
+                    if "tags" in r.before:
+                        retag[r.row_id] = r.before["tags"]
                     s.execute(update(t).where(t.c.id == r.row_id).values(
                         **values, version=t.c.version + 1, updated_at=now))
                     if name in ("customers", "contacts"):
                         s.add_all(AuditEntry(at=now, user_id=user.id, table_name=name,
                                              row_id=r.row_id, action="update", field=k,
-                                             old_value=None if v is None else str(v))
+                                             old_value=None if v is None else
+                                             ", ".join(v) if k == "tags" else str(v))
                                   for k, v in r.before.items()
                                   if k not in ("name_pinyin", "name_initials", "sort_name",
                                                "search_text"))
                     restored += 1
+            _restore_tags(s, retag)
+            tags = created.get("tags", [])
+            for part in _chunks(tags):
+                s.execute(delete(Tag).where(Tag.id.in_(part), ~exists().where(
+                    CustomerTag.tag_id == Tag.id)).execution_options(synchronize_session=False))
             s.flush()
         except IntegrityError as exc:
             raise UndoRefused("referenced") from exc

@@ -85,6 +85,35 @@ def note_value(value: object, limit: int = MAX_TEXT) -> str:
     return s
 
 
+# -- tags ---------------------------------------------------------------------------------------
+
+# what separates the tags of a cell: the export's "," and what people type (，;；、/ and line
+# breaks; full-width forms are half-width by then)
+TAG_SEPARATORS = re.compile(r"[,;、/\r\n]+")
+# with none of those in the cell, a space between two Latin words separates tags too ("VIP
+# wholesale"); spaces next to Chinese stay inside a tag ("重点 客户" is one tag)
+_LATIN_SPACE = re.compile(r"(?<=[0-9A-Za-z\u00c0-\u024f])\s+(?=[0-9A-Za-z\u00c0-\u024f])")
+
+
+def tags_value(value: object, limit: int) -> tuple[str, ...] | None:
+    """The tags of a cell, each ``clean_text``-ed, in the cell's order without repeats (None
+    for none); ``too_long`` for a tag past ``limit`` characters, ``formula`` for a formula.
+    Tags are compared as the app compares them: the exact text, case included."""
+    s = unicodedata.normalize("NFKC", _CONTROL.sub(" ", cell_text(value))).strip()
+    if len(s) > 1 and s[0] == "=" and not s[1].isspace():
+        raise Bad("formula")
+    parts = TAG_SEPARATORS.split(s) if TAG_SEPARATORS.search(s) else _LATIN_SPACE.split(s)
+    out: dict[str, None] = {}
+    for part in parts:
+        tag = clean_text(part)
+        if not tag:
+            continue
+        if len(tag) > limit:
+            raise Bad("too_long", limit=limit)
+        out[tag] = None
+    return tuple(out) or None
+
+
 # -- phones and emails ------------------------------------------------------------------------
 
 _PHONE_JUNK = re.compile(r"[\s\-().·/]+")
