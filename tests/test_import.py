@@ -243,6 +243,41 @@ def test_undo_and_refused_after_a_later_edit(svc, imp, tmp_path):
     assert imp.history()[0].status == "undone"
 
 
+def test_contacts_file_replaces_the_contacts_a_customers_file_made(svc, imp, tmp_path):
+    """A customer row's 联系人 makes a contact with the row's phone and e-mail (perhaps the
+    company's): until someone changes it, a contacts file describing that person replaces
+    it, in every duplicate mode; undone with that import."""
+    run_file(imp, "customers", write_csv(tmp_path / "c.csv", CUSTOMER_ROWS[:4]))
+    hx = customers(svc)["上海华信科技有限公司"]
+    with svc.db.read() as s:
+        wang = s.scalar(select(Contact).where(Contact.name == "王"))
+    svc.customers.update_contact(wang.id, {"notes": "老朋友"}, wang.version)  # edited since
+    contacts = [["客户编号", "联系人", "职务", "手机", "邮箱", "主联系人"],
+                [hx.code, "张总", "采购总监", "13700001234", "", "是"],
+                ["C900001", "王先生", "", "13911112222", "", ""]]
+    path = write_csv(tmp_path / "k.csv", contacts)
+    checked = imp.validate("contacts", imp.read(path), imp.guess_mapping("contacts",
+                                                                         contacts[0]))
+    assert (checked.imported, checked.updated, checked.skipped) == (0, 1, 1)
+    result = run_file(imp, "contacts", path)  # skip
+    assert (result.imported, result.updated, result.skipped) == (0, 1, 1)
+
+    def people():
+        with svc.db.read() as s:
+            return {c.name: (c.title, c.phone, c.email, c.is_primary, c.version)
+                    for c in s.scalars(select(Contact))}
+
+    got = people()
+    assert got["张"] == ("采购总监", "+8613700001234", "", True, 2)
+    assert got["王"][:3] == ("先生", "+8613900001111", "")  # changed since: left alone
+    assert count(svc, Contact) == 3
+    # no longer the customers import's: the next file is matched as usual
+    assert run_file(imp, "contacts", path).skipped == 2
+
+    imp.undo(result.import_id)
+    assert people()["张"][:4] == ("总", "+8613812345678", "Info@huaxin.cn", True)
+
+
 def test_orders_contacts_interactions_activities(svc, imp, tmp_path):
     run_file(imp, "customers", write_csv(tmp_path / "c.csv", CUSTOMER_ROWS[:4]))
     hx = customers(svc)["上海华信科技有限公司"]
@@ -275,13 +310,17 @@ def test_orders_contacts_interactions_activities(svc, imp, tmp_path):
 
     contacts = [["公司", "联系人", "职位", "手机号码", "邮箱", "微信"],
                 ["上海华信科技（有限公司）", "李经理", "", "13611112222", "li@huaxin.cn", "lijl"],
-                ["上海华信科技有限公司", "张总", "", "138-1234-5678", "", ""],  # there already
+                # there already: made by the customers import, which gave it the row's
+                # e-mail; this file says it has none
+                ["上海华信科技有限公司", "张总", "", "138-1234-5678", "", ""],
                 ["不存在的公司", "赵女士", "", "", "", ""]]
     result = run_file(imp, "contacts", write_csv(tmp_path / "k.csv", contacts), "fill")
-    assert (result.imported, result.updated, result.rejected) == (1, 0, 1)
+    assert (result.imported, result.updated, result.rejected) == (1, 1, 1)
     with svc.db.read() as s:
         li = s.scalar(select(Contact).where(Contact.name == "李"))
+        zhang = s.scalar(select(Contact).where(Contact.name == "张"))
     assert li.title == "经理" and li.customer_id == hx.id and li.wechat == "lijl"
+    assert (zhang.title, zhang.phone, zhang.email) == ("总", "+8613812345678", "")
 
     talks = [["客户编号", "沟通时间", "沟通方式", "跟进人", "沟通内容"],
              [hx.code, "2024-03-05 14:30", "电话", "李娜", "报价"],

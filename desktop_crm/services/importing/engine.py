@@ -567,6 +567,24 @@ class Importer:
             return out
 
         self._match_by_customer(conn, rows, key, row_key)
+        found = {r.existing["id"]: r.existing for r in rows if r.existing is not None}
+        if found:
+            self._mark_stand_ins(conn, found)
+
+    def _mark_stand_ins(self, conn, found: dict[uuid.UUID, dict]) -> None:
+        """Contacts a customers import made from a row's 联系人 column (with the row's phone
+        and e-mail, which may be the company's) that nobody changed since: ``stand_in``. A
+        contacts file describing that person is better: its row replaces them whatever the
+        duplicate mode, so customers and then contacts exported and imported come back as
+        they were. One query per batch, through the log's key (import, row)."""
+        ir, run = ImportRow.__table__.c, ImportRun.__table__.c
+        made = select(run.id).where(run.kind == "customers", run.status != ImportStatus.UNDONE)
+        for part in _chunks(list(found)):
+            for rid, version in conn.execute(select(ir.row_id, ir.version).where(
+                    ir.import_id.in_(made), ir.row_id.in_(part), ir.table_name == "contacts",
+                    ir.action == "create")):
+                if found[rid]["version"] == version:
+                    found[rid]["stand_in"] = True
 
     def _match_orders(self, conn, rows: list[_Row]) -> None:
         t = self.table
@@ -630,7 +648,7 @@ class Importer:
                               if self.seen.get(k) != r.parsed.row), 0)
                 self._reject(r, self._file_keys(r)[0][1], "duplicate_in_file", row=first)
                 r.action = "reject"
-            elif self.on_duplicate == "skip":
+            elif self.on_duplicate == "skip" and not r.existing.get("stand_in"):
                 r.action = "skip"
             else:
                 r.action = "update"
@@ -774,6 +792,14 @@ class Importer:
             v["done_at"] = v["due_at"]
         old = r.existing or {}
         out = {}
+        if old.get("stand_in"):  # the row's values, empty cells of mapped columns included
+            mapped = self.checker.column_of
+            for f in UPDATABLE[self.kind]:
+                if f in v or (f in mapped and f != "is_primary"):
+                    new = v.get(f, "")
+                    if old.get(f) != new:
+                        out[f] = new
+            return out
         for f in UPDATABLE[self.kind]:
             if f not in v or v[f] is None or v[f] == "":
                 continue
