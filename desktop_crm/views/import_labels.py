@@ -23,7 +23,9 @@ ON_DUPLICATE = {
     "fill": QT_TRANSLATE_NOOP("ImportLabels", "Fill empty fields only"),
 }
 ON_DUPLICATE_HELP = {
-    "skip": QT_TRANSLATE_NOOP("ImportLabels", "Leave the existing record exactly as it is."),
+    "skip": QT_TRANSLATE_NOOP("ImportLabels", "Leave the existing record as it is (a contact "
+                                             "taken from a customer list's contact column "
+                                             "and not edited since is completed)."),
     "update": QT_TRANSLATE_NOOP("ImportLabels", "Overwrite the existing record with every "
                                                 "value the row has (empty cells change "
                                                 "nothing)."),

@@ -2028,8 +2028,8 @@
         <translation>只补充空白字段</translation>
     </message>
     <message>
-        <source>Leave the existing record exactly as it is.</source>
-        <translation>已有记录保持原样，不做任何改动。</translation>
+        <source>Leave the existing record as it is (a contact taken from a customer list&apos;s contact column and not edited since is completed).</source>
+        <translation>保留已有记录不变（由客户表“联系人”列生成且之后未修改的联系人会被补全）。</translation>
     </message>
     <message>
         <source>Overwrite the existing record with every value the row has (empty cells change nothing).</source>
