@@ -44,6 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="desktop-crm", parents=[_db_parent(False)],
         description="Desktop CRM. Without a command, starts the app.",
     )
+    parser.add_argument("--self-test", action="store_true",
+                        help="check this installation (same as the self-test command)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     common = [_db_parent(True)]
 
@@ -209,6 +211,13 @@ def build_parser() -> argparse.ArgumentParser:
     from desktop_crm import cli_duplicates
 
     cli_duplicates.add_parser(sub, common)
+
+    sub.add_parser(
+        "self-test", parents=common, help="check this installation and exit",
+        description="In a new temporary folder: open a fresh SQLite database, run the "
+                    "migrations, create, find and delete a customer, render every section "
+                    "of the main window offscreen and write a one-page PDF. Prints a line "
+                    "per step; exits 0 if all passed, else 1. Never touches your data.")
     return parser
 
 
@@ -980,6 +989,12 @@ def cmd_gui(args) -> int:
     return run_gui(args.db, lang=getattr(args, "lang", None))
 
 
+def cmd_self_test(args) -> int:
+    from desktop_crm.selftest import run
+
+    return run()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -987,13 +1002,13 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.DEBUG if getattr(args, "verbose", False) else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
-    command = args.command or "gui"
+    command = "self-test" if args.self_test else (args.command or "gui")
     handler = {
         "gui": cmd_gui, "init": cmd_init, "demo": cmd_demo, "customers": cmd_customers,
         "tiers": cmd_tiers, "pipeline": cmd_pipeline, "pool": cmd_pool,
         "tickets": cmd_tickets, "report": cmd_report, "targets": cmd_targets,
         "screenshot": cmd_screenshot, "export": cmd_export, "duplicates": cmd_duplicates,
-        "import": cmd_import,
+        "import": cmd_import, "self-test": cmd_self_test,
     }[command]
     if command == "export":
         command = f"export {args.what}"
