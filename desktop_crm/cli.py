@@ -211,6 +211,9 @@ def build_parser() -> argparse.ArgumentParser:
     from desktop_crm import cli_duplicates
 
     cli_duplicates.add_parser(sub, common)
+    from desktop_crm import cli_backup
+
+    cli_backup.add_parsers(sub, common)
 
     sub.add_parser(
         "self-test", parents=common, help="check this installation and exit",
@@ -983,6 +986,18 @@ def cmd_import(args) -> int:
     return run_import(args)
 
 
+def cmd_backup(args) -> int:
+    from desktop_crm.cli_backup import cmd_backup as run
+
+    return run(args)
+
+
+def cmd_restore(args) -> int:
+    from desktop_crm.cli_backup import cmd_restore as run
+
+    return run(args)
+
+
 def cmd_gui(args) -> int:
     from desktop_crm.app import run_gui
 
@@ -998,20 +1013,31 @@ def cmd_self_test(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    verbose = getattr(args, "verbose", False)
     logging.basicConfig(
-        level=logging.DEBUG if getattr(args, "verbose", False) else logging.WARNING,
+        level=logging.DEBUG if verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    for h in logging.getLogger().handlers:  # the console shows what it did before the log file
+        if type(h) is logging.StreamHandler and h.level == logging.NOTSET:
+            h.setLevel(logging.DEBUG if verbose else logging.WARNING)
+    from desktop_crm import logfile
+
+    logfile.install(logging.DEBUG if verbose else logging.INFO)
     command = "self-test" if args.self_test else (args.command or "gui")
     handler = {
         "gui": cmd_gui, "init": cmd_init, "demo": cmd_demo, "customers": cmd_customers,
         "tiers": cmd_tiers, "pipeline": cmd_pipeline, "pool": cmd_pool,
         "tickets": cmd_tickets, "report": cmd_report, "targets": cmd_targets,
         "screenshot": cmd_screenshot, "export": cmd_export, "duplicates": cmd_duplicates,
-        "import": cmd_import, "self-test": cmd_self_test,
+        "import": cmd_import, "self-test": cmd_self_test, "backup": cmd_backup,
+        "restore": cmd_restore,
     }[command]
     if command == "export":
         command = f"export {args.what}"
+    from desktop_crm.services.db import resolve_url, safe_url
+
+    log.info("desktop-crm %s on %s", command, safe_url(resolve_url(getattr(args, "db", None))))
     from desktop_crm.services.container import SchemaError
     from desktop_crm.services.errors import ServiceError
 

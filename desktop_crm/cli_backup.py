@@ -1,0 +1,93 @@
+"""``desktop-crm backup FILE`` and ``desktop-crm restore FILE``: the local SQLite database,
+copied with SQLite's online backup API (services/backup.py)."""
+
+from __future__ import annotations
+
+import sys
+
+
+def add_parsers(sub, common: list) -> None:
+    b = sub.add_parser(
+        "backup", parents=common, help="copy the local SQLite database to FILE",
+        description="Copy the local SQLite database to FILE, consistently even while the app "
+                    "is open and writing. FILE is replaced only once complete. (A PostgreSQL "
+                    "database is backed up with pg_dump.)")
+    b.add_argument("file", metavar="FILE", help="the backup file to write")
+
+    r = sub.add_parser(
+        "restore", parents=common, help="replace the local SQLite database by a backup",
+        description="Check FILE (a Desktop CRM database of this version or an older one, "
+                    "undamaged), keep the current database as <name>.before-restore-<time> and "
+                    "put the backup in its place; a backup from an older version is upgraded. "
+                    "A file that fails the check is refused and nothing changes. Close the app "
+                    "first.")
+    r.add_argument("file", metavar="FILE", help="the backup file to restore")
+    r.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+
+
+def _describe(info) -> str:
+    return (f"{info.customers} customers, {info.orders} orders, schema revision "
+            f"{info.revision}, {info.size / 1_048_576:.1f} MB")
+
+
+def _open_elsewhere(path) -> bool:
+    """True when a Desktop CRM window holds the database's lock file."""
+    try:
+        from PySide6.QtCore import QLockFile
+    except ImportError:  # pragma: no cover - PySide6 is a dependency
+        return False
+    lock = QLockFile(f"{path}.lock")
+    lock.setStaleLockTime(0)
+    if lock.tryLock(0):
+        lock.unlock()
+        return False
+    if lock.error() == QLockFile.LockError.LockFailedError:
+        return True
+    return False
+
+
+def cmd_backup(args) -> int:
+    from desktop_crm.services.backup import backup, sqlite_path
+
+    info = backup(args.db, args.file)
+    print(f"backed up {sqlite_path(args.db)} to {args.file}: {_describe(info)}")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from desktop_crm.services.backup import BackupError, check_backup, restore, sqlite_path
+
+    target = sqlite_path(args.db)
+    if target is None:
+        raise BackupError("server", "restore works on a local SQLite database; restore a "
+                                    "PostgreSQL server with pg_restore")
+    try:
+        info = check_backup(args.file)
+    except BackupError as exc:
+        print(f"desktop-crm restore: {exc}; nothing was changed", file=sys.stderr)
+        return 1
+    print(f"{args.file}: {_describe(info)}"
+          + (" (from an older version: upgraded after restore)" if info.older else ""))
+    if _open_elsewhere(target):
+        print(f"desktop-crm restore: {target} is open in Desktop CRM; close the app and try "
+              "again (nothing was changed)", file=sys.stderr)
+        return 1
+    if not args.yes:
+        if not sys.stdin.isatty():
+            print("desktop-crm restore: add --yes to replace the database without asking "
+                  "(nothing was changed)", file=sys.stderr)
+            return 1
+        answer = input(f"Replace {target} by this backup? [y/N] ")
+        if answer.strip().lower() not in ("y", "yes"):
+            print("nothing was changed")
+            return 1
+    try:
+        result = restore(args.file, args.db)
+    except BackupError as exc:
+        print(f"desktop-crm restore: {exc}; nothing was changed", file=sys.stderr)
+        return 1
+    print(f"restored {result.target} from {args.file}"
+          + (f" (upgraded from revision {result.upgraded_from})" if result.upgraded_from else ""))
+    if result.kept:
+        print(f"the previous database is kept as {result.kept}")
+    return 0

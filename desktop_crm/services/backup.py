@@ -1,0 +1,281 @@
+"""Backup and restore of the local SQLite database (SQLite's online backup API).
+
+A backup is a consistent copy taken while the app keeps writing (WAL): one read transaction
+copies every page, into a temporary file that is renamed into place only once complete.
+A restore first checks the file (a SQLite database, ours, a schema revision this app knows,
+``PRAGMA integrity_check`` ok), keeps the current database as
+``<name>.before-restore-<timestamp>`` and swaps the checked copy in with one rename; a copy from
+an older version is upgraded before the swap. Whatever refuses leaves the target untouched.
+
+A shared PostgreSQL database is backed up with the server's own tools (``pg_dump``).
+No Qt here; errors carry a ``code`` that views translate.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import os
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+from .db import Database, resolve_url
+from .errors import ServiceError
+
+log = logging.getLogger(__name__)
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+# tables every desktop_crm database has had since revision 0001
+OUR_TABLES = ("customers", "orders", "contacts", "users")
+
+
+class BackupError(ServiceError):
+    """A backup or restore that cannot be done; nothing was changed. ``code`` says why:
+    ``missing`` (no such file), ``not_sqlite``, ``not_ours`` (a SQLite file of another
+    program), ``newer`` (made by a newer version of the app), ``corrupt``, ``server`` (a
+    PostgreSQL database: use pg_dump), ``in_use`` (another program has the database open)."""
+
+    def __init__(self, code: str, message: str, path: str | os.PathLike = ""):
+        self.code, self.path = code, str(path)
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: str
+    revision: str
+    head: str
+    customers: int
+    orders: int
+    size: int
+    modified: dt.datetime  # of the file, UTC
+
+    @property
+    def older(self) -> bool:
+        """Made by an older version: upgraded when restored."""
+        return self.revision != self.head
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    info: BackupInfo
+    target: str
+    kept: str | None  # where the database that was replaced now is (None: there was none)
+    upgraded_from: str | None  # the backup's revision when it was upgraded after restore
+
+
+def sqlite_path(url: str | None) -> Path | None:
+    """The file of a SQLite database URL (after ``--db`` / ``$DESKTOP_CRM_DB`` / default),
+    None for a server database or an in-memory one."""
+    u = make_url(resolve_url(url))
+    if u.get_backend_name() != "sqlite":
+        return None
+    if not u.database or u.database == ":memory:":
+        return None
+    return Path(u.database)
+
+
+def _source_path(db_or_path: Database | str | os.PathLike | None) -> Path:
+    if isinstance(db_or_path, Database):
+        url = db_or_path.url
+    elif db_or_path is None or (isinstance(db_or_path, str) and "://" in db_or_path):
+        url = db_or_path
+    else:
+        return Path(db_or_path)
+    path = sqlite_path(url)
+    if path is None:
+        raise BackupError("server", "backup and restore work on a local SQLite database; "
+                                    "back up a PostgreSQL server with pg_dump (and restore "
+                                    "with pg_restore)")
+    return path
+
+
+def _connect_ro(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+
+
+def _copy(src: Path, dest: Path) -> None:
+    """A consistent copy of ``src`` (even while others write) at ``dest``, as a single file
+    (rollback journal, not WAL); written beside ``dest`` and renamed into place."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
+    with contextlib.suppress(FileNotFoundError):
+        tmp.unlink()
+    try:
+        source = sqlite3.connect(str(src))
+        try:
+            source.execute("PRAGMA busy_timeout=5000")
+            target = sqlite3.connect(str(tmp))
+            try:
+                source.backup(target)  # pages=-1: every page in one read transaction
+                target.execute("PRAGMA journal_mode=DELETE")
+                target.commit()
+            finally:
+                target.close()
+        finally:
+            source.close()
+        os.replace(tmp, dest)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+
+
+def backup(db_or_path: Database | str | os.PathLike | None, dest: str | os.PathLike
+           ) -> BackupInfo:
+    """Copy the SQLite database (a Database, a URL or a file path) to ``dest``."""
+    src = _source_path(db_or_path)
+    if not src.is_file():
+        raise BackupError("missing", f"there is no database at {src}", src)
+    dest = Path(dest)
+    if dest.resolve() == src.resolve():
+        raise BackupError("in_use", "the backup cannot replace the database itself", dest)
+    _copy(src, dest)
+    info = check_backup(dest, integrity=False)
+    log.info("backed up %s to %s (%d customers, %d orders, revision %s)", src, dest,
+             info.customers, info.orders, info.revision)
+    return info
+
+
+def _head() -> tuple[str, object]:
+    from alembic.script import ScriptDirectory
+
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", "desktop_crm:migrations")
+    script = ScriptDirectory.from_config(cfg)
+    return script.get_current_head(), script
+
+
+def _count(conn: sqlite3.Connection, table: str) -> int:
+    cols = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
+    where = " WHERE deleted_at IS NULL" if "deleted_at" in cols else ""
+    return conn.execute(f"SELECT count(*) FROM {table}{where}").fetchone()[0]
+
+
+def check_backup(path: str | os.PathLike, *, integrity: bool = True) -> BackupInfo:
+    """What a backup file holds, or a BackupError saying why it cannot be restored."""
+    path = Path(path)
+    if not path.is_file():
+        raise BackupError("missing", f"there is no file {path}", path)
+    with open(path, "rb") as fh:
+        magic = fh.read(len(SQLITE_MAGIC))
+    if magic != SQLITE_MAGIC:
+        raise BackupError("not_sqlite", f"{path} is not a Desktop CRM database "
+                                        "(not a SQLite file)", path)
+    try:
+        conn = _connect_ro(path)
+    except sqlite3.Error as exc:
+        raise BackupError("corrupt", f"{path} cannot be opened: {exc}", path) from exc
+    try:
+        try:
+            tables = {r[0] for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        except sqlite3.DatabaseError as exc:
+            raise BackupError("corrupt", f"{path} is damaged: {exc}", path) from exc
+        if "alembic_version" not in tables or not set(OUR_TABLES) <= tables:
+            raise BackupError("not_ours", f"{path} is a SQLite database, but not a Desktop CRM "
+                                          "one", path)
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        revision = row[0] if row else ""
+        head, script = _head()
+        known = bool(revision)
+        if known:
+            try:
+                known = script.get_revision(revision) is not None
+            except Exception:  # noqa: BLE001 - alembic: unknown or ambiguous revision
+                known = False
+        if not known:
+            raise BackupError("newer", f"{path} was made by a newer version of Desktop CRM "
+                                       f"(schema revision {revision or 'none'}; this version "
+                                       f"knows up to {head}); update the app first", path)
+        if integrity:
+            try:
+                problems = [r[0] for r in conn.execute("PRAGMA integrity_check(5)")]
+            except sqlite3.DatabaseError as exc:
+                problems = [str(exc)]
+            if problems != ["ok"]:
+                raise BackupError("corrupt", f"{path} is damaged: {problems[0]}", path)
+        try:
+            customers, orders = _count(conn, "customers"), _count(conn, "orders")
+        except sqlite3.DatabaseError as exc:
+            raise BackupError("corrupt", f"{path} is damaged: {exc}", path) from exc
+    finally:
+        conn.close()
+    st = path.stat()
+    return BackupInfo(str(path), revision, head, customers, orders, st.st_size,
+                      dt.datetime.fromtimestamp(st.st_mtime, dt.timezone.utc))
+
+
+def _side_files(path: Path) -> list[Path]:
+    return [path.with_name(path.name + s) for s in ("-wal", "-journal")]
+
+
+def restore(src: str | os.PathLike, target: Database | str | os.PathLike | None = None
+            ) -> RestoreResult:
+    """Replace the SQLite database ``target`` (a Database, a URL, a path; None: the default
+    one) by the backup ``src``. Close every connection to the target first (a Database given
+    here is disposed). Refused with a BackupError, target untouched, when the file is not a
+    good backup of this app or another program has the database open."""
+    info = check_backup(src)
+    if isinstance(target, Database):
+        target.dispose()
+    target_path = _source_path(target)
+    if target_path.exists() and Path(src).resolve() == target_path.resolve():
+        raise BackupError("in_use", "the backup is the database itself", src)
+    target_path.parent.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    staged = target_path.with_name(f".{target_path.name}.restore-{os.getpid()}.tmp")
+    try:
+        _copy(Path(src), staged)
+        upgraded = None
+        if info.older:
+            staged_db = Database(f"sqlite:///{staged}")
+            try:
+                staged_db.upgrade()
+            finally:
+                staged_db.dispose()
+            with sqlite3.connect(str(staged)) as conn:  # back to a single file
+                conn.execute("PRAGMA journal_mode=DELETE")
+            conn.close()
+            upgraded = info.revision
+        kept = None
+        if target_path.exists():
+            # fold the write-ahead log into the file; with no one else connected SQLite then
+            # removes it. A log that stays means another program has the database open.
+            conn = sqlite3.connect(str(target_path))
+            try:
+                conn.execute("PRAGMA busy_timeout=2000")
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                conn.execute("PRAGMA journal_mode=DELETE")
+            except sqlite3.OperationalError as exc:
+                raise BackupError("in_use", f"the database {target_path} is in use by another "
+                                            f"program ({exc}); close it and try again",
+                                  target_path) from exc
+            finally:
+                conn.close()
+            if any(p.exists() for p in _side_files(target_path)):
+                raise BackupError("in_use", f"the database {target_path} is in use by another "
+                                            "program; close it and try again", target_path)
+            kept_path = target_path.with_name(f"{target_path.name}.before-restore-{stamp}")
+            os.replace(target_path, kept_path)  # a rename: the old bytes as they were
+            kept = str(kept_path)
+        try:
+            os.replace(staged, target_path)
+        except OSError:
+            if kept:
+                os.replace(kept, target_path)
+            raise
+        with contextlib.suppress(FileNotFoundError):
+            target_path.with_name(target_path.name + "-shm").unlink()
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            staged.unlink()
+    log.info("restored %s from %s (revision %s%s); previous database kept as %s", target_path,
+             src, info.revision, " upgraded" if upgraded else "", kept)
+    return RestoreResult(info, str(target_path), kept, upgraded)
