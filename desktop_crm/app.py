@@ -101,26 +101,85 @@ def make_app(lang: str | None = None) -> tuple[QApplication, str, str | None]:
     return app, language, font
 
 
+_showing_error = False
+
+
 def _excepthook(exc_type, exc, tb) -> None:
-    """Show an unexpected error with what a bug report needs; keep the app running."""
+    """Show an unexpected error in one line with where the log is; keep the app running, with
+    every open window and form as it was (nothing is closed, nothing is discarded)."""
+    global _showing_error
     text = "".join(traceback.format_exception(exc_type, exc, tb))
     log.error("unexpected error\n%s", text)
+    app = QApplication.instance()
+    if app is None or _showing_error:  # an error while the box is up: logged only
+        return
     from PySide6 import __version__ as pyside_version
 
+    from desktop_crm import logfile
+
+    path = logfile.log_path()
     details = (f"{text}\nOS: {platform.platform()}\nPython: {platform.python_version()}\n"
-               f"PySide6: {pyside_version}")
-    app = QApplication.instance()
-    if app is not None:
-        box = QMessageBox(QMessageBox.Icon.Critical, QCoreApplication.translate("App", "Unexpected error"),
-                          QCoreApplication.translate("App", "Something went wrong. Your data is safe; the "
-                                        "action that failed was not saved."))
-        box.setDetailedText(details)
+               f"PySide6: {pyside_version}\nLog: {path or '-'}")
+    summary = (traceback.format_exception_only(exc_type, exc)[-1].strip().splitlines() or
+               [exc_type.__name__])[0]
+    where = (QCoreApplication.translate("App", "The details are in the log file:\n%1")
+             .replace("%1", str(path)) if path else
+             QCoreApplication.translate("App", "No log file could be written."))
+    box = QMessageBox(QMessageBox.Icon.Critical,
+                      QCoreApplication.translate("App", "Unexpected error"),
+                      QCoreApplication.translate(
+                          "App", "Something went wrong. Your data is safe; the action that "
+                          "failed was not saved, and the forms you have open are as you left "
+                          "them.") + "\n\n" + summary[:300] + "\n\n" + where,
+                      QMessageBox.StandardButton.Ok, app.activeWindow())
+    box.setDetailedText(details)
+    _showing_error = True
+    try:
         box.exec()
+    finally:
+        _showing_error = False
+
+
+def instance_lock(url: str | None):
+    """Take ``<file>.lock`` beside a local SQLite database: the QLockFile held for the app's
+    run, None when there is nothing to lock (a server database), False when another Desktop
+    CRM holds it. A lock left by a process that died is taken over."""
+    from PySide6.QtCore import QLockFile
+
+    from desktop_crm.services.backup import sqlite_path
+
+    path = sqlite_path(url)
+    if path is None:
+        return None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = QLockFile(f"{path}.lock")
+    lock.setStaleLockTime(0)  # stale only when its process is gone, however long it ran
+    if lock.tryLock(100):
+        return lock
+    if lock.error() == QLockFile.LockError.LockFailedError:
+        return False
+    log.warning("cannot create the lock file %s.lock (error %s); running without it", path,
+                lock.error())
+    return None
 
 
 def run_gui(url: str | None = None, lang: str | None = None) -> int:
+    from desktop_crm import logfile
+
+    logfile.install()
     app, _language, font = make_app(lang)
     sys.excepthook = _excepthook
+    lock = instance_lock(url)
+    if lock is False:
+        from desktop_crm.services.db import describe, resolve_url
+
+        QMessageBox.information(
+            None, QCoreApplication.translate("App", "Already open"),
+            QCoreApplication.translate(
+                "App", "This database is already open in another Desktop CRM window. Switch "
+                "to that window (it may be minimised or in the system tray), or close it and "
+                "start Desktop CRM again.\n\n%1").replace("%1", describe(resolve_url(url))))
+        return 0
     from desktop_crm.services.container import SchemaError, Services
 
     try:
@@ -151,6 +210,8 @@ def run_gui(url: str | None = None, lang: str | None = None) -> int:
     code = app.exec()
     QThreadPool.globalInstance().waitForDone(5000)
     services.close()
+    if lock:
+        lock.unlock()
     return code
 
 

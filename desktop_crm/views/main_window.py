@@ -342,6 +342,13 @@ class MainWindow(QMainWindow):
         reminders.triggered.connect(self.open_reminders)
         file_menu.addAction(reminders)
         file_menu.addSeparator()
+        back_up = QAction(self.tr("&Back up database…"), self)
+        back_up.triggered.connect(lambda: self.back_up_database())
+        file_menu.addAction(back_up)
+        restore = QAction(self.tr("Res&tore from backup…"), self)
+        restore.triggered.connect(lambda: self.restore_database())
+        file_menu.addAction(restore)
+        file_menu.addSeparator()
         settings = QAction(self.tr("&Settings…"), self)
         settings.triggered.connect(self.open_settings)
         file_menu.addAction(settings)
@@ -439,3 +446,107 @@ class MainWindow(QMainWindow):
         QMessageBox.about(self, self.tr("About Desktop CRM"), self.tr(
             "Desktop CRM %1\nCustomer management for small and mid-size companies.\n%2"
         ).replace("%1", __version__).replace("%2", self.services.db.describe()))
+
+    def back_up_database(self, path: str | None = None) -> str | None:
+        """Copy the local database to a file the user picks (consistent while the app runs)."""
+        from PySide6.QtCore import QDateTime, QDir, Qt
+        from PySide6.QtWidgets import QFileDialog
+
+        from desktop_crm.services import backup as backups
+
+        if not self.services.db.is_sqlite:
+            QMessageBox.information(self, self.tr("Back up database"), self.tr(
+                "This is a shared PostgreSQL database: its administrator backs it up on the "
+                "server (pg_dump)."))
+            return None
+        if path is None:
+            name = "desktop-crm-" + QDateTime.currentDateTime().toString("yyyyMMdd-HHmm") \
+                + ".sqlite3"
+            path, _f = QFileDialog.getSaveFileName(
+                self, self.tr("Back up database"), QDir.home().filePath(name),
+                self.tr("Desktop CRM backup (*.sqlite3);;All files (*)"))
+            if not path:
+                return None
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            info = backups.backup(self.services.db, path)
+        except (backups.BackupError, OSError) as exc:
+            QApplication.restoreOverrideCursor()
+            QMessageBox.warning(self, self.tr("Back up database"), self.tr(
+                "The backup could not be written:\n%1").replace("%1", str(exc)))
+            return None
+        QApplication.restoreOverrideCursor()
+        self.statusBar().showMessage(self.tr("Backed up to %1: %2 customers, %3 orders")
+                                     .replace("%1", path).replace("%2", str(info.customers))
+                                     .replace("%3", str(info.orders)), 10000)
+        return path
+
+    def restore_database(self, path: str | None = None) -> bool:
+        """Replace the local database by a backup the user picks, after a check and a
+        confirmation; the replaced database is kept beside it. The window then closes: the app
+        starts again on the restored data."""
+        from PySide6.QtCore import QDir, QLocale, Qt
+        from PySide6.QtWidgets import QFileDialog
+
+        from desktop_crm.services import backup as backups
+
+        title = self.tr("Restore from backup")
+        if not self.services.db.is_sqlite:
+            QMessageBox.information(self, title, self.tr(
+                "This is a shared PostgreSQL database: its administrator restores it on the "
+                "server (pg_restore)."))
+            return False
+        if path is None:
+            path, _f = QFileDialog.getOpenFileName(
+                self, title, QDir.homePath(),
+                self.tr("Desktop CRM backup (*.sqlite3 *.db);;All files (*)"))
+            if not path:
+                return False
+        reasons = {
+            "missing": self.tr("The file does not exist."),
+            "not_sqlite": self.tr("This file is not a Desktop CRM database."),
+            "not_ours": self.tr("This file is a database of another program, not of Desktop "
+                                "CRM."),
+            "newer": self.tr("This backup was made by a newer version of Desktop CRM. Update "
+                             "the app, then restore it."),
+            "corrupt": self.tr("This backup is damaged and cannot be restored."),
+            "in_use": self.tr("The database is in use by another program. Close it and try "
+                              "again."),
+        }
+
+        def refused(exc) -> bool:
+            QApplication.restoreOverrideCursor()
+            QMessageBox.warning(self, title, reasons.get(getattr(exc, "code", ""), str(exc))
+                                + "\n\n" + self.tr("Nothing was changed.") + "\n" + str(exc))
+            return False
+
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            info = backups.check_backup(path)
+        except backups.BackupError as exc:
+            return refused(exc)
+        QApplication.restoreOverrideCursor()
+        when = QLocale().toString(info.modified.astimezone(), QLocale.FormatType.ShortFormat)
+        answer = QMessageBox.question(self, title, self.tr(
+            "Replace the current database by this backup?\n\n%1\nSaved %2: %3 customers, %4 "
+            "orders.\n\nEverything changed since then is replaced; the current database is "
+            "kept beside it (…before-restore-…). Desktop CRM closes afterwards.")
+            .replace("%1", path).replace("%2", when).replace("%3", str(info.customers))
+            .replace("%4", str(info.orders)))
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        for timer in (self.escalation_timer,):
+            timer.stop()
+        QThreadPool.globalInstance().waitForDone(30000)
+        try:
+            result = backups.restore(path, self.services.db)
+        except (backups.BackupError, OSError) as exc:
+            return refused(exc)
+        QApplication.restoreOverrideCursor()
+        QMessageBox.information(self, title, self.tr(
+            "The backup was restored. The previous database is kept as:\n%1\n\nDesktop CRM "
+            "closes now; start it again to work with the restored data.")
+            .replace("%1", result.kept or "-"))
+        self.close()
+        return True

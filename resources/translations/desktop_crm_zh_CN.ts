@@ -156,8 +156,30 @@
         <translation>意外错误</translation>
     </message>
     <message>
-        <source>Something went wrong. Your data is safe; the action that failed was not saved.</source>
-        <translation>出了点问题。您的数据是安全的，失败的操作没有被保存。</translation>
+        <source>The details are in the log file:
+%1</source>
+        <translation>详细信息已写入日志文件：
+%1</translation>
+    </message>
+    <message>
+        <source>No log file could be written.</source>
+        <translation>无法写入日志文件。</translation>
+    </message>
+    <message>
+        <source>Something went wrong. Your data is safe; the action that failed was not saved, and the forms you have open are as you left them.</source>
+        <translation>出了点问题。您的数据是安全的；失败的操作没有被保存，已打开的表单保持原样。</translation>
+    </message>
+    <message>
+        <source>Already open</source>
+        <translation>已经打开</translation>
+    </message>
+    <message>
+        <source>This database is already open in another Desktop CRM window. Switch to that window (it may be minimised or in the system tray), or close it and start Desktop CRM again.
+
+%1</source>
+        <translation>此数据库已在另一个 Desktop CRM 窗口中打开。请切换到该窗口（它可能已最小化或在系统托盘中），或将其关闭后重新启动 Desktop CRM。
+
+%1</translation>
     </message>
     <message>
         <source>Database needs an upgrade</source>
@@ -3153,6 +3175,14 @@
         <translation>提醒(&amp;R)…</translation>
     </message>
     <message>
+        <source>&amp;Back up database…</source>
+        <translation>备份数据库(&amp;B)…</translation>
+    </message>
+    <message>
+        <source>Res&amp;tore from backup…</source>
+        <translation>从备份恢复(&amp;T)…</translation>
+    </message>
+    <message>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
@@ -3221,6 +3251,92 @@ Customer management for small and mid-size companies.
         <translation>桌面 CRM %1
 面向中小企业的客户管理。
 %2</translation>
+    </message>
+    <message>
+        <source>Back up database</source>
+        <translation>备份数据库</translation>
+    </message>
+    <message>
+        <source>This is a shared PostgreSQL database: its administrator backs it up on the server (pg_dump).</source>
+        <translation>这是共享的 PostgreSQL 数据库：由管理员在服务器上备份（pg_dump）。</translation>
+    </message>
+    <message>
+        <source>Desktop CRM backup (*.sqlite3);;All files (*)</source>
+        <translation>Desktop CRM 备份 (*.sqlite3);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>The backup could not be written:
+%1</source>
+        <translation>无法写入备份：
+%1</translation>
+    </message>
+    <message>
+        <source>Backed up to %1: %2 customers, %3 orders</source>
+        <translation>已备份到 %1：%2 个客户，%3 个订单</translation>
+    </message>
+    <message>
+        <source>Restore from backup</source>
+        <translation>从备份恢复</translation>
+    </message>
+    <message>
+        <source>This is a shared PostgreSQL database: its administrator restores it on the server (pg_restore).</source>
+        <translation>这是共享的 PostgreSQL 数据库：由管理员在服务器上恢复（pg_restore）。</translation>
+    </message>
+    <message>
+        <source>Desktop CRM backup (*.sqlite3 *.db);;All files (*)</source>
+        <translation>Desktop CRM 备份 (*.sqlite3 *.db);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>The file does not exist.</source>
+        <translation>文件不存在。</translation>
+    </message>
+    <message>
+        <source>This file is not a Desktop CRM database.</source>
+        <translation>此文件不是 Desktop CRM 数据库。</translation>
+    </message>
+    <message>
+        <source>This file is a database of another program, not of Desktop CRM.</source>
+        <translation>此文件是其他程序的数据库，不是 Desktop CRM 的。</translation>
+    </message>
+    <message>
+        <source>This backup was made by a newer version of Desktop CRM. Update the app, then restore it.</source>
+        <translation>此备份由更新版本的 Desktop CRM 创建。请先升级本程序，再恢复。</translation>
+    </message>
+    <message>
+        <source>This backup is damaged and cannot be restored.</source>
+        <translation>此备份已损坏，无法恢复。</translation>
+    </message>
+    <message>
+        <source>The database is in use by another program. Close it and try again.</source>
+        <translation>数据库正被其他程序使用。请关闭该程序后重试。</translation>
+    </message>
+    <message>
+        <source>Nothing was changed.</source>
+        <translation>未做任何更改。</translation>
+    </message>
+    <message>
+        <source>Replace the current database by this backup?
+
+%1
+Saved %2: %3 customers, %4 orders.
+
+Everything changed since then is replaced; the current database is kept beside it (…before-restore-…). Desktop CRM closes afterwards.</source>
+        <translation>用此备份替换当前数据库吗？
+
+%1
+保存于 %2：%3 个客户，%4 个订单。
+
+此后的所有更改都将被替换；当前数据库会保留在旁边（…before-restore-…）。恢复后 Desktop CRM 将关闭。</translation>
+    </message>
+    <message>
+        <source>The backup was restored. The previous database is kept as:
+%1
+
+Desktop CRM closes now; start it again to work with the restored data.</source>
+        <translation>备份已恢复。原数据库保留为：
+%1
+
+Desktop CRM 现在将关闭；请重新启动以使用恢复的数据。</translation>
     </message>
 </context>
 <context>
