@@ -173,6 +173,8 @@ def run_gui(url: str | None = None, lang: str | None = None) -> int:
     if lock is False:
         from desktop_crm.services.db import describe, resolve_url
 
+        log.warning("%s is already open in another Desktop CRM window: not opened twice",
+                    describe(resolve_url(url)))
         QMessageBox.information(
             None, QCoreApplication.translate("App", "Already open"),
             QCoreApplication.translate(
