@@ -536,12 +536,12 @@ class MainWindow(QMainWindow):
         if answer != QMessageBox.StandardButton.Yes:
             return False
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        for timer in (self.escalation_timer,):
-            timer.stop()
+        self.escalation_timer.stop()
         QThreadPool.globalInstance().waitForDone(30000)
         try:
             result = backups.restore(path, self.services.db)
         except (backups.BackupError, OSError) as exc:
+            self.escalation_timer.start()
             return refused(exc)
         QApplication.restoreOverrideCursor()
         QMessageBox.information(self, title, self.tr(
