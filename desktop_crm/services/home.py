@@ -41,6 +41,7 @@ from desktop_crm.models import (
 )
 
 from .db import Database, default_data_dir
+from .order_stats import PAID_SQL
 from .followups import FollowUpService
 from .periods import add_months, local_zone, month_start
 from .pool import PoolService
@@ -80,7 +81,6 @@ LIST_LIMIT = 5  # rows a list tile shows; its count says how many there are in a
 POOL_ITEMS = 200  # customers going back to the pool the tile's list window shows
 TIER_RANK = {"strategic": 4, "growth": 3, "basic": 2, "dormant": 1, "": 0}
 
-PAID_SQL = text("orders.status = 'paid'")  # the partial index's own condition, as a literal
 
 
 def tiles_for(role: str) -> tuple[str, ...]:

@@ -22,6 +22,10 @@ PAID = "status = 'paid' AND deleted_at IS NULL"
 COLUMNS = ("customer_id", "orders", "total_spend", "first_day", "last_day", "purchase_days",
            "first_day_spend", "recent_spend")
 
+# paid orders, written as the partial indexes' own condition (a literal, not a parameter),
+# so SQLite answers from those indexes
+PAID_SQL = text("orders.status = 'paid'")
+
 
 # the (exclusive) start of the recent-spend window, as the triggers read it
 WINDOW = "(SELECT w.since FROM order_stats_window w WHERE w.id = 1)"

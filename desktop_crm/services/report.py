@@ -31,7 +31,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, case, func, select, text
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session, aliased
 
 from desktop_crm.models import (
@@ -41,6 +41,7 @@ from desktop_crm.models import (
 
 from . import shared_settings
 from .db import Database
+from .order_stats import PAID_SQL
 from .periods import add_months, local_midnight, local_zone, month_start, utc_param
 from .report_model import Chart, Figure, MonthlyReport, Scope, Section, Table
 from .users import UserInfo
@@ -49,7 +50,6 @@ COMPANY_KEY = "company"  # shared setting {"name": ...}
 TOP = 10
 TIER_ORDER = ("strategic", "growth", "basic", "dormant", "")
 PAID = OrderStatus.PAID.value
-PAID_SQL = text("orders.status = 'paid'")
 SUMMARY = ("revenue.amount", "revenue.orders", "customers.active", "customers.new",
            "customers.arpu", "customers.churned", "pipeline.won_amount", "pipeline.win_rate",
            "followups.completed", "followups.overdue", "service.resolve_compliance",

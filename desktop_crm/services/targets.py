@@ -35,11 +35,11 @@ from desktop_crm.models import (
 )
 from . import audit, shared_settings
 from .db import Database
+from .order_stats import PAID_SQL
 from .errors import ConflictError, FieldError, ValidationError
 from .periods import add_months, local_midnight, local_zone
 from .users import UserInfo
 
-PAID_SQL = text("orders.status = 'paid'")
 PERIOD = re.compile(r"^(\d{4})-(?:(0[1-9]|1[0-2])|Q([1-4]))$")
 
 

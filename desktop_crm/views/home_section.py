@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_crm.services.errors import ChangeSet
-from desktop_crm.services.home import HomeCache, HomeService, stale_tiles
+from desktop_crm.services.home import TIER_RANK, HomeCache, HomeService, stale_tiles
 
 from .charts import use_cjk_font
 from .labels import ACTIVITY_TYPES, PRIORITIES, TIERS, label, money, money_short
@@ -757,7 +757,7 @@ class HomeSection(QWidget):
         tile.add_figure(f"↑ {f['up']}", self.tr("moved up"), GREEN)
         tile.add_figure(f"↓ {f['down']}", self.tr("moved down"), RED if f["down"] else GREY)
         for m in f["moves"]:
-            up = TIER_ORDER.get(m["to"], 0) > TIER_ORDER.get(m["from"], 0)
+            up = TIER_RANK.get(m["to"], 0) > TIER_RANK.get(m["from"], 0)
             tile.add_row(f"{label(TIERS, m['from'])} → {label(TIERS, m['to'])}: {m['count']}",
                          None, GREEN if up else RED)
         if not f["moves"]:
@@ -795,5 +795,3 @@ class HomeSection(QWidget):
                       .replace("%2", str(f["resolved"]))
                       .replace("%3", _pct(f["resolve_compliance"])))
 
-
-TIER_ORDER = {"strategic": 4, "growth": 3, "basic": 2, "dormant": 1, "": 0}
