@@ -169,3 +169,30 @@ def answer_dialog(cls, fn) -> list:
             QTimer.singleShot(20, poll)
     QTimer.singleShot(0, poll)
     return seen
+
+
+@pytest.fixture
+def memory_keyring():
+    """A secure keyring that keeps secrets in memory (what Windows or macOS would give);
+    the machine's own keyring is put back afterwards."""
+    import keyring
+
+    from tests.keyring_backend import MemoryKeyring
+
+    before = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(before)
+
+
+@pytest.fixture
+def no_keyring():
+    """No secure keyring: the plain-text file keyrings.alt falls back to on a headless box."""
+    import keyring
+    from keyrings.alt.file import PlaintextKeyring
+
+    before = keyring.get_keyring()
+    keyring.set_keyring(PlaintextKeyring())
+    yield
+    keyring.set_keyring(before)

@@ -34,27 +34,23 @@ def default_sqlite_url() -> str:
 
 
 def resolve_url(url: str | None) -> str:
-    """``--db`` first, then ``$DESKTOP_CRM_DB``, then the SQLite file in the user data dir."""
-    return url or os.environ.get(ENV_DB) or default_sqlite_url()
+    """``--db`` first, then ``$DESKTOP_CRM_DB``, then the database chosen in the welcome or
+    the settings (the office server, or the SQLite file in the user data dir)."""
+    if url or os.environ.get(ENV_DB):
+        return url or os.environ[ENV_DB]
+    from .connection import chosen_url
 
-
-def keyring_key(url: URL) -> str:
-    return f"{url.username}@{url.host}:{url.port or 5432}/{url.database}"
+    return chosen_url()
 
 
 def password_from_keyring(url: URL) -> str | None:
-    """The password kept for this server in the system keyring, if there is a keyring."""
-    try:
-        import keyring
-        from keyring.errors import KeyringError
+    """The password kept for this server in a secure system keyring (never a plain-text
+    file), if there is one: see ``connection.stored_password``."""
+    from .connection import ServerConnection, stored_password
 
-        try:
-            return keyring.get_password(KEYRING_SERVICE, keyring_key(url))
-        except KeyringError as exc:  # no backend (headless Linux) or a locked one
-            log.info("no password from the keyring: %s", type(exc).__name__)
-            return None
-    except ImportError:  # pragma: no cover - keyring is a dependency
-        return None
+    return stored_password(ServerConnection(host=url.host or "localhost", port=url.port or 5432,
+                                            database=url.database or "",
+                                            user=url.username or ""))
 
 
 def safe_url(url: str | URL) -> str:
@@ -84,7 +80,9 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, password: str | None = None) -> Engine:
+    """``password`` (a server password typed at a prompt or read from the keyring) goes to
+    the driver only: it is never part of the URL, so no URL shown or logged can hold it."""
     u = make_url(url)
     if u.get_backend_name() == "sqlite":
         if u.database and u.database != ":memory:":
@@ -95,20 +93,19 @@ def make_engine(url: str) -> Engine:
     if u.get_backend_name() == "postgresql":
         if u.drivername == "postgresql":
             u = u.set(drivername="postgresql+psycopg")
-        if u.password is None:
-            pw = password_from_keyring(u)
-            if pw:
-                u = u.set(password=pw)
-        return create_engine(u, pool_pre_ping=True)
+        if password is None and u.password is None:
+            password = password_from_keyring(u)
+        args = {"password": password} if password and u.password is None else {}
+        return create_engine(u, pool_pre_ping=True, connect_args=args)
     raise ValueError(f"unsupported database URL: {safe_url(u)}")
 
 
 class Database:
     """One engine and its session factory; created at start-up, never at import."""
 
-    def __init__(self, url: str | None = None):
+    def __init__(self, url: str | None = None, password: str | None = None):
         self.url = resolve_url(url)
-        self.engine = make_engine(self.url)
+        self.engine = make_engine(self.url, password)
         self._factory = sessionmaker(self.engine, expire_on_commit=False)
 
     @property

@@ -32,6 +32,12 @@ SETTINGS = {
         Setting("language", str, "system", "UI language: system, zh_CN or en",
                 ("system", "zh_CN", "en")),
         Setting("demo_offered", bool, False, "The first-start demo-data offer was shown"),
+        Setting("welcomed", bool, False, "The first-run welcome was completed"),
+        Setting("connection", dict, {"kind": "local"},
+                "Where the data lives: {kind: local} or {kind: server, host, port, database, "
+                "user, sslmode}; never a password (that is in the system keyring)"),
+        Setting("week_start", str, "monday", "First day of the week in the calendar",
+                ("monday", "sunday", "saturday")),
     )
 }
 
@@ -63,8 +69,8 @@ class Settings:
         spec = SETTINGS[key]
         value = self._data.get(key, spec.default)
         if not isinstance(value, spec.type) or (spec.choices and value not in spec.choices):
-            return spec.default
-        return value
+            value = spec.default
+        return dict(value) if isinstance(value, dict) else value
 
     def set(self, key: str, value: Any) -> None:
         spec = SETTINGS[key]
