@@ -12,7 +12,7 @@ from PySide6.QtCore import (
     QCoreApplication, QLibraryInfo, QLocale, QSize, QThreadPool, QTranslator, QtMsgType, qInstallMessageHandler,
 )
 from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWizard
 
 log = logging.getLogger(__name__)
 
@@ -34,9 +34,15 @@ def resolve_language(override: str | None = None) -> str:
     return lang
 
 
+_installed: list[QTranslator] = []
+
+
 def install_translators(app: QApplication, lang: str) -> list[QTranslator]:
-    """Load our translation and Qt's own for ``lang``; English needs none."""
-    installed: list[QTranslator] = []
+    """Load our translation and Qt's own for ``lang``; English needs none. Translators
+    installed by an earlier call are removed first (the welcome switches language live)."""
+    while _installed:
+        app.removeTranslator(_installed.pop())
+    installed = _installed
     # dates, weekday and month names follow the UI language, not the computer's
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China)
                        if lang.startswith("zh") else
@@ -53,7 +59,7 @@ def install_translators(app: QApplication, lang: str) -> list[QTranslator]:
     if qt.load(f"qtbase_{lang}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
         app.installTranslator(qt)
         installed.append(qt)
-    return installed
+    return list(installed)
 
 
 def choose_cjk_font() -> str | None:
@@ -163,12 +169,74 @@ def instance_lock(url: str | None):
     return None
 
 
+def welcome(app: QApplication, lang: str | None):
+    """The first-run welcome, once per computer: None when it is not needed (done before, or
+    a database is already in the usual place), False when the user closed it, else the
+    finished wizard (language, company name, database, demo data chosen)."""
+    from desktop_crm.services.db import default_data_dir
+    from desktop_crm.services.settings import Settings
+    from desktop_crm.views.first_run import FirstRunWizard
+
+    settings = Settings()
+    if settings.get("welcomed"):
+        return None
+    if (default_data_dir() / "crm.sqlite3").exists():  # an install from before the welcome
+        settings.set("welcomed", True)
+        return None
+    wizard = FirstRunWizard(lang or settings.get("language"),
+                            on_language=lambda chosen: install_translators(app, chosen))
+    if wizard.exec() != QWizard.DialogCode.Accepted:
+        return False
+    return wizard
+
+
+def after_welcome(window, wizard) -> None:
+    """Apply what the welcome asked once the database is open: the company name (when not
+    set yet and this user may set it) and demo data."""
+    from desktop_crm.services.errors import ServiceError
+    from desktop_crm.services.report import ReportService
+    from desktop_crm.views.demo_offer import DEMO_CUSTOMERS, run_demo
+
+    services = window.services
+    name = wizard.company_name()
+    if name and services.user.role in ("admin", "manager"):
+        reports = ReportService(services.db, services.user)
+        current, version = reports.company()
+        if not current:
+            try:
+                reports.save_company(name, version)
+            except ServiceError as exc:
+                log.warning("company name from the welcome not saved: %s", exc)
+    if wizard.wants_demo():
+        run_demo(window, DEMO_CUSTOMERS)
+
+
 def run_gui(url: str | None = None, lang: str | None = None) -> int:
+    import os
+
     from desktop_crm import logfile
+    from desktop_crm.services.db import ENV_DB
 
     logfile.install()
     app, _language, font = make_app(lang)
     sys.excepthook = _excepthook
+    wizard = None
+    password = None
+    if not (url or os.environ.get(ENV_DB)):
+        wizard = welcome(app, lang)
+        if wizard is False:
+            return 0
+        from desktop_crm.services import connection
+
+        server = connection.saved()
+        if server is not None:
+            from desktop_crm.views.connection_dialog import connect_at_start
+
+            reached = connect_at_start(server, wizard.password() if wizard else None)
+            if reached is None:
+                return 0
+            server, password = reached
+            url = server.url_string()
     lock = instance_lock(url)
     if lock is False:
         from desktop_crm.services.db import describe, resolve_url
@@ -185,7 +253,7 @@ def run_gui(url: str | None = None, lang: str | None = None) -> int:
     from desktop_crm.services.container import SchemaError, Services
 
     try:
-        services = Services.open(url)
+        services = Services.open(url, password=password)
     except SchemaError as exc:
         QMessageBox.critical(None, QCoreApplication.translate("App", "Database needs an upgrade"), str(exc))
         return 1
@@ -193,11 +261,14 @@ def run_gui(url: str | None = None, lang: str | None = None) -> int:
         from desktop_crm.services.db import safe_url
 
         log.exception("cannot open the database")
+        line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        if password:
+            line = line.replace(password, "***")
         QMessageBox.critical(
             None, QCoreApplication.translate("App", "Cannot open the database"),
             QCoreApplication.translate("App", "The database %1 could not be opened:\n%2")
             .replace("%1", safe_url(url or "") or QCoreApplication.translate("App", "(default)"))
-            .replace("%2", str(exc).splitlines()[0]))
+            .replace("%2", line))
         return 1
     from desktop_crm.views.demo_offer import offer_demo_data
     from desktop_crm.views.main_window import MainWindow
@@ -208,7 +279,10 @@ def run_gui(url: str | None = None, lang: str | None = None) -> int:
             "App", "No Chinese font found: Chinese text may show as boxes. "
             "Install fonts-noto-cjk or fonts-wqy-microhei."))
     window.show()
-    offer_demo_data(window)
+    if wizard:
+        after_welcome(window, wizard)
+    else:
+        offer_demo_data(window)
     code = app.exec()
     QThreadPool.globalInstance().waitForDone(5000)
     services.close()

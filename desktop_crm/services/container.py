@@ -41,11 +41,13 @@ class Services:
     health: HealthService
 
     @classmethod
-    def open(cls, url: str | None = None, *, upgrade: bool | None = None) -> "Services":
+    def open(cls, url: str | None = None, *, upgrade: bool | None = None,
+             password: str | None = None) -> "Services":
         """Open the database. A local SQLite database is created or upgraded on the spot
         (``upgrade=None``); a shared server must already be at this app's revision
-        (its admin runs ``desktop-crm init``)."""
-        db = Database(url)
+        (its admin runs ``desktop-crm init``). ``password``: a server password typed at a
+        prompt (else the keyring's)."""
+        db = Database(url, password=password)
         if upgrade is None:
             upgrade = db.is_sqlite
         if upgrade:

@@ -27,7 +27,7 @@ from desktop_crm.models import (
 )
 from desktop_crm.models.base import UTCDateTime
 
-from . import audit, notifications, shared_settings
+from . import audit, company, notifications, shared_settings
 from .db import Database
 from .demo.defaults import ensure_default_stages
 from .errors import ConflictError, FieldError, NotFound, ValidationError
@@ -316,6 +316,7 @@ class PipelineService:
                                 **{k: fields[k] for k in ("probability", "expected_close",
                                                           "notes") if k in fields}})
         now = _now()
+        currency = company.currency(self.db)  # the company's, set in Settings
         with self.db.session() as s:
             stages = ensure_default_stages(s)
             stage = (s.get(PipelineStage, fields["stage_id"]) if fields.get("stage_id")
@@ -330,6 +331,7 @@ class PipelineService:
                             expected_close=values.get("expected_close"),
                             owner_id=fields.get("owner_id", self.user.id),
                             notes=values.get("notes", ""), stage_entered_at=now,
+                            currency=currency,
                             position=(top - POSITION_GAP) if top is not None else 0)
             s.add(o)
             s.flush()

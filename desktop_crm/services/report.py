@@ -39,14 +39,13 @@ from desktop_crm.models import (
     Order, OrderStatus, Ticket, TierSnapshot, User,
 )
 
-from . import shared_settings
+from . import company, shared_settings
 from .db import Database
 from .order_stats import PAID_SQL
 from .periods import add_months, local_midnight, local_zone, month_start, utc_param
 from .report_model import Chart, Figure, MonthlyReport, Scope, Section, Table
 from .users import UserInfo
 
-COMPANY_KEY = "company"  # shared setting {"name": ...}
 TOP = 10
 TIER_ORDER = ("strategic", "growth", "basic", "dormant", "")
 PAID = OrderStatus.PAID.value
@@ -70,25 +69,18 @@ class ReportService:
         self.tz = tz
 
     def company_name(self) -> str:
-        value, _v = shared_settings.load(self.db, COMPANY_KEY)
-        return str((value or {}).get("name") or "")
+        return company.load(self.db).name
 
     def company(self) -> tuple[str, int]:
         """The company name on reports and its settings version (0: never saved)."""
-        value, version = shared_settings.load(self.db, COMPANY_KEY)
-        return str((value or {}).get("name") or ""), version
+        c = company.load(self.db)
+        return c.name, c.version
 
     def save_company(self, name: str, expected_version: int) -> int:
-        """Set the company name (managers and admins; at most 100 characters)."""
-        from .errors import FieldError, ValidationError
-
-        shared_settings.require_manager(self.user, "the company name")
-        name = name.strip()
-        if len(name) > 100:
-            raise ValidationError([FieldError("company", "too_long", name[:40], "100")])
-        value, _v = shared_settings.load(self.db, COMPANY_KEY)
-        return shared_settings.save(self.db, COMPANY_KEY, {**(value or {}), "name": name},
-                                    expected_version, self.user.id)
+        """Set the company name (managers and admins; at most 100 characters); the
+        currency stays as it is."""
+        return company.save(self.db, self.user, name, company.load(self.db).currency,
+                            expected_version)
 
     def allowed_scopes(self) -> list[Scope]:
         """What this user may report on: a salesperson themselves, a manager their team

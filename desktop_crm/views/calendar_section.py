@@ -31,11 +31,11 @@ from desktop_crm.services.followups import TodayList
 from desktop_crm.services.periods import add_months, local_midnight, month_start, to_utc
 from desktop_crm.services.shared_settings import MANAGER_ROLES
 
-from . import labels
+from . import calendar_views, labels
 from .activity_dialog import ActivityDialog, CompleteDialog
 from .calendar_pages import AgendaView, TodayPanel, agenda_document
 from .calendar_settings import CadenceDialog, HolidaysDialog
-from .calendar_views import TYPE_COLOURS, MonthGrid, TimeGrid
+from .calendar_views import TYPE_COLOURS, MonthGrid, TimeGrid, week_start
 from .workers import Worker, guarded
 
 TODAY, DAY, WEEK, MONTH, AGENDA = "today", "day", "week", "month", "agenda"
@@ -60,16 +60,16 @@ class Loaded:
 
 
 def period(view: str, anchor: dt.date) -> tuple[dt.date, dt.date]:
-    """[start, end) of the days a view shows around ``anchor`` (weeks start on Monday; the
-    month grid shows six whole weeks)."""
+    """[start, end) of the days a view shows around ``anchor`` (weeks start on the user's
+    first weekday; the month grid shows six whole weeks)."""
     if view == DAY:
         return anchor, anchor + dt.timedelta(days=1)
     if view == WEEK:
-        start = anchor - dt.timedelta(days=anchor.weekday())
+        start = week_start(anchor)
         return start, start + dt.timedelta(days=7)
     if view == MONTH:
         first = month_start(anchor)
-        start = first - dt.timedelta(days=first.weekday())
+        start = week_start(first)
         return start, start + dt.timedelta(days=42)
     if view == AGENDA:
         return month_start(anchor), add_months(anchor, 1)
@@ -107,6 +107,9 @@ class CalendarSection(QWidget):
 
     def __init__(self, services: Services, parent: QWidget | None = None, *, now=None):
         super().__init__(parent)
+        from desktop_crm.services.settings import Settings
+
+        calendar_views.set_first_weekday(Settings().get("week_start"))
         self.services = services
         self.f = services.followups
         self.tz = self.f.tz
@@ -143,7 +146,7 @@ class CalendarSection(QWidget):
         self.jump.setCalendarPopup(True)
         self.jump.setDisplayFormat("yyyy-MM-dd")
         self.jump.setToolTip(self.tr("Go to date"))
-        self.jump.calendarWidget().setFirstDayOfWeek(Qt.DayOfWeek.Monday)
+        self.jump.calendarWidget().setFirstDayOfWeek(Qt.DayOfWeek(calendar_views.FIRST_WEEKDAY + 1))
         self.jump.dateChanged.connect(self._jumped)
 
         self.view_buttons: dict[str, QToolButton] = {}

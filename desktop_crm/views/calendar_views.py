@@ -10,7 +10,8 @@ with ``qtbot`` like a user; a move is shown at once and reported through ``item_
 section to save (``restore_item`` puts the old item back when saving fails).
 
 Times: ``CalendarItem.start`` is UTC; the views show it in the user's time zone (``tz``, None
-for the computer's own zone) and report new times in UTC. Weeks start on Monday.
+for the computer's own zone) and report new times in UTC. Weeks start on the user's chosen
+day (``FIRST_WEEKDAY``, Monday unless changed in Settings).
 """
 
 from __future__ import annotations
@@ -44,6 +45,21 @@ TYPE_COLOURS = {
 OTHER_TYPE = "#6b7280"  # a type this version does not know
 
 DAY_MINUTES = 24 * 60
+# The first day of the week (Python weekday: 0 Monday ... 6 Sunday), from the user's settings
+# (Settings -> General -> Weeks start on); the Calendar section sets it when it is built.
+FIRST_WEEKDAY = 0
+
+
+def set_first_weekday(name: str) -> None:
+    global FIRST_WEEKDAY
+    FIRST_WEEKDAY = {"monday": 0, "saturday": 5, "sunday": 6}.get(name, 0)
+
+
+def week_start(day: dt.date) -> dt.date:
+    """The first day of the week ``day`` is in."""
+    return day - dt.timedelta(days=(day.weekday() - FIRST_WEEKDAY) % 7)
+
+
 HOUR_HEIGHT = 48  # pixels per hour in the week and day views
 HEADER_HEIGHT = 50  # the day names above the time grid
 GUTTER_WIDTH = 56  # the hour labels left of it
@@ -412,7 +428,7 @@ class TimeGrid(_ItemView, QAbstractScrollArea):
         self.viewport().setMouseTracking(True)
         self._clock = _Clock(tz, now)
         today = self._clock.today()
-        self._first = today - dt.timedelta(days=today.weekday())
+        self._first = week_start(today)
         self._days = 7
         self._items: dict[str, CalendarItem] = {}
         self._placed: dict[str, _Placed] = {}
@@ -1186,13 +1202,12 @@ class MonthGrid(_ItemView, QWidget):
 
     @staticmethod
     def _grid_start(year: int, month: int) -> dt.date:
-        first = dt.date(year, month, 1)
-        return first - dt.timedelta(days=first.weekday())
+        return week_start(dt.date(year, month, 1))
 
     # -- data -----------------------------------------------------------------------------------
 
     def set_month(self, year: int, month: int) -> None:
-        """Show the 6 weeks from the Monday on or before the 1st of this month."""
+        """Show the 6 weeks from the first day of the week on or before the 1st."""
         self._year, self._month = year, month
         self._first = self._grid_start(year, month)
         self._cancel_drag()
@@ -1445,9 +1460,10 @@ class MonthGrid(_ItemView, QWidget):
         locale = self.locale()
         xs = [round(col * w / 7) for col in range(8)]
         for col in range(7):
+            weekday = (FIRST_WEEKDAY + col) % 7
             p.text(QRect(xs[col], 0, xs[col + 1] - xs[col], MONTH_HEADER_HEIGHT), _CENTER,
-                   locale.dayName(col + 1, QLocale.FormatType.ShortFormat), self._small,
-                   _MUTED if col < 5 else _WEEKEND_INK)
+                   locale.dayName(weekday + 1, QLocale.FormatType.ShortFormat), self._small,
+                   _MUTED if weekday < 5 else _WEEKEND_INK)
         texts = self._texts()
         for i in range(MONTH_CELLS):
             cell = self._cell(i)

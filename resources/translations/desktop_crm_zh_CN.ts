@@ -608,6 +608,29 @@
     </message>
 </context>
 <context>
+    <name>CompanyPage</name>
+    <message>
+        <source>Your company</source>
+        <translation>您的公司</translation>
+    </message>
+    <message>
+        <source>The name is printed on the title page of reports.</source>
+        <translation>公司名称会印在报表的封面上。</translation>
+    </message>
+    <message>
+        <source>Company name</source>
+        <translation>公司名称</translation>
+    </message>
+    <message>
+        <source>e.g. 上海明远贸易有限公司</source>
+        <translation>例如：上海明远贸易有限公司</translation>
+    </message>
+    <message>
+        <source>You can leave it empty and set it later in Settings. On a shared office database only a manager or an administrator can change it.</source>
+        <translation>可以先留空，以后在“设置”中填写。使用办公室共享数据库时，只有经理或管理员可以修改。</translation>
+    </message>
+</context>
+<context>
     <name>CompleteDialog</name>
     <message>
         <source>Complete follow-up</source>
@@ -644,6 +667,191 @@
     <message>
         <source>Someone else changed this follow-up meanwhile; nothing was saved. Reload the calendar and try again.</source>
         <translation>这条跟进刚被别人修改过；本次未保存。请重新加载日历后再试。</translation>
+    </message>
+</context>
+<context>
+    <name>Connection</name>
+    <message>
+        <source>Connected. The database is ready (PostgreSQL %1).</source>
+        <translation>已连接，数据库可以使用（PostgreSQL %1）。</translation>
+    </message>
+    <message>
+        <source>No computer called “%1” was found on the network. Check the server name, or use its IP address.</source>
+        <translation>网络上找不到名为“%1”的计算机。请检查服务器名称，或改用 IP 地址。</translation>
+    </message>
+    <message>
+        <source>The server %1 does not answer on port %2. Check the address and the port, that the database server is running, and that no firewall blocks the port.</source>
+        <translation>服务器 %1 的 %2 端口没有响应。请检查地址和端口、数据库服务是否已启动，以及防火墙是否拦截了该端口。</translation>
+    </message>
+    <message>
+        <source>The server %1 did not answer in time. It may be switched off, or a firewall may be blocking port %2.</source>
+        <translation>服务器 %1 未能及时响应。它可能已关机，或防火墙拦截了 %2 端口。</translation>
+    </message>
+    <message>
+        <source>Something answers at %1 port %2, but it is not a PostgreSQL server. Check the port (PostgreSQL usually uses 5432).</source>
+        <translation>%1 的 %2 端口有服务响应，但不是 PostgreSQL 服务器。请检查端口（PostgreSQL 通常使用 5432）。</translation>
+    </message>
+    <message>
+        <source>The server did not accept the user name “%1” with this password. Check both; your administrator can reset the password.</source>
+        <translation>服务器不接受用户名“%1”和这个密码。请检查两者；管理员可以为您重置密码。</translation>
+    </message>
+    <message>
+        <source>The server asks for a password: type it in the password field.</source>
+        <translation>服务器要求输入密码：请在密码栏中填写。</translation>
+    </message>
+    <message>
+        <source>The server has no database called “%1”. Check the name with your administrator.</source>
+        <translation>服务器上没有名为“%1”的数据库。请向管理员核实名称。</translation>
+    </message>
+    <message>
+        <source>The server does not accept encrypted (SSL) connections. Choose the SSL mode “prefer”, or ask your administrator to turn SSL on.</source>
+        <translation>服务器不接受加密（SSL）连接。请将加密方式选为“服务器支持时使用”，或请管理员开启 SSL。</translation>
+    </message>
+    <message>
+        <source>Connected, but your login may not read the Desktop CRM tables. Ask your administrator to give your login access.</source>
+        <translation>已连接，但您的账号无权读取 Desktop CRM 的数据表。请管理员为您的账号授权。</translation>
+    </message>
+    <message>
+        <source>Connected, but Desktop CRM has not been set up in this database yet. An administrator can set it up now.</source>
+        <translation>已连接，但这个数据库中还没有建立 Desktop CRM。管理员现在就可以建立。</translation>
+    </message>
+    <message>
+        <source>This database was set up by an older version of Desktop CRM (schema %1, this app needs %2). An administrator should upgrade it once for everyone: click Upgrade database, or run “desktop-crm init”.</source>
+        <translation>这个数据库由旧版 Desktop CRM 建立（结构版本 %1，本程序需要 %2）。请管理员为大家升级一次：点击“升级数据库”，或运行“desktop-crm init”。</translation>
+    </message>
+    <message>
+        <source>This database was upgraded by a newer version of Desktop CRM (schema %1). Install the newer version of the app on this computer first.</source>
+        <translation>这个数据库已由新版 Desktop CRM 升级（结构版本 %1）。请先在本机安装新版程序。</translation>
+    </message>
+    <message>
+        <source>Could not connect: %1</source>
+        <translation>无法连接：%1</translation>
+    </message>
+</context>
+<context>
+    <name>ConnectionDialog</name>
+    <message>
+        <source>Connect to the office database</source>
+        <translation>连接办公室数据库</translation>
+    </message>
+    <message>
+        <source>Ask your administrator for the server, the database and your user name and password.</source>
+        <translation>服务器、数据库以及您的用户名和密码请向管理员索取。</translation>
+    </message>
+    <message>
+        <source>Connect</source>
+        <translation>连接</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>ConnectionForm</name>
+    <message>
+        <source>e.g. crm-server or 192.168.1.20</source>
+        <translation>例如 crm-server 或 192.168.1.20</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Use if the server offers it</source>
+        <translation>服务器支持时使用</translation>
+    </message>
+    <message>
+        <source>Required</source>
+        <translation>必须加密</translation>
+    </message>
+    <message>
+        <source>Required, check the certificate</source>
+        <translation>必须加密，并校验证书</translation>
+    </message>
+    <message>
+        <source>Required, check the certificate and name</source>
+        <translation>必须加密，并校验证书和服务器名</translation>
+    </message>
+    <message>
+        <source>Remember the password on this computer (%1)</source>
+        <translation>在本机记住密码（%1）</translation>
+    </message>
+    <message>
+        <source>This computer has no secure password store, so Desktop CRM will ask for the password each time it starts. It never writes the password to a file.</source>
+        <translation>本机没有安全的密码存储，因此 Desktop CRM 每次启动时都会询问密码。密码绝不会写入任何文件。</translation>
+    </message>
+    <message>
+        <source>Test connection</source>
+        <translation>测试连接</translation>
+    </message>
+    <message>
+        <source>Server</source>
+        <translation>服务器</translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation>端口</translation>
+    </message>
+    <message>
+        <source>Database</source>
+        <translation>数据库</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>Encryption (SSL)</source>
+        <translation>加密（SSL）</translation>
+    </message>
+    <message>
+        <source>the server</source>
+        <translation>服务器</translation>
+    </message>
+    <message>
+        <source>the port</source>
+        <translation>端口</translation>
+    </message>
+    <message>
+        <source>the database</source>
+        <translation>数据库</translation>
+    </message>
+    <message>
+        <source>the user name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Fill in %1.</source>
+        <translation>请填写%1。</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message>
+        <source>Connecting to %1…</source>
+        <translation>正在连接 %1…</translation>
+    </message>
+    <message>
+        <source>Setting up the database on %1…</source>
+        <translation>正在 %1 上建立数据库…</translation>
+    </message>
+    <message>
+        <source>The database could not be set up: %1</source>
+        <translation>无法建立数据库：%1</translation>
+    </message>
+    <message>
+        <source>Set up the database</source>
+        <translation>建立数据库</translation>
+    </message>
+    <message>
+        <source>Upgrade database</source>
+        <translation>升级数据库</translation>
     </message>
 </context>
 <context>
@@ -907,6 +1115,25 @@
     <message>
         <source>Demo data could not be created: %1</source>
         <translation>无法生成演示数据：%1</translation>
+    </message>
+</context>
+<context>
+    <name>DemoPage</name>
+    <message>
+        <source>Try it with demo data?</source>
+        <translation>先用演示数据试试？</translation>
+    </message>
+    <message>
+        <source>Start with an empty customer list, or with a made-up company to look around first.</source>
+        <translation>可以从空的客户列表开始，也可以先用一家虚构的公司熟悉一下。</translation>
+    </message>
+    <message>
+        <source>Add %1 demo customers with orders, follow-ups and tickets</source>
+        <translation>添加 %1 个演示客户，含订单、跟进和工单</translation>
+    </message>
+    <message>
+        <source>Demo data is for trying the app. To start over later, restore an empty backup or delete the database file.</source>
+        <translation>演示数据仅供试用。以后若要重新开始，可以恢复一个空的备份，或删除数据库文件。</translation>
     </message>
 </context>
 <context>
@@ -1453,6 +1680,29 @@
     <message>
         <source>No header row found: the columns are named A, B, C…</source>
         <translation>没有找到表头行：各列按 A、B、C… 命名</translation>
+    </message>
+</context>
+<context>
+    <name>FirstRunWizard</name>
+    <message>
+        <source>Welcome to Desktop CRM</source>
+        <translation>欢迎使用 Desktop CRM</translation>
+    </message>
+    <message>
+        <source>&lt; Back</source>
+        <translation>&lt; 上一步</translation>
+    </message>
+    <message>
+        <source>Next &gt;</source>
+        <translation>下一步 &gt;</translation>
+    </message>
+    <message>
+        <source>Finish</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
     </message>
 </context>
 <context>
@@ -3848,6 +4098,33 @@ Desktop CRM 现在将关闭；请重新启动以使用恢复的数据。</transl
     </message>
 </context>
 <context>
+    <name>PasswordDialog</name>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>Password of %1 for the database %2 on %3:</source>
+        <translation>%1 在 %3 上的数据库 %2 的密码：</translation>
+    </message>
+    <message>
+        <source>Remember the password on this computer (%1)</source>
+        <translation>在本机记住密码（%1）</translation>
+    </message>
+    <message>
+        <source>This computer has no secure password store, so Desktop CRM asks for the password each time it starts. It never writes the password to a file.</source>
+        <translation>本机没有安全的密码存储，因此 Desktop CRM 每次启动时都会询问密码。密码绝不会写入任何文件。</translation>
+    </message>
+    <message>
+        <source>Connect</source>
+        <translation>连接</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
     <name>PipelineSection</name>
     <message>
         <source>Onboarding: {customer} ({title})</source>
@@ -5323,8 +5600,32 @@ Desktop CRM 现在将关闭；请重新启动以使用恢复的数据。</transl
         <translation>设置</translation>
     </message>
     <message>
+        <source>General</source>
+        <translation>常规</translation>
+    </message>
+    <message>
+        <source>Team rules</source>
+        <translation>团队规则</translation>
+    </message>
+    <message>
+        <source>Database</source>
+        <translation>数据库</translation>
+    </message>
+    <message>
         <source>Follow the system</source>
         <translation>跟随系统</translation>
+    </message>
+    <message>
+        <source>Monday</source>
+        <translation>星期一</translation>
+    </message>
+    <message>
+        <source>Sunday</source>
+        <translation>星期日</translation>
+    </message>
+    <message>
+        <source>Saturday</source>
+        <translation>星期六</translation>
     </message>
     <message>
         <source>A new language takes effect when the app starts next time.</source>
@@ -5335,12 +5636,176 @@ Desktop CRM 现在将关闭；请重新启动以使用恢复的数据。</transl
         <translation>语言</translation>
     </message>
     <message>
+        <source>Weeks start on</source>
+        <translation>每周第一天</translation>
+    </message>
+    <message>
         <source>Shown on the title page of reports</source>
         <translation>显示在报表的封面上</translation>
     </message>
     <message>
+        <source>Chinese yuan</source>
+        <translation>人民币</translation>
+    </message>
+    <message>
+        <source>Hong Kong dollar</source>
+        <translation>港元</translation>
+    </message>
+    <message>
+        <source>US dollar</source>
+        <translation>美元</translation>
+    </message>
+    <message>
+        <source>Euro</source>
+        <translation>欧元</translation>
+    </message>
+    <message>
+        <source>Japanese yen</source>
+        <translation>日元</translation>
+    </message>
+    <message>
+        <source>Pound sterling</source>
+        <translation>英镑</translation>
+    </message>
+    <message>
+        <source>New Taiwan dollar</source>
+        <translation>新台币</translation>
+    </message>
+    <message>
+        <source>Singapore dollar</source>
+        <translation>新加坡元</translation>
+    </message>
+    <message>
         <source>Company name</source>
         <translation>公司名称</translation>
+    </message>
+    <message>
+        <source>Currency</source>
+        <translation>币种</translation>
+    </message>
+    <message>
+        <source>The company name and currency are the same for everyone using this database; new opportunities and imported orders without a currency get this one.</source>
+        <translation>公司名称和币种对使用这个数据库的所有人相同；新建的商机和未注明币种的导入订单使用此币种。</translation>
+    </message>
+    <message>
+        <source>The company name and currency are the same for everyone using this database; a manager or an administrator can change them.</source>
+        <translation>公司名称和币种对使用这个数据库的所有人相同；经理或管理员可以修改。</translation>
+    </message>
+    <message>
+        <source>Business hours and SLA…</source>
+        <translation>工作时间与服务时限…</translation>
+    </message>
+    <message>
+        <source>Working hours, response and resolution deadlines, escalation</source>
+        <translation>工作时间、响应和解决时限、升级规则</translation>
+    </message>
+    <message>
+        <source>Customer tiers…</source>
+        <translation>客户分层…</translation>
+    </message>
+    <message>
+        <source>The rules that make a customer strategic, growth, basic or dormant</source>
+        <translation>决定客户属于战略、成长、基础或沉睡的规则</translation>
+    </message>
+    <message>
+        <source>Pipeline stages…</source>
+        <translation>销售阶段…</translation>
+    </message>
+    <message>
+        <source>The columns of the sales funnel and their win probability</source>
+        <translation>销售漏斗的各列及其赢单概率</translation>
+    </message>
+    <message>
+        <source>Lost reasons…</source>
+        <translation>丢单原因…</translation>
+    </message>
+    <message>
+        <source>The reasons to pick from when a deal is lost</source>
+        <translation>丢单时可选的原因</translation>
+    </message>
+    <message>
+        <source>Deal automation…</source>
+        <translation>商机自动化…</translation>
+    </message>
+    <message>
+        <source>Follow-ups created when a deal moves</source>
+        <translation>商机推进时自动创建的跟进</translation>
+    </message>
+    <message>
+        <source>Lead scoring…</source>
+        <translation>线索评分…</translation>
+    </message>
+    <message>
+        <source>Points that rank new leads</source>
+        <translation>给新线索排序的评分规则</translation>
+    </message>
+    <message>
+        <source>Follow-up cadence…</source>
+        <translation>跟进频率…</translation>
+    </message>
+    <message>
+        <source>How often each tier should be contacted</source>
+        <translation>各层级客户应多久联系一次</translation>
+    </message>
+    <message>
+        <source>Holidays and working days…</source>
+        <translation>节假日与调休…</translation>
+    </message>
+    <message>
+        <source>Public holidays and make-up working days</source>
+        <translation>法定节假日和调休上班日</translation>
+    </message>
+    <message>
+        <source>Public pool…</source>
+        <translation>公海规则…</translation>
+    </message>
+    <message>
+        <source>When customers go back to the pool and how many a salesperson may hold</source>
+        <translation>客户何时退回公海，以及每位销售最多可持有多少客户</translation>
+    </message>
+    <message>
+        <source>You can look at the team rules; a manager or an administrator can change them.</source>
+        <translation>您可以查看团队规则；经理或管理员可以修改。</translation>
+    </message>
+    <message>
+        <source>This window works with: %1</source>
+        <translation>当前窗口使用的数据库：%1</translation>
+    </message>
+    <message>
+        <source>Server passwords are kept in: %1</source>
+        <translation>服务器密码保存在：%1</translation>
+    </message>
+    <message>
+        <source>This computer has no secure password store, so Desktop CRM asks for the server password each time it starts. It never writes the password to a file.</source>
+        <translation>本机没有安全的密码存储，因此 Desktop CRM 每次启动时都会询问服务器密码。密码绝不会写入任何文件。</translation>
+    </message>
+    <message>
+        <source>Connect to the office database…</source>
+        <translation>连接办公室数据库…</translation>
+    </message>
+    <message>
+        <source>Work on this computer</source>
+        <translation>在本机工作</translation>
+    </message>
+    <message>
+        <source>The file on this computer: %1</source>
+        <translation>本机的数据文件：%1</translation>
+    </message>
+    <message>
+        <source>This computer&apos;s choice is overridden by the DESKTOP_CRM_DB environment variable.</source>
+        <translation>本机的选择被环境变量 DESKTOP_CRM_DB 覆盖。</translation>
+    </message>
+    <message>
+        <source>At the next start: the office database %1</source>
+        <translation>下次启动时使用：办公室数据库 %1</translation>
+    </message>
+    <message>
+        <source>At the next start: the database on this computer</source>
+        <translation>下次启动时使用：本机数据库</translation>
+    </message>
+    <message>
+        <source>Desktop CRM will open this database the next time it starts.</source>
+        <translation>Desktop CRM 下次启动时将打开这个数据库。</translation>
     </message>
 </context>
 <context>
@@ -6953,6 +7418,29 @@ Desktop CRM 现在将关闭；请重新启动以使用恢复的数据。</transl
     <message>
         <source>never</source>
         <translation>从未</translation>
+    </message>
+</context>
+<context>
+    <name>WherePage</name>
+    <message>
+        <source>Where your data lives</source>
+        <translation>数据存放在哪里</translation>
+    </message>
+    <message>
+        <source>One person on one computer needs nothing else; a team shares one database on the office server.</source>
+        <translation>一个人在一台电脑上使用，无需其他设置；团队则共用办公室服务器上的一个数据库。</translation>
+    </message>
+    <message>
+        <source>Work on this computer</source>
+        <translation>在本机工作</translation>
+    </message>
+    <message>
+        <source>Your customers are kept in a file on this computer (%1). Back it up from the File menu.</source>
+        <translation>客户数据保存在本机的一个文件中（%1）。可在“文件”菜单中备份。</translation>
+    </message>
+    <message>
+        <source>Connect to the office database</source>
+        <translation>连接办公室数据库</translation>
     </message>
 </context>
 <context>

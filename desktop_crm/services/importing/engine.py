@@ -34,7 +34,7 @@ from desktop_crm.models import (
     Interaction, Order, Tag, User,
 )
 
-from .. import counters, order_stats
+from .. import company, counters, order_stats
 from ..errors import Cancelled, ChangeSet
 from ..normalize import company_key, person_key
 from ..text import clean, pinyin_of
@@ -152,6 +152,7 @@ class Importer:
         self.on_duplicate = on_duplicate
         self.progress = progress
         self.dry_run = dry_run
+        self.currency = company.currency(db)  # orders without a currency column
         self.tz = tz
         self.batch_size = batch_size or BATCH[kind]
         self.pg = not db.is_sqlite
@@ -738,7 +739,7 @@ class Importer:
                     d.flag(v.get("is_primary", False)), v.get("notes", ""))
         if self.kind == "orders":
             return (cust, v.get("order_no", ""), d.date(v["order_date"]),
-                    d.money(v["amount"]), v.get("currency", "CNY"), v.get("status", "paid"),
+                    d.money(v["amount"]), v.get("currency") or self.currency, v.get("status", "paid"),
                     v.get("notes", ""))
         if self.kind == "interactions":
             return (cust, None, d.id(v.get("user")), v.get("channel", "phone"),
