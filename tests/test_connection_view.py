@@ -41,6 +41,25 @@ def ready_pg(pg_url):
     return pg_url
 
 
+@pytest.fixture
+def app_log(_isolated_home):
+    """The app's own log file, at DEBUG level, in the test's home folder (removed after)."""
+    import logging
+
+    from desktop_crm import logfile
+
+    root = logging.getLogger()
+    level = root.level
+    path = logfile.install(logging.DEBUG)
+    root.setLevel(logging.DEBUG)
+    yield path
+    for h in list(root.handlers):
+        if getattr(h, "_desktop_crm", False):
+            root.removeHandler(h)
+            h.close()
+    root.setLevel(level)
+
+
 def files_hold(root: Path, needle: str) -> list[Path]:
     return [p for p in root.rglob("*") if p.is_file() and needle.encode() in p.read_bytes()]
 
@@ -59,7 +78,7 @@ def test_every_outcome_reads_as_a_sentence():
 
 
 def test_connect_saves_the_choice_and_keeps_the_password_in_the_keyring(
-        qtbot, ready_pg, memory_keyring, _isolated_home):
+        qtbot, ready_pg, memory_keyring, _isolated_home, app_log):
     dlg = ConnectionDialog(ServerConnection("", user=""))
     qtbot.addWidget(dlg)
     form = dlg.form
@@ -72,6 +91,7 @@ def test_connect_saves_the_choice_and_keeps_the_password_in_the_keyring(
     saved = connection.saved()
     assert saved == form.connection()
     assert memory_keyring.secrets[("desktop-crm", saved.keyring_key)] == SECRET
+    assert (_isolated_home / "settings.json").exists()
     assert files_hold(_isolated_home, SECRET) == []
 
 
@@ -217,7 +237,7 @@ def test_the_welcome_on_this_computer_with_demo_data(qtbot, _isolated_home):
 
 
 def test_the_welcome_to_the_office_database_needs_a_working_connection(
-        qtbot, ready_pg, memory_keyring, _isolated_home):
+        qtbot, ready_pg, memory_keyring, _isolated_home, app_log):
     wizard = FirstRunWizard("en")
     qtbot.addWidget(wizard)
     wizard.show()
@@ -236,6 +256,13 @@ def test_the_welcome_to_the_office_database_needs_a_working_connection(
     assert connection.saved() == page.form.connection()
     assert wizard.password() == SECRET
     assert memory_keyring.secrets[("desktop-crm", connection.saved().keyring_key)] == SECRET
+    # the app then opens the database with the password: nothing of it in any file
+    from desktop_crm.services.container import Services
+
+    svc = Services.open(connection.saved().url_string(), password=wizard.password())
+    svc.customers.create({"name": "甲公司"})
+    svc.close()
+    assert app_log.exists() and app_log.stat().st_size > 0
     assert files_hold(_isolated_home, SECRET) == []
 
 
