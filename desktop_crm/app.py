@@ -11,12 +11,13 @@ from pathlib import Path
 from PySide6.QtCore import (
     QCoreApplication, QLibraryInfo, QLocale, QSize, QThreadPool, QTranslator, QtMsgType, qInstallMessageHandler,
 )
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWizard
 
 log = logging.getLogger(__name__)
 
 I18N_DIR = Path(__file__).parent / "i18n"
+ICON = Path(__file__).parent / "icons" / "desktop-crm.png"
 # In order of preference: Windows, macOS, then the Linux families Debian ships.
 CJK_FAMILIES = (
     "Microsoft YaHei UI", "Microsoft YaHei", "PingFang SC", "Hiragino Sans GB",
@@ -101,6 +102,10 @@ def make_app(lang: str | None = None) -> tuple[QApplication, str, str | None]:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("desktop-crm")
     app.setApplicationDisplayName("Desktop CRM")
+    from desktop_crm import __version__
+
+    app.setApplicationVersion(__version__)
+    app.setWindowIcon(QIcon(str(ICON)))
     language = resolve_language(lang)
     install_translators(app, language)
     font = setup_fonts(app)

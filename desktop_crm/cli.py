@@ -44,6 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="desktop-crm", parents=[_db_parent(False)],
         description="Desktop CRM. Without a command, starts the app.",
     )
+    from desktop_crm import __version__
+
+    parser.add_argument("--version", action="version", version=f"desktop-crm {__version__}")
     parser.add_argument("--self-test", action="store_true",
                         help="check this installation (same as the self-test command)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")

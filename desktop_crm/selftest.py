@@ -238,6 +238,7 @@ def _steps(r: _Run, home: Path, state: dict[str, Any]) -> None:
 
         shown = QCoreApplication.translate("MainWindow", "Customers")
         _check(shown != "Customers", "the Chinese translation is not loaded")
+        _check(not app.windowIcon().isNull(), "the window icon is missing from the bundle")
 
     r.step("qt app and translations", qt_app)
     if "app" not in state:

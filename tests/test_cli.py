@@ -135,3 +135,10 @@ def test_pipeline_figures_as_table_and_json(filled):
     assert "proposal" in table and "2030-03" in table and "win rate 100.0%" in table
     bad = run("pipeline", "--db", filled, "--owner", "nobody", check=False)
     assert bad.returncode == 2 and "nobody" in bad.stderr
+
+
+def test_version_is_printed():
+    from desktop_crm import __version__
+
+    proc = run("--version")
+    assert proc.stdout.strip() == f"desktop-crm {__version__}"
