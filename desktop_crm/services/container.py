@@ -61,7 +61,16 @@ class Services:
                     f"this app needs {head}; run: desktop-crm init --db URL"
                 )
         users = UserService(db)
-        return cls.for_user(db, users.ensure_local_user(), users)
+        from .staff import server_user
+
+        try:
+            # on PostgreSQL a staff member's own login; else the first admin (created on a
+            # new database from the OS login)
+            user = server_user(db) or users.ensure_local_user()
+        except Exception:
+            db.dispose()
+            raise
+        return cls.for_user(db, user, users)
 
     @classmethod
     def for_user(cls, db: Database, user: UserInfo, users: UserService | None = None
