@@ -136,6 +136,14 @@ def test_numbers(either):
     assert fmt.number_trimmed(1234.56, 2) == "1,234.56"
 
 
+def test_numpy_values_format_like_python_ones(either):
+    np = pytest.importorskip("numpy")
+    assert fmt.percent(np.float64(0.2), 1) == "20.0%"
+    assert fmt.number(np.int64(1234567)) == "1,234,567"
+    assert fmt.money(np.float32(12.5)) == "¥12.50"
+    assert fmt.money(np.float64("nan"), dash="–") == "–"
+
+
 def test_percentages(either):
     assert fmt.percent(0.125) == "13%"
     assert fmt.percent(0.125, 1) == "12.5%"

@@ -77,7 +77,7 @@ def _decimal(value) -> Decimal | None:
     if isinstance(value, float):
         if math.isnan(value) or math.isinf(value):
             return None
-        return Decimal(repr(value))
+        return Decimal(str(float(value)))  # numpy's float64 too
     try:
         d = Decimal(str(value))
     except (InvalidOperation, ValueError):
