@@ -13,6 +13,7 @@ import datetime as dt
 from typing import Any
 
 import numpy as np
+from matplotlib.ticker import FuncFormatter
 from PySide6.QtCore import QDate, QDateTime, QThreadPool, QTime, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QDateEdit, QHBoxLayout, QHeaderView, QLabel, QMessageBox,
@@ -257,11 +258,12 @@ class TiersSection(QWidget):
         names = [label(TIER_LABELS, t) for t in TIERS]
         colours = [TIER_COLOURS[t] for t in TIERS]
         counts = [tiers.get(t, {}).get("count", 0) for t in TIERS]
-        revenue = [tiers.get(t, {}).get("revenue", 0.0) / 10_000 for t in TIERS]
+        revenue = [float(tiers.get(t, {}).get("revenue", 0.0)) for t in TIERS]
         ax1.bar(names, counts, color=colours)
         ax1.set_title(self.tr("Customers per tier"))
         ax2.bar(names, revenue, color=colours)
-        ax2.set_title(self.tr("Purchases in the last 12 months (10,000 CNY)"))
+        ax2.set_title(self.tr("Purchases in the last 12 months"))
+        ax2.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt.money_short(v)))
         for ax, values in ((ax1, counts), (ax2, revenue)):
             total = sum(values) or 1
             for i, v in enumerate(values):
