@@ -67,7 +67,7 @@ def recurrence_presets(start: dt.date) -> list[tuple[str, str]]:
     if last:
         out.append((monthly_nth.replace("%1", _tr(NTH[-1])).replace("%2", name),
                     f"FREQ=MONTHLY;BYDAY=-1{wd}"))
-    out.append((yearly.replace("%1", start.strftime("%m-%d")), "FREQ=YEARLY"))
+    out.append((yearly.replace("%1", fmt.day_month(start)), "FREQ=YEARLY"))
     return out
 
 
