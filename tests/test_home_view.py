@@ -210,6 +210,8 @@ def test_amounts_and_the_date_read_as_the_language_writes_them(qtbot, co, tmp_pa
     assert any("¥10,000" in r for r in rows), rows
     assert sales.date_label.text() == ("2026年11月20日 星期五" if lang == "zh"
                                        else "Friday, November 20, 2026")
+    assert sales.tiles["attainment"].subtitle.text() == ("2026年11月" if lang == "zh"
+                                                         else "November 2026")
 
     manager = home_for(qtbot, co, co.mia, tmp_path)
     revenue = figure_texts(manager.tiles["revenue"])

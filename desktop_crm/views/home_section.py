@@ -87,6 +87,16 @@ def _pct(x: float | None) -> str:
     return fmt.percent(x, dash="–")
 
 
+def _period(period: str) -> str:
+    """A month ("2026-11") as the language writes it (2026年11月 / November 2026); a quarter
+    ("2026-Q4") as it is."""
+    try:
+        year, month = (int(x) for x in period.split("-"))
+        return fmt.month_long(dt.date(year, month, 1))
+    except (AttributeError, ValueError):
+        return period
+
+
 def _stamp(t: dt.datetime) -> str:
     return fmt.time_cell(t)
 
@@ -591,7 +601,7 @@ class HomeSection(QWidget):
                 rows.append((caption, a["revenue_pct"], f"{_pct(a['revenue_pct'])} · "
                              f"{money_short(a['revenue'])} / {money_short(a['revenue_target'])}"))
         if month:
-            tile.subtitle.setText(month["period"])
+            tile.subtitle.setText(_period(month["period"]))
             pct = month["revenue_pct"]
             tile.add_figure(_pct(pct) if month["revenue_target"] is not None
                             else money_short(month["revenue"]),
@@ -646,7 +656,8 @@ class HomeSection(QWidget):
             tile.set_note(self.tr("None of your customers goes back to the pool this week."))
 
     def _fill_team_attainment(self, tile: Tile, f: dict) -> None:
-        tile.subtitle.setText(" · ".join(x for x in (f.get("team") or "", f["period"]) if x))
+        tile.subtitle.setText(" · ".join(x for x in (f.get("team") or "", _period(f["period"]))
+                                         if x))
         people = f["people"]
         with_target = [p for p in people if p["revenue_target"] is not None]
         reached = sum(1 for p in with_target if (p["revenue_pct"] or 0) >= 1)
@@ -753,7 +764,7 @@ class HomeSection(QWidget):
             tile.set_note(self.tr("No open ticket has missed its deadline."))
 
     def _fill_tier_migration(self, tile: Tile, f: dict) -> None:
-        tile.subtitle.setText(f"{f['from']} → {f['to']}")
+        tile.subtitle.setText(f"{_period(f['from'])} → {_period(f['to'])}")
         tile.add_figure(f"↑ {f['up']}", self.tr("moved up"), GREEN)
         tile.add_figure(f"↓ {f['down']}", self.tr("moved down"), RED if f["down"] else GREY)
         for m in f["moves"]:
