@@ -217,7 +217,7 @@ class TiersSection(QWidget):
             self.risk_info.setText("")
             return
         applied = (self.tr("applied %1").replace(
-            "%1", fmt.datetime_cell(run.applied_at))
+            "%1", fmt.datetime_long(run.applied_at))
             if run.applied_at else self.tr("not applied to customers yet"))
         fit = run.params.get("fit", {})
         bg = fit.get("bgnbd")
@@ -228,7 +228,7 @@ class TiersSection(QWidget):
         self.info.setText(
             self.tr("As of %1 · computed %2 by %3 · %4 customers, %5 with paid orders · %6 · %7")
             .replace("%1", fmt.date_long(run.as_of))
-            .replace("%2", fmt.datetime_cell(run.computed_at))
+            .replace("%2", fmt.datetime_long(run.computed_at))
             .replace("%3", run.computed_by or "-")
             .replace("%4", fmt.number(run.customers)).replace("%5", fmt.number(run.buyers))
             .replace("%6", applied).replace("%7", model))
