@@ -23,7 +23,7 @@ from desktop_crm.services.calendar_items import ACTIVITY_TYPES, CalendarItem
 from desktop_crm.services.errors import ConflictError, ServiceError, ValidationError
 from desktop_crm.services.followups import CADENCE_NEXT, FOLLOWING, ONE, ActivityDetail
 
-from . import labels
+from . import fmt, labels
 from .opportunity_dialog import CustomerPicker, customer_search
 from .widgets import dialog_buttons, error_label, field_row
 
@@ -67,7 +67,7 @@ def recurrence_presets(start: dt.date) -> list[tuple[str, str]]:
     if last:
         out.append((monthly_nth.replace("%1", _tr(NTH[-1])).replace("%2", name),
                     f"FREQ=MONTHLY;BYDAY=-1{wd}"))
-    out.append((yearly.replace("%1", start.strftime("%m-%d")), "FREQ=YEARLY"))
+    out.append((yearly.replace("%1", fmt.day_month(start)), "FREQ=YEARLY"))
     return out
 
 
@@ -269,7 +269,7 @@ class ActivityDialog(QDialog):
             done = QGroupBox(self.tr("Done"))
             dl = QVBoxLayout(done)
             dl.addWidget(QLabel(self.tr("Completed on %1").replace(
-                "%1", detail.done_at.astimezone(self.tz).strftime("%Y-%m-%d %H:%M"))))
+                "%1", fmt.datetime_long(detail.done_at, self.tz))))
             if detail.outcome:
                 outcome = QLabel(detail.outcome)
                 outcome.setWordWrap(True)
@@ -277,7 +277,7 @@ class ActivityDialog(QDialog):
             lay.addWidget(done)
         elif detail and detail.cancelled_at:
             lay.addWidget(QLabel(self.tr("Cancelled on %1").replace(
-                "%1", detail.cancelled_at.astimezone(self.tz).strftime("%Y-%m-%d %H:%M"))))
+                "%1", fmt.datetime_long(detail.cancelled_at, self.tz))))
         self.message = error_label()
         lay.addWidget(self.message)
         bottom = QHBoxLayout()

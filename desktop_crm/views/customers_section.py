@@ -16,7 +16,7 @@ from desktop_crm.services.container import Services
 from desktop_crm.services.customers import CustomerQuery
 from desktop_crm.services.errors import ChangeSet, ConflictError, NotFound, ServiceError
 
-from . import labels
+from . import fmt, labels
 from .customer_dialog import CustomerDialog
 from .itemmodels.customer_table import CustomerTableModel
 from .pool_section import ReleaseDialog, pool_error_text
@@ -290,10 +290,10 @@ class CustomersSection(QWidget):
     def _show_count(self) -> None:
         loaded = self.model.loaded
         if self._total is None:
-            text = self.tr("%1 customers shown, counting…").replace("%1", f"{loaded:,}")
+            text = self.tr("%1 customers shown, counting…").replace("%1", fmt.number(loaded))
         else:
-            text = self.tr("%1 of %2 customers shown").replace("%1", f"{loaded:,}").replace(
-                "%2", f"{self._total:,}")
+            text = self.tr("%1 of %2 customers shown").replace("%1", fmt.number(loaded)).replace(
+                "%2", fmt.number(self._total))
         self.count_label.setText(text)
 
     # -- selection and the 360 view ---------------------------------------------

@@ -16,6 +16,7 @@ from desktop_crm.services.duplicates import DEFAULT_MIN_SCORE, DuplicateGroup, D
 from desktop_crm.services.errors import Cancelled
 from desktop_crm.services.text import display_phone
 
+from . import fmt
 from .merge_dialog import MergeDialog
 from .workers import Worker, guarded
 
@@ -214,7 +215,7 @@ class DuplicatesDialog(QDialog):
             self.status.setText(self.tr("No likely duplicates found."))
         elif n > SHOWN:
             self.status.setText(self.tr("The best %1 of %2 groups are listed.")
-                                .replace("%1", f"{SHOWN:,}").replace("%2", f"{n:,}"))
+                                .replace("%1", fmt.number(SHOWN)).replace("%2", fmt.number(n)))
         else:
             self.status.setText(self.tr("%n group(s) of likely duplicates.", "", n))
 

@@ -20,6 +20,7 @@ from desktop_crm.services.exporting import (
     ExportError, ExportResult, ExportService, default_file_name,
 )
 
+from . import fmt
 from .workers import Worker, guarded
 
 _COLUMNS = "ExportColumns"
@@ -316,7 +317,7 @@ class ExportDialog(QDialog):
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(min(done, max(total, 1)))
         self.message.setText(self.tr("%1 of %2 rows written").replace(
-            "%1", QLocale().toString(done)).replace("%2", QLocale().toString(total)))
+            "%1", fmt.number(done)).replace("%2", fmt.number(total)))
 
     def _finished(self, result: ExportResult) -> None:
         self.worker = None

@@ -20,8 +20,9 @@ from typing import Any
 
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 from PySide6.QtCore import (
-    QCoreApplication, QDate, QLocale, QThreadPool, Qt, QT_TRANSLATE_NOOP, QTimer, Signal,
+    QCoreApplication, QThreadPool, Qt, QT_TRANSLATE_NOOP, QTimer, Signal,
 )
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
@@ -33,6 +34,7 @@ from PySide6.QtWidgets import (
 from desktop_crm.services.errors import ChangeSet
 from desktop_crm.services.home import TIER_RANK, HomeCache, HomeService, stale_tiles
 
+from . import fmt
 from .charts import use_cjk_font
 from .labels import ACTIVITY_TYPES, PRIORITIES, TIERS, label, money, money_short
 from .workers import Worker, guarded
@@ -82,11 +84,21 @@ def _local(iso: str | None) -> dt.datetime | None:
 
 
 def _pct(x: float | None) -> str:
-    return "–" if x is None else f"{x:.0%}"
+    return fmt.percent(x, dash="–")
+
+
+def _period(period: str) -> str:
+    """A month ("2026-11") as the language writes it (2026年11月 / November 2026); a quarter
+    ("2026-Q4") as it is."""
+    try:
+        year, month = (int(x) for x in period.split("-"))
+        return fmt.month_long(dt.date(year, month, 1))
+    except (AttributeError, ValueError):
+        return period
 
 
 def _stamp(t: dt.datetime) -> str:
-    return QLocale().toString(t.astimezone().time().replace(microsecond=0), QLocale.FormatType.ShortFormat)
+    return fmt.time_cell(t)
 
 
 def _when(iso: str | None, now: dt.datetime) -> str:
@@ -95,8 +107,8 @@ def _when(iso: str | None, now: dt.datetime) -> str:
     if t is None:
         return ""
     if t.date() == now.astimezone().date():
-        return t.strftime("%H:%M")
-    return t.strftime("%m-%d %H:%M")
+        return fmt.time_cell(t)
+    return fmt.month_day_time(t)
 
 
 class Figure_(QWidget):
@@ -257,7 +269,7 @@ class DueSoonDialog(QDialog):
             self.table.insertRow(r)
             due = _local(d["due_at"])
             for col, text in enumerate((d["code"], d["name"],
-                                        due.strftime("%Y-%m-%d") if due else "",
+                                        fmt.date_cell(due),
                                         _t(POOL_REASONS.get(d["reason"], d["reason"])))):
                 self.table.setItem(r, col, QTableWidgetItem(text))
             self.payloads.append({"id": d["id"]})
@@ -384,14 +396,12 @@ class HomeSection(QWidget):
                 self._show(key, tiles[key])
         if at is not None:
             self.stamp.setText(self.tr("Figures from %1, updating…").replace(
-                "%1", QLocale().toString(at.astimezone().replace(tzinfo=None),
-                                         QLocale.FormatType.ShortFormat)))
+                "%1", fmt.datetime_long(at)))
         self._update_date()
 
     def _update_date(self) -> None:
         today = self.now().astimezone().date()
-        self.date_label.setText(QLocale().toString(QDate(today.year, today.month, today.day),
-                                                   QLocale.FormatType.LongFormat))
+        self.date_label.setText(fmt.weekday_date_long(today))
 
     def reload(self, keys: list[str] | None = None) -> None:
         """Reload ``keys`` (all tiles by default), each in its own worker."""
@@ -591,7 +601,7 @@ class HomeSection(QWidget):
                 rows.append((caption, a["revenue_pct"], f"{_pct(a['revenue_pct'])} · "
                              f"{money_short(a['revenue'])} / {money_short(a['revenue_target'])}"))
         if month:
-            tile.subtitle.setText(month["period"])
+            tile.subtitle.setText(_period(month["period"]))
             pct = month["revenue_pct"]
             tile.add_figure(_pct(pct) if month["revenue_target"] is not None
                             else money_short(month["revenue"]),
@@ -646,7 +656,8 @@ class HomeSection(QWidget):
             tile.set_note(self.tr("None of your customers goes back to the pool this week."))
 
     def _fill_team_attainment(self, tile: Tile, f: dict) -> None:
-        tile.subtitle.setText(" · ".join(x for x in (f.get("team") or "", f["period"]) if x))
+        tile.subtitle.setText(" · ".join(x for x in (f.get("team") or "", _period(f["period"]))
+                                         if x))
         people = f["people"]
         with_target = [p for p in people if p["revenue_target"] is not None]
         reached = sum(1 for p in with_target if (p["revenue_pct"] or 0) >= 1)
@@ -708,7 +719,7 @@ class HomeSection(QWidget):
             if not base:
                 return "–", GREY
             r = this / base - 1
-            return f"{r:+.0%}", GREEN if r >= 0 else RED
+            return fmt.percent(r, signed=True), GREEN if r >= 0 else RED
 
         tile.add_figure(money_short(this), self.tr("this month so far"))
         text, color = change(last)
@@ -723,12 +734,12 @@ class HomeSection(QWidget):
         tile.chart.setMaximumHeight(260)
         ax = fig.subplots()
         months = [dt.date.fromisoformat(m) for m in f["months"]][::-1]
-        amounts = [a / 10000 for a in f["amounts"]][::-1]
+        amounts = [float(a) for a in f["amounts"]][::-1]
         colors = ["#93c5fd"] * (len(months) - 1) + [BLUE]
         ax.bar(range(len(months)), amounts, color=colors)
         ax.set_xticks(range(len(months)), [f"{m.month}" for m in months], fontsize=7)
         ax.tick_params(axis="y", labelsize=7)
-        ax.set_ylabel(self.tr("10k ¥"), fontsize=7)
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt.money_short(v)))
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
         tile.chart.draw_idle()
@@ -753,7 +764,7 @@ class HomeSection(QWidget):
             tile.set_note(self.tr("No open ticket has missed its deadline."))
 
     def _fill_tier_migration(self, tile: Tile, f: dict) -> None:
-        tile.subtitle.setText(f"{f['from']} → {f['to']}")
+        tile.subtitle.setText(f"{_period(f['from'])} → {_period(f['to'])}")
         tile.add_figure(f"↑ {f['up']}", self.tr("moved up"), GREEN)
         tile.add_figure(f"↓ {f['down']}", self.tr("moved down"), RED if f["down"] else GREY)
         for m in f["moves"]:

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QToolTip
 
 from desktop_crm.services.pipeline import Card, Column
 
-from . import labels
+from . import fmt, labels
 
 COLUMN_WIDTH = 256
 COLUMN_GAP = 10
@@ -458,7 +458,7 @@ class KanbanBoard(QAbstractScrollArea):
             overdue = card.status == "open" and card.expected_close < dt.date.today()
             p.setPen(QColor("#dc2626") if overdue else QColor("#4b5563"))
             p.drawText(row3, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                       card.expected_close.strftime("%Y-%m-%d"))
+                       fmt.date_cell(card.expected_close))
         # 4: owner; days in stage (stale flagged)
         row4 = QRect(inner.left(), inner.top() + 3 * line, inner.width(), line)
         days = self.tr("%n day(s)", "", card.days_in_stage)

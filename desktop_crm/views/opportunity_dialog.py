@@ -23,7 +23,7 @@ from desktop_crm.services.customers import CustomerQuery
 from desktop_crm.services.errors import ConflictError, FieldError, ServiceError, ValidationError
 from desktop_crm.services.pipeline import Card, OpportunityDetail
 
-from . import labels
+from . import fmt, labels
 from .widgets import dialog_buttons, error_label, field_row
 
 DEFAULT_LOST_REASONS = (
@@ -202,7 +202,7 @@ class OpportunityDialog(QDialog):
         nxt = detail.next_follow_up if detail else None
         self.next_label = QLabel(
             self.tr("%1 on %2 (%3)").replace("%1", nxt.subject)
-            .replace("%2", nxt.due_at.astimezone().strftime("%Y-%m-%d %H:%M"))
+            .replace("%2", fmt.datetime_long(nxt.due_at))
             .replace("%3", labels.label(labels.ACTIVITY_TYPES, nxt.type))
             if nxt else self.tr("None planned"))
         self.next_label.setWordWrap(True)

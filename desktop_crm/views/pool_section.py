@@ -28,7 +28,7 @@ from desktop_crm.services.errors import (
 )
 from desktop_crm.services.pool import CLAIM_ROLES, PoolRules
 
-from . import labels
+from . import fmt, labels
 from .customer_dialog import REGIONS
 from .itemmodels.customer_table import CustomerTableModel
 from .notifications_view import REASONS
@@ -233,7 +233,7 @@ class PoolSection(QWidget):
     def _counted(self, generation: int, n: int) -> None:
         if generation == self._count_generation:
             self.count_label.setText(self.tr("%1 customers in the public pool match")
-                                     .replace("%1", f"{n:,}"))
+                                     .replace("%1", fmt.number(n)))
 
     def _update_claims_left(self) -> None:
         left = self.services.pool.claims_left_today()
@@ -266,7 +266,7 @@ class PoolSection(QWidget):
                    if rec.reason in REASONS else rec.reason if rec.reason != rec.action else "")
             pool = self.tr("public pool")
             owner = f"{rec.from_name or pool} → {rec.to_name or pool}"
-            cells = (rec.at.astimezone().strftime("%Y-%m-%d %H:%M"),
+            cells = (fmt.datetime_cell(rec.at),
                      f"{what} ({why})" if why else what, owner,
                      rec.by_name or self.tr("pool rules"))
             for c, text in enumerate(cells):
@@ -342,12 +342,12 @@ class PoolSection(QWidget):
         answer = QMessageBox.question(self, self.tr("Return rules"), self.tr(
             "%1 customers have had no follow-up, or lost their last deal, for longer than "
             "the pool rules allow. Return them to the public pool now? Their owners and "
-            "managers are told.").replace("%1", f"{n:,}"))
+            "managers are told.").replace("%1", fmt.number(n)))
         if answer != QMessageBox.StandardButton.Yes:
             self._reset_return_button()
             self.returned.emit(0)
             return
-        self.return_button.setText(self.tr("Returning %1 customers…").replace("%1", f"{n:,}"))
+        self.return_button.setText(self.tr("Returning %1 customers…").replace("%1", fmt.number(n)))
         self._background(self.services.pool.return_due, self._returned)
 
     def _returned(self, returned: list) -> None:

@@ -30,7 +30,7 @@ from desktop_crm.services.tickets import (
     clock_of,
 )
 
-from . import labels
+from . import fmt, labels
 from .itemmodels.ticket_table import (
     BREACHED_BACKGROUND, PAUSED_TEXT, SOON_BACKGROUND, STATE_TEXT, target_text,
     time_left_text, working_day_seconds,
@@ -476,7 +476,7 @@ class TicketDialog(QDialog):
         return self.detail.row if self.detail else None
 
     def _time(self, when: dt.datetime | None) -> str:
-        return when.astimezone(self.tz).strftime("%Y-%m-%d %H:%M") if when else ""
+        return fmt.datetime_cell(when, self.tz)
 
     def load(self) -> None:
         """Read the ticket again and show it (after every save, and after a refusal)."""
@@ -636,8 +636,7 @@ class TicketDialog(QDialog):
         self.contact.setText(d.contact_name or "—")
         self.orders.setRowCount(0)
         for order_no, day, amount, status in d.recent_orders:
-            self._add(self.orders, [order_no, day.isoformat() if day else "",
-                                    labels.money(amount) if amount is not None else "",
+            self._add(self.orders, [order_no, fmt.date_cell(day), labels.money(amount),
                                     labels.label(labels.ORDER_STATUS, status)])
         self.others.setRowCount(0)
         for t in d.other_tickets:
