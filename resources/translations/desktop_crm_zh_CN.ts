@@ -304,10 +304,6 @@
 <context>
     <name>Calendar</name>
     <message>
-        <source>dddd, d MMMM</source>
-        <translation>M月d日 dddd</translation>
-    </message>
-    <message>
         <source>Time</source>
         <translation>时间</translation>
     </message>
@@ -447,24 +443,8 @@
         <translation>类型（%1）</translation>
     </message>
     <message>
-        <source>dddd, d MMMM yyyy</source>
-        <translation>yyyy年M月d日 dddd</translation>
-    </message>
-    <message>
         <source>%1 – %2</source>
         <translation>%1 – %2</translation>
-    </message>
-    <message>
-        <source>d MMM</source>
-        <translation>M月d日</translation>
-    </message>
-    <message>
-        <source>d MMM yyyy</source>
-        <translation>yyyy年M月d日</translation>
-    </message>
-    <message>
-        <source>MMMM yyyy</source>
-        <translation>yyyy年M月</translation>
     </message>
     <message>
         <source>Could not load the calendar: %1</source>
@@ -2082,10 +2062,6 @@
         <translation>同比去年（%1）</translation>
     </message>
     <message>
-        <source>10k ¥</source>
-        <translation>万元</translation>
-    </message>
-    <message>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
@@ -3169,10 +3145,6 @@
     <message>
         <source>Still active</source>
         <translation>活跃概率</translation>
-    </message>
-    <message>
-        <source>MONEY_UNITS 1e3:K 1e6:M 1e9:B</source>
-        <translation>MONEY_UNITS 1e4:万 1e8:亿</translation>
     </message>
     <message>
         <source>Price too high</source>
@@ -4351,10 +4323,6 @@ Desktop CRM 现在将关闭；请重新启动以使用恢复的数据。</transl
         <translation>进入各阶段的商机数</translation>
     </message>
     <message>
-        <source>10,000 CNY</source>
-        <translation>万元</translation>
-    </message>
-    <message>
         <source>Open amount by stage (number of deals)</source>
         <translation>各阶段进行中金额（商机数）</translation>
     </message>
@@ -5083,10 +5051,6 @@ Desktop CRM 现在将关闭；请重新启动以使用恢复的数据。</transl
         <translation>无数据</translation>
     </message>
     <message>
-        <source>MMMM yyyy</source>
-        <translation>yyyy年M月</translation>
-    </message>
-    <message>
         <source>Whole company</source>
         <translation>全公司</translation>
     </message>
@@ -5381,10 +5345,6 @@ Desktop CRM 现在将关闭；请重新启动以使用恢复的数据。</transl
 </context>
 <context>
     <name>ReportsSection</name>
-    <message>
-        <source>MMMM yyyy</source>
-        <translation>yyyy年M月</translation>
-    </message>
     <message>
         <source>(so far)</source>
         <translation>（截至目前）</translation>
@@ -6079,10 +6039,6 @@ Desktop CRM 现在将关闭；请重新启动以使用恢复的数据。</transl
     <message>
         <source>Q%1 %2</source>
         <translation>%2年第%1季度</translation>
-    </message>
-    <message>
-        <source>MMMM yyyy</source>
-        <translation>yyyy年M月</translation>
     </message>
     <message>
         <source>(current)</source>
@@ -7033,8 +6989,8 @@ Desktop CRM 现在将关闭；请重新启动以使用恢复的数据。</transl
         <translation>各层级客户数</translation>
     </message>
     <message>
-        <source>Purchases in the last 12 months (10,000 CNY)</source>
-        <translation>近12个月采购额（万元）</translation>
+        <source>Purchases in the last 12 months</source>
+        <translation>近12个月采购额</translation>
     </message>
     <message>
         <source>Click a bar to list the tier&apos;s customers.</source>
