@@ -77,7 +77,7 @@ class Services:
                  ) -> "Services":
         """The services of one staff member on an open database."""
         users = users or UserService(db)
-        return cls(db, user, users, CustomerService(db, user.id), ProfileService(db, user.id),
+        return cls(db, user, users, CustomerService(db, user.id, user), ProfileService(db, user.id, user),
                    TierService(db, user), PipelineService(db, user),
                    LeadScoringService(db, user), PoolService(db, user),
                    NotificationService(db, user), FollowUpService(db, user),
