@@ -26,6 +26,7 @@ from desktop_crm.services.followups import CADENCE_NEXT, FOLLOWING, ONE, Activit
 from . import labels
 from .opportunity_dialog import CustomerPicker, customer_search
 from .widgets import dialog_buttons, error_label, field_row
+from . import ui_state
 
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 NTH = {1: QT_TRANSLATE_NOOP("Recurrence", "first"), 2: QT_TRANSLATE_NOOP("Recurrence", "second"),
@@ -202,6 +203,7 @@ class ActivityDialog(QDialog):
         closed = bool(detail and (detail.done_at or detail.cancelled_at))
         self.setWindowTitle(self.tr("Edit follow-up") if item else self.tr("New follow-up"))
         self.setMinimumWidth(560)
+        ui_state.remember_size(self, "activity")
         self.errors: dict[str, QLabel] = {}
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)

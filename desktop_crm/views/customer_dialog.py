@@ -19,6 +19,7 @@ from desktop_crm.services.text import EmailError, PhoneError, normalize_email, n
 
 from . import labels
 from .widgets import dialog_buttons, error_label
+from . import ui_state
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +93,7 @@ class CustomerDialog(QDialog):
         self._check_duplicates = check_duplicates
         self.setWindowTitle(self.tr("Edit customer") if record else self.tr("New customer"))
         self.setMinimumWidth(520)
+        ui_state.remember_size(self, "customer")
         self.edits: dict[str, QWidget] = {}
         self.errors: dict[str, QLabel] = {}
 

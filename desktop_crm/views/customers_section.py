@@ -22,6 +22,7 @@ from .itemmodels.customer_table import CustomerTableModel
 from .pool_section import ReleaseDialog, pool_error_text
 from .profile_pane import InteractionDialog, ProfilePane
 from .workers import Worker
+from . import ui_state
 
 log = logging.getLogger(__name__)
 
@@ -165,6 +166,10 @@ class CustomersSection(QWidget):
         self._total: int | None = None
         self.reload_filters()
         self.model.set_query(CustomerQuery())
+        # the user's column layout and pane sizes (the saved sort order reloads the list)
+        ui_state.install_column_menu(self.table.horizontalHeader())
+        ui_state.remember_header(self.table.horizontalHeader(), "customers/table")
+        ui_state.remember_splitter(self.splitter, "customers/splitter")
 
     # -- filters and query --------------------------------------------------------
 

@@ -18,6 +18,7 @@ from desktop_crm.services.text import display_phone
 
 from .merge_dialog import MergeDialog
 from .workers import Worker, guarded
+from . import ui_state
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +69,7 @@ class DuplicatesDialog(QDialog):
         self.groups: list[DuplicateGroup] = []
         self.setWindowTitle(self.tr("Find duplicates"))
         self.resize(900, 600)
+        ui_state.remember_size(self, "duplicates")
 
         self.min_score = QSpinBox()
         self.min_score.setRange(50, 100)
@@ -104,6 +106,7 @@ class DuplicatesDialog(QDialog):
         for col, width in enumerate((110, 90, 260, 130, 80)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             self.tree.setColumnWidth(col, width)
+        ui_state.remember_header(header, "duplicates/tree")
         self.tree.itemSelectionChanged.connect(self._update_buttons)
         self.tree.itemDoubleClicked.connect(lambda *_: self.merge_selected())
 

@@ -36,6 +36,7 @@ from desktop_crm.services.home import TIER_RANK, HomeCache, HomeService, stale_t
 from .charts import use_cjk_font
 from .labels import ACTIVITY_TYPES, PRIORITIES, TIERS, label, money, money_short
 from .workers import Worker, guarded
+from . import ui_state
 
 _C = "Home"
 RED, AMBER, GREEN, GREY, BLUE = "#c62828", "#e65100", "#2e7d32", "#78909c", "#1565c0"
@@ -244,6 +245,7 @@ class DueSoonDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(_t(TITLES["pool_due"]))
         self.resize(620, 420)
+        ui_state.remember_size(self, "due_soon")
         self.payloads: list[dict] = []
         self.table = QTableWidget(0, 4)
         self.table.setHorizontalHeaderLabels([self.tr("Code"), self.tr("Customer"),

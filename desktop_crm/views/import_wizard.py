@@ -28,6 +28,7 @@ from . import import_labels as L
 from .import_steps import NOTE_STYLE, CheckPage, RunPage, number, start
 from .widgets import ERROR_STYLE
 from .workers import Worker
+from . import ui_state
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +69,7 @@ class ImportWizard(QWizard):
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
         self.setButtonText(QWizard.WizardButton.FinishButton, self.tr("Close"))
         self.resize(980, 740)
+        ui_state.remember_size(self, "import_wizard")
         self.file_page = FilePage(self)
         self.mapping_page = MappingPage(self)
         self.check_page = CheckPage(self)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 from desktop_crm.services.notifications import NotificationInfo
 
 from . import labels
+from . import ui_state
 
 
 _C = "Notifications"
@@ -151,6 +152,7 @@ class NotificationsDialog(QDialog):
         self.service = service
         self.setWindowTitle(self.tr("Notifications"))
         self.resize(640, 460)
+        ui_state.remember_size(self, "notifications")
         self.list = QListWidget()
         self.list.setWordWrap(True)
         self.list.itemActivated.connect(self._activated)

@@ -25,6 +25,7 @@ from desktop_crm.services.pipeline import Card, OpportunityDetail
 
 from . import labels
 from .widgets import dialog_buttons, error_label, field_row
+from . import ui_state
 
 DEFAULT_LOST_REASONS = (
     QT_TRANSLATE_NOOP("Labels", "Price too high"),
@@ -147,6 +148,7 @@ class OpportunityDialog(QDialog):
         card = detail.card if detail else None
         self.setWindowTitle(self.tr("Edit opportunity") if card else self.tr("New opportunity"))
         self.setMinimumWidth(540)
+        ui_state.remember_size(self, "opportunity")
         self.errors: dict[str, QLabel] = {}
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)

@@ -34,6 +34,7 @@ from .itemmodels.customer_table import CustomerTableModel
 from .notifications_view import REASONS
 from .widgets import dialog_buttons, error_label, settings_error
 from .workers import Worker, guarded
+from . import ui_state
 
 MANAGER_ROLES = ("admin", "manager")
 ACTIONS = {
@@ -196,6 +197,10 @@ class PoolSection(QWidget):
         self.model.reloaded.connect(self._count)
         self.model.set_query(CustomerQuery(unowned=True))
         self._update_claims_left()
+        ui_state.install_column_menu(self.table.horizontalHeader())
+        ui_state.remember_header(self.table.horizontalHeader(), "pool/table")
+        ui_state.remember_header(self.history.horizontalHeader(), "pool/history")
+        ui_state.remember_splitter(split, "pool/splitter")
 
     # -- list -------------------------------------------------------------------------------------
 

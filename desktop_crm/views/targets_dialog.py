@@ -29,6 +29,7 @@ from desktop_crm.services.targets import (
 
 from . import labels
 from .workers import Worker, guarded
+from . import ui_state
 
 MANAGER_ROLES = ("admin", "manager")
 MONTHS_AROUND = (12, 12)  # months listed before and after the current one
@@ -165,6 +166,7 @@ class TargetsDialog(QDialog):
         self._filling = False
         self.setWindowTitle(self.tr("Sales targets"))
         self.resize(1180, 640)
+        ui_state.remember_size(self, "targets")
 
         self.kind = QComboBox()
         self.kind.addItem(self.tr("Month"), False)
@@ -205,6 +207,8 @@ class TargetsDialog(QDialog):
             self.table.horizontalHeaderItem(col).setToolTip(tip)
         head = self.table.horizontalHeader()
         head.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
+        # a layout the user arranged is kept; else the columns fit their figures
+        self._columns_restored = ui_state.remember_header(head, "targets/table")
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -431,6 +435,8 @@ class TargetsDialog(QDialog):
 
     def _size_columns(self) -> None:
         """Figures get their width plus some air; the name column takes what is left."""
+        if self._columns_restored:
+            return
         head = self.table.horizontalHeader()
         self.table.resizeColumnsToContents()
         for col in range(1, self.table.columnCount()):

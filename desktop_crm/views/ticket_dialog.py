@@ -37,6 +37,7 @@ from .itemmodels.ticket_table import (
 )
 from .opportunity_dialog import CustomerPicker, customer_search
 from .widgets import dialog_buttons, error_label, field_row
+from . import ui_state
 
 # the workflow buttons: action, target status, the statuses it is offered in
 WORKFLOW = (
@@ -120,6 +121,7 @@ class NewTicketDialog(QDialog):
         self.interaction_id = interaction_id
         self.setWindowTitle(self.tr("New ticket"))
         self.setMinimumWidth(560)
+        ui_state.remember_size(self, "new_ticket")
         self.errors: dict[str, QLabel] = {}
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -298,6 +300,7 @@ class TicketDialog(QDialog):
                        for u in services.users.list(include_inactive=True)}
         self.setWindowTitle(self.tr("Ticket"))
         self.resize(1180, 780)
+        ui_state.remember_size(self, "ticket")
 
         self.title = QLabel()
         self.title.setObjectName("ticketTitle")
@@ -442,6 +445,7 @@ class TicketDialog(QDialog):
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
         split.setSizes([820, 340])
+        ui_state.remember_splitter(split, "ticket/splitter")
         lay = QVBoxLayout(self)
         lay.addWidget(self.title)
         lay.addWidget(self.message)

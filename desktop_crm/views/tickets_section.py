@@ -31,6 +31,7 @@ from .itemmodels.ticket_table import PAGE_SIZE, TicketTableModel
 from .sla_settings import SlaSettingsDialog
 from .ticket_dialog import NewTicketDialog, TicketDialog
 from .workers import Worker, guarded
+from . import ui_state
 
 CLOCK_INTERVAL_MS = 60_000
 SEARCH_DELAY_MS = 250
@@ -175,6 +176,8 @@ class TicketsSection(QWidget):
         self.clock_timer.timeout.connect(self.tick)
         self.clock_timer.start()
         self.reload()
+        ui_state.install_column_menu(self.table.horizontalHeader())
+        ui_state.remember_header(self.table.horizontalHeader(), "tickets/table")
 
     # -- loading ------------------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from desktop_crm.services.rfm import (
 from .labels import PRESETS as PRESET_LABELS, RULE_METRICS as METRIC_LABELS
 from .labels import SEGMENTS as SEGMENT_LABELS, TIERS as TIER_LABELS, error_text, label
 from .widgets import dialog_buttons, error_label
+from . import ui_state
 
 
 class TierRulesDialog(QDialog):
@@ -96,6 +97,7 @@ class TierRulesDialog(QDialog):
         lay.addWidget(self.error)
         lay.addWidget(box)
         self.resize(760, 560)
+        ui_state.remember_size(self, "tier_rules")
         self.show_settings(self.settings)
 
     # -- rows -------------------------------------------------------------------------------
