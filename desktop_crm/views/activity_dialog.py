@@ -25,7 +25,7 @@ from desktop_crm.services.followups import CADENCE_NEXT, FOLLOWING, ONE, Activit
 
 from . import labels
 from .opportunity_dialog import CustomerPicker, customer_search
-from .widgets import dialog_buttons, error_label, field_row
+from .widgets import dialog_buttons, error_label, field_row, tab_moves_focus
 from . import ui_state
 
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -299,6 +299,7 @@ class ActivityDialog(QDialog):
                       self.duration, self.reminder, self.recurrence, self.notes):
                 w.setEnabled(False)
             buttons.button(buttons.StandardButton.Save).setEnabled(False)
+        tab_moves_focus(self)
 
     def _next_slot(self) -> dt.datetime:
         """The next full hour from now, in the user's time zone."""
@@ -471,6 +472,7 @@ class CompleteDialog(QDialog):
         self.message = error_label()
         lay.addWidget(self.message)
         lay.addWidget(dialog_buttons(self, self.save, save=False))
+        tab_moves_focus(self)
 
     def save(self) -> None:
         if self.by_cadence.isChecked():

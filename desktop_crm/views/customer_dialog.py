@@ -18,7 +18,7 @@ from desktop_crm.services.errors import ConflictError, FieldError, ValidationErr
 from desktop_crm.services.text import EmailError, PhoneError, normalize_email, normalize_phone
 
 from . import labels
-from .widgets import dialog_buttons, error_label
+from .widgets import dialog_buttons, error_label, tab_moves_focus
 from . import ui_state
 
 log = logging.getLogger(__name__)
@@ -180,6 +180,7 @@ class CustomerDialog(QDialog):
             for f in ("name", "phone", "phone2", "email", "city"):
                 self.edits[f].textChanged.connect(self._dup_timer.start)
             kind.currentIndexChanged.connect(self._dup_timer.start)
+        tab_moves_focus(self)
 
     # -- building -----------------------------------------------------------------
 

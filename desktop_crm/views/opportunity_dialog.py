@@ -24,7 +24,7 @@ from desktop_crm.services.errors import ConflictError, FieldError, ServiceError,
 from desktop_crm.services.pipeline import Card, OpportunityDetail
 
 from . import labels
-from .widgets import dialog_buttons, error_label, field_row
+from .widgets import dialog_buttons, error_label, field_row, tab_moves_focus
 from . import ui_state
 
 DEFAULT_LOST_REASONS = (
@@ -245,6 +245,9 @@ class OpportunityDialog(QDialog):
         bottom.addStretch(1)
         bottom.addWidget(buttons)
         lay.addLayout(bottom)
+        if card:  # made after the buttons, shown left of them: Tab reaches it first
+            self.setTabOrder(self.fu_when, self.delete_button)
+        tab_moves_focus(self)
 
     def _stage_probability(self) -> int:
         stages = self.services.pipeline.stages()
@@ -360,6 +363,7 @@ class WonDialog(QDialog):
         lay = QVBoxLayout(self)
         lay.addLayout(form)
         lay.addWidget(dialog_buttons(self, self._accept, save=False))
+        tab_moves_focus(self)
 
     @property
     def final_amount(self) -> Decimal | None:
@@ -402,6 +406,7 @@ class LostDialog(QDialog):
         lay = QVBoxLayout(self)
         lay.addLayout(form)
         lay.addWidget(self.ok)
+        tab_moves_focus(self)
 
     @property
     def chosen(self) -> str:

@@ -213,6 +213,7 @@ class TargetsDialog(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setItemDelegate(_TargetDelegate(self))
+        self.table.installEventFilter(self)  # Tab leaves the grid after its last cell
         self.table.setEditTriggers(
             QAbstractItemView.EditTrigger.DoubleClicked
             | QAbstractItemView.EditTrigger.EditKeyPressed
@@ -432,6 +433,23 @@ class TargetsDialog(QDialog):
         for i in range(len(self.rows)):
             self._show_row(i)
         self._size_columns()
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
+        """Tab moves from cell to cell as in a spreadsheet, and from the last cell (Shift+Tab:
+        the first) on to the buttons, instead of going round the grid for ever."""
+        if obj is self.table and event.type() == event.Type.KeyPress \
+                and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) \
+                and not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            back = event.key() == Qt.Key.Key_Backtab
+            head = self.table.horizontalHeader()
+            shown = [head.logicalIndex(v) for v in range(head.count())
+                     if not head.isSectionHidden(head.logicalIndex(v))]
+            row, col = self.table.currentRow(), self.table.currentColumn()
+            edge = (0, shown[0]) if back else (self.table.rowCount() - 1, shown[-1])
+            if not shown or self.table.rowCount() == 0 or (row, col) == edge:
+                self.focusPreviousChild() if back else self.focusNextChild()
+                return True
+        return super().eventFilter(obj, event)
 
     def _size_columns(self) -> None:
         """Figures get their width plus some air; the name column takes what is left."""

@@ -36,7 +36,7 @@ from .itemmodels.ticket_table import (
     time_left_text, working_day_seconds,
 )
 from .opportunity_dialog import CustomerPicker, customer_search
-from .widgets import dialog_buttons, error_label, field_row
+from .widgets import dialog_buttons, error_label, field_row, tab_moves_focus
 from . import ui_state
 
 # the workflow buttons: action, target status, the statuses it is offered in
@@ -154,6 +154,7 @@ class NewTicketDialog(QDialog):
         lay.addWidget(self.message)
         self.buttons = dialog_buttons(self, self.save)
         lay.addWidget(self.buttons)
+        tab_moves_focus(self)
 
     def _row(self, form: QFormLayout, key: str, text: str, field) -> None:
         field_row(form, self.errors, key, text, field)
@@ -244,6 +245,7 @@ class ResolveDialog(QDialog):
         lay.addWidget(self.message)
         self.buttons = dialog_buttons(self, self.save, save=False)
         lay.addWidget(self.buttons)
+        tab_moves_focus(self)
 
     @property
     def satisfaction(self) -> int | None:
@@ -461,6 +463,7 @@ class TicketDialog(QDialog):
         self._clock_timer.timeout.connect(self._show_clock)
         self._clock_timer.start()
         self.load()
+        tab_moves_focus(self)
 
     @staticmethod
     def _table(headers: list[str]) -> QTableWidget:

@@ -65,3 +65,12 @@ def settings_error(err, fields: dict[str, str] | None = None) -> str:
         return "\n".join(f"{names.get(e.field, e.field)}: {labels.error_text(e)}"
                          for e in err.errors)
     return str(err)
+
+
+def tab_moves_focus(dialog: QWidget) -> None:
+    """Tab leaves a multi-line text box for the next field, as in any Windows form, instead
+    of typing a tab character into it (so Tab walks a form from top to bottom)."""
+    from PySide6.QtWidgets import QPlainTextEdit, QTextEdit
+
+    for edit in dialog.findChildren(QPlainTextEdit) + dialog.findChildren(QTextEdit):
+        edit.setTabChangesFocus(True)
