@@ -33,7 +33,10 @@ def opened(qtbot, dlg):
     dlg.show()
     qtbot.waitExposed(dlg)
     dlg.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None, timeout=5000)
+    # the dialog is the active window and one of its fields has the focus (a dialog of an
+    # earlier test may still be open)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None
+                    and QApplication.focusWidget().window() is dlg, timeout=5000)
     return dlg
 
 

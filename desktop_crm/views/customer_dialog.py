@@ -147,7 +147,7 @@ class CustomerDialog(QDialog):
         tags.setPlaceholderText(self.tr("Separate tags with commas"))
         self._add(form, "tags", tags)
         notes = QPlainTextEdit()
-        notes.setFixedHeight(80)
+        notes.setFixedHeight(max(80, 4 * notes.fontMetrics().lineSpacing() + 12))
         self._add(form, "notes", notes)
 
         self.general_error = error_label()

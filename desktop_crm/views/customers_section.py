@@ -23,6 +23,7 @@ from .pool_section import ReleaseDialog, pool_error_text
 from .profile_pane import InteractionDialog, ProfilePane
 from .workers import Worker
 from . import ui_state
+from .widgets import row_height, scaled
 
 log = logging.getLogger(__name__)
 
@@ -110,13 +111,13 @@ class CustomersSection(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(26)
+        self.table.verticalHeader().setDefaultSectionSize(row_height(self.table, 26))
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         header.setSortIndicator(1, Qt.SortOrder.AscendingOrder)
         for col, width in enumerate((80, 240, 120, 80, 70, 64, 110, 90, 80, 120)):
-            self.table.setColumnWidth(col, width)
+            self.table.setColumnWidth(col, scaled(self.table, width))
 
         self.count_label = QLabel()
         self.count_label.setObjectName("customerCount")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QSize, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
     QApplication, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox,
     QStackedWidget, QSystemTrayIcon, QWidget,
@@ -29,6 +29,7 @@ from .tiers_section import TiersSection
 from .settings_dialog import SettingsDialog
 from .shortcuts_dialog import ShortcutsDialog
 from . import ui_state
+from .widgets import font_px
 from .workers import Worker, guarded
 
 log = logging.getLogger(__name__)
@@ -54,7 +55,8 @@ class MainWindow(QMainWindow):
         self.nav.setFixedWidth(150)
         self.nav.setIconSize(QSize(20, 20))
         self.nav.setStyleSheet(
-            "QListWidget { background: #1e293b; color: #e2e8f0; border: none; font-size: 14px; }"
+            f"QListWidget {{ background: #1e293b; color: #e2e8f0; border: none;"
+            f" font-size: {font_px(1.17)}px; }}"
             "QListWidget::item { padding: 10px 14px; }"
             "QListWidget::item:selected { background: #2563eb; color: white; }")
         self.stack = QStackedWidget()
@@ -76,6 +78,7 @@ class MainWindow(QMainWindow):
         self._add_section("tiers", self.tr("Tiers"), self.tiers)
         self.reports = ReportsSection(services)
         self._add_section("reports", self.tr("Reports"), self.reports)
+        self._fit_navigation()
 
         for section in self.sections.values():
             if hasattr(section, "status_message"):
@@ -170,6 +173,16 @@ class MainWindow(QMainWindow):
         self.escalation_timer.start()
         QTimer.singleShot(0, self.escalate_tickets)
         QTimer.singleShot(0, self.health_keeper.start)
+
+    def _fit_navigation(self) -> None:
+        """As wide as the longest section name with a count after it (the overdue follow-ups),
+        150 pixels at least: a larger font or text size widens it instead of cutting names."""
+        font = QFont(self.nav.font())
+        font.setPixelSize(font_px(1.17))
+        fm = QFontMetrics(font)
+        longest = max(fm.horizontalAdvance(self.nav.item(i).text() + " (999)")
+                      for i in range(self.nav.count()))
+        self.nav.setFixedWidth(max(150, longest + 2 * 14 + 8))
 
     def _restore_layout(self) -> None:
         """The window's size and place, and the section shown, as the user left them."""

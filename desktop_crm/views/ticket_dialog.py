@@ -36,7 +36,7 @@ from .itemmodels.ticket_table import (
     time_left_text, working_day_seconds,
 )
 from .opportunity_dialog import CustomerPicker, customer_search
-from .widgets import dialog_buttons, error_label, field_row, tab_moves_focus
+from .widgets import dialog_buttons, error_label, field_row, tab_moves_focus, row_height, font_px
 from . import ui_state
 
 # the workflow buttons: action, target status, the statuses it is offered in
@@ -306,7 +306,7 @@ class TicketDialog(QDialog):
 
         self.title = QLabel()
         self.title.setObjectName("ticketTitle")
-        self.title.setStyleSheet("font-size: 16px; font-weight: 600;")
+        self.title.setStyleSheet(f"font-size: {font_px(1.33)}px; font-weight: 600;")
         self.title.setWordWrap(True)
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.message = error_label()
@@ -473,7 +473,7 @@ class TicketDialog(QDialog):
         t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         t.horizontalHeader().setStretchLastSection(True)
-        t.verticalHeader().setDefaultSectionSize(24)
+        t.verticalHeader().setDefaultSectionSize(row_height(t, 24))
         return t
 
     # -- showing ------------------------------------------------------------------------------

@@ -74,3 +74,26 @@ def tab_moves_focus(dialog: QWidget) -> None:
 
     for edit in dialog.findChildren(QPlainTextEdit) + dialog.findChildren(QTextEdit):
         edit.setTabChangesFocus(True)
+
+
+USUAL_FONT_PX = 12  # the application font at 100 %: 9 pt (Microsoft YaHei UI, Noto Sans CJK)
+USUAL_LINE_PX = 17  # its line spacing
+
+
+def font_px(scale: float) -> int:
+    """A font size in pixels for a style sheet, ``scale`` times the application font's, so
+    the text follows a larger font or Windows text size (Qt scales pixels for 150 %, 200 %)."""
+    from PySide6.QtGui import QFontInfo
+    from PySide6.QtWidgets import QApplication
+
+    return max(1, round(QFontInfo(QApplication.font()).pixelSize() * scale))
+
+
+def row_height(view: QWidget, usual: int) -> int:
+    """A table row height: ``usual`` pixels at the usual font, taller with a larger one."""
+    return max(usual, view.fontMetrics().lineSpacing() + usual - USUAL_LINE_PX)
+
+
+def scaled(widget: QWidget, pixels: int) -> int:
+    """``pixels`` at the usual font, more with a larger one (a default column width)."""
+    return round(pixels * max(1.0, widget.fontMetrics().lineSpacing() / USUAL_LINE_PX))
