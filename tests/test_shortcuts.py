@@ -123,3 +123,12 @@ def test_f1_lists_every_shortcut_of_the_menus(qtbot, window):
     assert sorted(dialog.keys()) == expected
     assert "Ctrl+5" in dialog.keys() and "F5" in dialog.keys()
     dialog.reject()
+
+
+def test_the_list_shows_menu_texts_without_mnemonics():
+    from desktop_crm.views.shortcuts_dialog import plain
+
+    assert plain("新建客户(&N)") == "新建客户"
+    assert plain("导出当前列表(&E)…") == "导出当前列表"
+    assert plain("E&xport what this section lists…") == "Export what this section lists"
+    assert plain("Save && close") == "Save & close"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
@@ -13,7 +15,8 @@ from . import ui_state
 
 
 def plain(text: str) -> str:
-    """A menu text without its mnemonic ampersand and trailing ellipsis."""
+    """A menu text without its mnemonic (E&xport, 导出(&E)) and trailing ellipsis."""
+    text = re.sub(r"\s*\(&[^&)]\)", "", text)
     return text.replace("&&", "\0").replace("&", "").replace("\0", "&").rstrip("…").rstrip(".")
 
 
