@@ -53,3 +53,28 @@ def test_a_larger_font_makes_cards_rows_and_columns_larger(qtbot, app_font):
     assert row_height(view, 26) > view.fontMetrics().lineSpacing() + 4
     assert scaled(view, 240) > 240
     assert font_px(1.5) == 27
+
+
+def test_a_narrow_window_scrolls_the_wide_section_only(qtbot, sqlite_url):
+    """A 1366 x 768 screen at 125 % leaves 1093 pixels: the window fits it, and a section
+    whose bar of filters is wider than that scrolls sideways; a narrow one does not."""
+    from desktop_crm.services.container import Services
+    from desktop_crm.views.main_window import MainWindow
+
+    svc = Services.open(sqlite_url)
+    try:
+        w = MainWindow(svc)
+        qtbot.addWidget(w)
+        w.show()
+        assert w.minimumSizeHint().width() < 700
+        w.resize(w.nav.width() + 700, 700)
+        bar = w.stack_scroll.horizontalScrollBar()
+        w.show_section("tiers")
+        qtbot.waitUntil(lambda: not bar.isVisible(), timeout=3000)
+        assert w.tiers.width() <= w.stack_scroll.viewport().width()
+        w.show_section("customers")
+        qtbot.waitUntil(lambda: bar.isVisible(), timeout=3000)
+        assert w.customers.width() >= w.customers.minimumSizeHint().width()
+        w.close()
+    finally:
+        svc.close()

@@ -7,8 +7,8 @@ import logging
 from PySide6.QtCore import QSize, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
-    QApplication, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox,
-    QStackedWidget, QSystemTrayIcon, QWidget,
+    QApplication, QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow,
+    QMessageBox, QScrollArea, QSizePolicy, QStackedWidget, QSystemTrayIcon, QWidget,
 )
 
 from desktop_crm import __version__
@@ -132,10 +132,19 @@ class MainWindow(QMainWindow):
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(0)
         row.addWidget(self.nav)
-        row.addWidget(self.stack, 1)
+        # a section wider than the window (a 1366 x 768 screen at 125 %: 1093 pixels) scrolls
+        # sideways instead of making the window reach past the screen's edge
+        self.stack_scroll = QScrollArea()
+        self.stack_scroll.setObjectName("sectionScroll")
+        self.stack_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.stack_scroll.setWidgetResizable(True)
+        self.stack_scroll.setWidget(self.stack)
+        self.stack.currentChanged.connect(self._fit_section)
+        row.addWidget(self.stack_scroll, 1)
         self.setCentralWidget(central)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.nav.setCurrentRow(0)
+        self._fit_section(self.stack.currentIndex())
 
         self.db_label = QLabel(self.tr("Database: %1").replace("%1", services.db.describe()))
         self.db_label.setObjectName("databaseLabel")
@@ -173,6 +182,17 @@ class MainWindow(QMainWindow):
         self.escalation_timer.start()
         QTimer.singleShot(0, self.escalate_tickets)
         QTimer.singleShot(0, self.health_keeper.start)
+
+    def _fit_section(self, index: int) -> None:
+        """Only the section on screen counts for the smallest size (the others are ignored),
+        so a narrow section scrolls only when it does not fit itself."""
+        policy = QSizePolicy.Policy
+        for i in range(self.stack.count()):
+            shown = i == index
+            self.stack.widget(i).setSizePolicy(
+                policy.Preferred if shown else policy.Ignored,
+                policy.Preferred if shown else policy.Ignored)
+        self.stack.updateGeometry()
 
     def _fit_navigation(self) -> None:
         """As wide as the longest section name with a count after it (the overdue follow-ups),
