@@ -25,7 +25,8 @@ from desktop_crm.services.followups import CADENCE_NEXT, FOLLOWING, ONE, Activit
 
 from . import fmt, labels
 from .opportunity_dialog import CustomerPicker, customer_search
-from .widgets import dialog_buttons, error_label, field_row
+from .widgets import dialog_buttons, error_label, field_row, tab_moves_focus
+from . import ui_state
 
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 NTH = {1: QT_TRANSLATE_NOOP("Recurrence", "first"), 2: QT_TRANSLATE_NOOP("Recurrence", "second"),
@@ -202,6 +203,7 @@ class ActivityDialog(QDialog):
         closed = bool(detail and (detail.done_at or detail.cancelled_at))
         self.setWindowTitle(self.tr("Edit follow-up") if item else self.tr("New follow-up"))
         self.setMinimumWidth(560)
+        ui_state.remember_size(self, "activity")
         self.errors: dict[str, QLabel] = {}
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -297,6 +299,7 @@ class ActivityDialog(QDialog):
                       self.duration, self.reminder, self.recurrence, self.notes):
                 w.setEnabled(False)
             buttons.button(buttons.StandardButton.Save).setEnabled(False)
+        tab_moves_focus(self)
 
     def _next_slot(self) -> dt.datetime:
         """The next full hour from now, in the user's time zone."""
@@ -469,6 +472,7 @@ class CompleteDialog(QDialog):
         self.message = error_label()
         lay.addWidget(self.message)
         lay.addWidget(dialog_buttons(self, self.save, save=False))
+        tab_moves_focus(self)
 
     def save(self) -> None:
         if self.by_cadence.isChecked():

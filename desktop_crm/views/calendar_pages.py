@@ -21,6 +21,7 @@ from desktop_crm.services.followups import AgendaEntry, Neglected, TodayList
 
 from . import fmt, labels
 from .calendar_views import TYPE_COLOURS
+from . import ui_state
 
 OVERDUE = "#c62828"
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -190,6 +191,7 @@ class TodayPanel(QWidget):
         rl.addLayout(buttons)
         split.addWidget(right)
         split.setSizes([640, 420])
+        ui_state.remember_splitter(split, "calendar/today")
         lay = QVBoxLayout(self)
         lay.addWidget(split)
 

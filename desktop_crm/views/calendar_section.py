@@ -37,6 +37,7 @@ from .calendar_pages import AgendaView, TodayPanel, agenda_document
 from .calendar_settings import CadenceDialog, HolidaysDialog
 from .calendar_views import TYPE_COLOURS, MonthGrid, TimeGrid, week_start
 from .workers import Worker, guarded
+from .widgets import font_px
 
 TODAY, DAY, WEEK, MONTH, AGENDA = "today", "day", "week", "month", "agenda"
 VIEWS = (TODAY, DAY, WEEK, MONTH, AGENDA)
@@ -136,7 +137,7 @@ class CalendarSection(QWidget):
         self.next_button.setToolTip(self.tr("Next"))
         self.next_button.clicked.connect(lambda: self.step(1))
         for b in (self.prev_button, self.next_button):
-            b.setStyleSheet("QToolButton { font-size: 18px; padding: 0 10px; }")
+            b.setStyleSheet(f"QToolButton {{ font-size: {font_px(1.5)}px; padding: 0 10px; }}")
         self.title = QLabel()
         font = self.title.font()
         font.setPointSize(font.pointSize() + 3)

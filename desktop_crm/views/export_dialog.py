@@ -22,6 +22,7 @@ from desktop_crm.services.exporting import (
 
 from . import fmt
 from .workers import Worker, guarded
+from . import ui_state
 
 _COLUMNS = "ExportColumns"
 # The column names the list shows and the file's header row gets, by kind and key. Their
@@ -149,6 +150,7 @@ class ExportDialog(QDialog):
         self.result: ExportResult | None = None
         self.setWindowTitle(QCoreApplication.translate("ExportDialog", TITLES[kind]))
         self.resize(520, 560)
+        ui_state.remember_size(self, "export")
 
         self.xlsx = QRadioButton(self.tr("Excel workbook (.xlsx)"))
         self.csv = QRadioButton(self.tr("CSV, UTF-8 (.csv)"))

@@ -38,6 +38,8 @@ from . import fmt
 from .charts import use_cjk_font
 from .labels import ACTIVITY_TYPES, PRIORITIES, TIERS, label, money, money_short
 from .workers import Worker, guarded
+from . import ui_state
+from .widgets import font_px
 
 _C = "Home"
 RED, AMBER, GREEN, GREY, BLUE = "#c62828", "#e65100", "#2e7d32", "#78909c", "#1565c0"
@@ -121,9 +123,10 @@ class Figure_(QWidget):
         lay.setContentsMargins(0, 0, 12, 0)
         lay.setSpacing(0)
         self.value = QLabel(value)
-        self.value.setStyleSheet(f"font-size: 22px; font-weight: 600; color: {color};")
+        self.value.setStyleSheet(
+            f"font-size: {font_px(1.83)}px; font-weight: 600; color: {color};")
         self.caption = QLabel(caption)
-        self.caption.setStyleSheet("color: #64748b; font-size: 12px;")
+        self.caption.setStyleSheet("color: #64748b;")  # the application font's size
         lay.addWidget(self.value)
         lay.addWidget(self.caption)
 
@@ -154,7 +157,8 @@ class Tile(QFrame):
         lay.setSpacing(4)
         top = QHBoxLayout()
         self.title = QLabel(_t(TITLES[key]))
-        self.title.setStyleSheet("font-size: 14px; font-weight: 600; color: #1e293b;")
+        self.title.setStyleSheet(
+            f"font-size: {font_px(1.17)}px; font-weight: 600; color: #1e293b;")
         self.subtitle = QLabel()
         self.subtitle.setStyleSheet("color: #64748b;")
         self.open_button = QPushButton(self.tr("Show all ›"))
@@ -256,6 +260,7 @@ class DueSoonDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(_t(TITLES["pool_due"]))
         self.resize(620, 420)
+        ui_state.remember_size(self, "due_soon")
         self.payloads: list[dict] = []
         self.table = QTableWidget(0, 4)
         self.table.setHorizontalHeaderLabels([self.tr("Code"), self.tr("Customer"),
@@ -320,7 +325,7 @@ class HomeSection(QWidget):
 
         user = self.home.user
         self.greeting = QLabel(self.tr("Hello, %1").replace("%1", user.display_name))
-        self.greeting.setStyleSheet("font-size: 18px; font-weight: 600;")
+        self.greeting.setStyleSheet(f"font-size: {font_px(1.5)}px; font-weight: 600;")
         self.date_label = QLabel()
         self.date_label.setStyleSheet("color: #475569;")
         self.stamp = QLabel()

@@ -19,6 +19,7 @@ from . import fmt
 from . import import_labels as L
 from .widgets import ERROR_STYLE
 from .workers import Worker, guarded
+from . import ui_state
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,7 @@ class ImportHistoryDialog(QDialog):
         self.worker: Worker | None = None
         self.setWindowTitle(self.tr("Import history"))
         self.resize(980, 460)
+        ui_state.remember_size(self, "import_history")
         headers = [self.tr("When"), self.tr("By"), self.tr("File"), self.tr("What"),
                    self.tr("Rows read"), self.tr("Created"), self.tr("Updated"),
                    self.tr("Unchanged"), self.tr("Rejected"), self.tr("Status")]
@@ -58,6 +60,7 @@ class ImportHistoryDialog(QDialog):
         head = self.table.horizontalHeader()
         head.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         head.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        ui_state.remember_header(head, "import_history/table")
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.empty = QLabel(self.tr("No imports yet."))
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)

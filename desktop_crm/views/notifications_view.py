@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 
 from desktop_crm.services.notifications import NotificationInfo
 
-from . import fmt, labels
+from . import fmt, labels, ui_state
 
 
 _C = "Notifications"
@@ -151,6 +151,7 @@ class NotificationsDialog(QDialog):
         self.service = service
         self.setWindowTitle(self.tr("Notifications"))
         self.resize(640, 460)
+        ui_state.remember_size(self, "notifications")
         self.list = QListWidget()
         self.list.setWordWrap(True)
         self.list.itemActivated.connect(self._activated)

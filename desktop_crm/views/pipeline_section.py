@@ -32,6 +32,7 @@ from .opportunity_dialog import (
     LostDialog, OpportunityDialog, WonDialog, default_lost_reasons, parse_amount,
 )
 from .workers import Worker, guarded
+from . import ui_state
 
 MANAGER_ROLES = ("admin", "manager")
 PERIODS = ("any", "overdue", "this_month", "next_month", "this_quarter", "next_90")
@@ -217,6 +218,7 @@ class PipelineSection(QWidget):
         self.splitter.addWidget(analytics)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
+        ui_state.remember_splitter(self.splitter, "pipeline/splitter")
         lay = QVBoxLayout(self)
         lay.addLayout(top)
         lay.addWidget(self.splitter, 1)

@@ -32,8 +32,9 @@ from . import fmt, labels
 from .customer_dialog import REGIONS
 from .itemmodels.customer_table import CustomerTableModel
 from .notifications_view import REASONS
-from .widgets import dialog_buttons, error_label, settings_error
+from .widgets import dialog_buttons, error_label, settings_error, row_height, scaled
 from .workers import Worker, guarded
+from . import ui_state
 
 MANAGER_ROLES = ("admin", "manager")
 ACTIONS = {
@@ -152,13 +153,13 @@ class PoolSection(QWidget):
         self.table.setSelectionMode(QTableView.SelectionMode.ExtendedSelection)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(26)
+        self.table.verticalHeader().setDefaultSectionSize(row_height(self.table, 26))
         header = self.table.horizontalHeader()
         header.setStretchLastSection(True)
         header.setSortIndicator(1, Qt.SortOrder.AscendingOrder)
         self.table.hideColumn(self.model.COLUMNS.index("owner"))
         for col, width in enumerate((80, 240, 120, 80, 70, 110, 90, 80, 120)):
-            self.table.setColumnWidth(col, width)
+            self.table.setColumnWidth(col, scaled(self.table, width))
         self.table.doubleClicked.connect(lambda _i: self.claim_selected())
 
         self.history = QTableWidget(0, 4)
@@ -196,6 +197,10 @@ class PoolSection(QWidget):
         self.model.reloaded.connect(self._count)
         self.model.set_query(CustomerQuery(unowned=True))
         self._update_claims_left()
+        ui_state.install_column_menu(self.table.horizontalHeader())
+        ui_state.remember_header(self.table.horizontalHeader(), "pool/table")
+        ui_state.remember_header(self.history.horizontalHeader(), "pool/history")
+        ui_state.remember_splitter(split, "pool/splitter")
 
     # -- list -------------------------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from desktop_crm.services.errors import ValidationError
 from desktop_crm.services.profile import Profile
 
 from . import fmt, labels
-from .widgets import dialog_buttons, error_label
+from .widgets import dialog_buttons, error_label, font_px
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +116,7 @@ class ProfilePane(QWidget):
         self.profile: Profile | None = None
         self.title = QLabel()
         self.title.setObjectName("profileTitle")
-        self.title.setStyleSheet("font-size: 18px; font-weight: 600;")
+        self.title.setStyleSheet(f"font-size: {font_px(1.5)}px; font-weight: 600;")
         self.title.setWordWrap(True)
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.facts = QLabel()

@@ -26,6 +26,7 @@ from . import fmt, labels
 from .report_document import ReportDocument
 from .report_labels import format_value, report_tr
 from .workers import Worker, guarded
+from . import ui_state
 
 MONTHS_BACK = 36
 
@@ -110,6 +111,7 @@ class ReportsSection(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        ui_state.remember_header(self.table.horizontalHeader(), "reports/table")
         self.message = QLabel()
         self.message.setStyleSheet("color: #c62828;")
         self.message.setWordWrap(True)

@@ -29,6 +29,7 @@ from desktop_crm.services.targets import (
 
 from . import fmt, labels
 from .workers import Worker, guarded
+from . import ui_state
 
 MANAGER_ROLES = ("admin", "manager")
 MONTHS_AROUND = (12, 12)  # months listed before and after the current one
@@ -165,6 +166,7 @@ class TargetsDialog(QDialog):
         self._filling = False
         self.setWindowTitle(self.tr("Sales targets"))
         self.resize(1180, 640)
+        ui_state.remember_size(self, "targets")
 
         self.kind = QComboBox()
         self.kind.addItem(self.tr("Month"), False)
@@ -205,10 +207,13 @@ class TargetsDialog(QDialog):
             self.table.horizontalHeaderItem(col).setToolTip(tip)
         head = self.table.horizontalHeader()
         head.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
+        # a layout the user arranged is kept; else the columns fit their figures
+        self._columns_restored = ui_state.remember_header(head, "targets/table")
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setItemDelegate(_TargetDelegate(self))
+        self.table.installEventFilter(self)  # Tab leaves the grid after its last cell
         self.table.setEditTriggers(
             QAbstractItemView.EditTrigger.DoubleClicked
             | QAbstractItemView.EditTrigger.EditKeyPressed
@@ -429,8 +434,27 @@ class TargetsDialog(QDialog):
             self._show_row(i)
         self._size_columns()
 
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
+        """Tab moves from cell to cell as in a spreadsheet, and from the last cell (Shift+Tab:
+        the first) on to the buttons, instead of going round the grid for ever."""
+        if obj is self.table and event.type() == event.Type.KeyPress \
+                and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) \
+                and not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            back = event.key() == Qt.Key.Key_Backtab
+            head = self.table.horizontalHeader()
+            shown = [head.logicalIndex(v) for v in range(head.count())
+                     if not head.isSectionHidden(head.logicalIndex(v))]
+            row, col = self.table.currentRow(), self.table.currentColumn()
+            edge = (0, shown[0]) if back else (self.table.rowCount() - 1, shown[-1])
+            if not shown or self.table.rowCount() == 0 or (row, col) == edge:
+                self.focusPreviousChild() if back else self.focusNextChild()
+                return True
+        return super().eventFilter(obj, event)
+
     def _size_columns(self) -> None:
         """Figures get their width plus some air; the name column takes what is left."""
+        if self._columns_restored:
+            return
         head = self.table.horizontalHeader()
         self.table.resizeColumnsToContents()
         for col in range(1, self.table.columnCount()):

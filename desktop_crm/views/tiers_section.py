@@ -30,6 +30,7 @@ from . import fmt
 from .charts import ChartView
 from .labels import SEGMENTS, TIERS as TIER_LABELS, label
 from .workers import Worker
+from . import ui_state
 
 TIER_COLOURS = {"strategic": "#1565c0", "growth": "#2e7d32", "basic": "#9e9e9e",
                 "dormant": "#c62828", "": "#e0e0e0"}
@@ -186,6 +187,8 @@ class TiersSection(QWidget):
         lay.addWidget(self.info)
         lay.addWidget(split, 1)
         self.rows: list = []
+        ui_state.remember_header(self.table.horizontalHeader(), "tiers/table")
+        ui_state.remember_splitter(split, "tiers/splitter")
         self.load()
 
     # -- loading and drawing ------------------------------------------------------------------
