@@ -588,6 +588,13 @@
     </message>
 </context>
 <context>
+    <name>ColumnMenu</name>
+    <message>
+        <source>Restore default columns</source>
+        <translation>恢复默认列</translation>
+    </message>
+</context>
+<context>
     <name>CompanyPage</name>
     <message>
         <source>Your company</source>
@@ -3393,8 +3400,24 @@
         <translation>新建跟进(&amp;U)</translation>
     </message>
     <message>
+        <source>New &amp;ticket</source>
+        <translation>新建工单(&amp;T)</translation>
+    </message>
+    <message>
+        <source>New &amp;opportunity</source>
+        <translation>新建商机(&amp;O)</translation>
+    </message>
+    <message>
+        <source>&amp;Log an interaction with the customer</source>
+        <translation>记录与客户的沟通(&amp;L)</translation>
+    </message>
+    <message>
         <source>&amp;Reminders…</source>
         <translation>提醒(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>&amp;Print monthly report…</source>
+        <translation>打印月度报表(&amp;P)…</translation>
     </message>
     <message>
         <source>&amp;Back up database…</source>
@@ -3413,6 +3436,14 @@
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
+        <source>&amp;Go</source>
+        <translation>转到(&amp;G)</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>刷新(&amp;R)</translation>
+    </message>
+    <message>
         <source>&amp;Data</source>
         <translation>数据(&amp;D)</translation>
     </message>
@@ -3423,6 +3454,10 @@
     <message>
         <source>Import &amp;history…</source>
         <translation>导入记录(&amp;H)…</translation>
+    </message>
+    <message>
+        <source>&amp;Export what this section lists…</source>
+        <translation>导出当前列表(&amp;E)…</translation>
     </message>
     <message>
         <source>Export &amp;customers (the list&apos;s filter)…</source>
@@ -3453,8 +3488,24 @@
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>键盘快捷键(&amp;K)</translation>
+    </message>
+    <message>
         <source>&amp;About</source>
         <translation>关于(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Refreshed</source>
+        <translation>已刷新</translation>
+    </message>
+    <message>
+        <source>Build the report first</source>
+        <translation>请先生成报表</translation>
+    </message>
+    <message>
+        <source>Choose a customer first</source>
+        <translation>请先选择一个客户</translation>
     </message>
     <message numerus="yes">
         <source>%n row(s) exported</source>
@@ -5766,6 +5817,25 @@ Desktop CRM 现在将关闭；请重新启动以使用恢复的数据。</transl
     <message>
         <source>Desktop CRM will open this database the next time it starts.</source>
         <translation>Desktop CRM 下次启动时将打开这个数据库。</translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutsDialog</name>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>键盘快捷键</translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation>按键</translation>
+    </message>
+    <message>
+        <source>Does</source>
+        <translation>功能</translation>
+    </message>
+    <message>
+        <source>Menu</source>
+        <translation>菜单</translation>
     </message>
 </context>
 <context>
