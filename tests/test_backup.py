@@ -321,7 +321,8 @@ def test_file_menu_backup_and_restore(qtbot, filled, tmp_path, message_boxes):
     texts = [a.text() for a in w.menuBar().actions()[0].menu().actions()]
     assert "&Back up database…" in texts and "Res&tore from backup…" in texts
     dest = tmp_path / "menu.sqlite3"
-    assert w.back_up_database(str(dest)) == str(dest)
+    assert w.back_up_database(str(dest)) == str(dest)  # in the background
+    qtbot.waitUntil(lambda: "menu.sqlite3" in w.statusBar().currentMessage(), timeout=20000)
     assert backups.check_backup(dest).customers == 3
     svc.customers.create({"name": "后来的"})
 
@@ -338,3 +339,22 @@ def test_file_menu_backup_and_restore(qtbot, filled, tmp_path, message_boxes):
     assert not w.isVisible()  # the app closes; it starts again on the restored data
     svc.close()
     assert names(filled) == {"张三", "李四", "王伟"}
+
+
+def test_a_backup_with_progress_can_be_cancelled_and_leaves_no_file(filled, tmp_path):
+    from desktop_crm.services.errors import Cancelled
+
+    seen = []
+
+    def progress(stage, done, total):
+        seen.append((stage, done, total))
+        return False  # the user clicked Cancel
+
+    dest = tmp_path / "cancelled.sqlite3"
+    with pytest.raises(Cancelled):
+        backups.backup(filled, dest, progress=progress)
+    assert seen and seen[0][0] == "backup" and not dest.exists()
+    assert [p for p in tmp_path.iterdir() if p.name.startswith(".cancelled")] == []
+    done = []
+    info = backups.backup(filled, dest, progress=lambda *a: done.append(a) or True)
+    assert info.customers == 3 and done[-1][1] == done[-1][2]

@@ -24,13 +24,14 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from .db import Database, resolve_url
-from .errors import ServiceError
+from .errors import Cancelled, ServiceError
 
 log = logging.getLogger(__name__)
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 # tables every desktop_crm database has had since revision 0001
 OUR_TABLES = ("customers", "orders", "contacts", "users")
+BACKUP_STEP_PAGES = 4096  # 16 MB of 4 KB pages per step of a backup with progress
 
 
 class BackupError(ServiceError):
@@ -98,7 +99,7 @@ def _connect_ro(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
 
 
-def _copy(src: Path, dest: Path) -> None:
+def _copy(src: Path, dest: Path, progress=None) -> None:
     """A consistent copy of ``src`` (even while others write) at ``dest``, as a single file
     (rollback journal, not WAL); written beside ``dest`` and renamed into place."""
     dest.parent.mkdir(parents=True, exist_ok=True)
@@ -111,7 +112,15 @@ def _copy(src: Path, dest: Path) -> None:
             source.execute("PRAGMA busy_timeout=5000")
             target = sqlite3.connect(str(tmp))
             try:
-                source.backup(target)  # pages=-1: every page in one read transaction
+                if progress is None:
+                    source.backup(target)  # pages=-1: every page in one read transaction
+                else:
+                    # in steps, so a big file shows progress and can be cancelled; a write
+                    # by another connection in between restarts the copy (still consistent)
+                    def step(_status, remaining, total):
+                        if progress("backup", total - remaining, total) is False:
+                            raise Cancelled("backup cancelled")
+                    source.backup(target, pages=BACKUP_STEP_PAGES, progress=step)
                 target.execute("PRAGMA journal_mode=DELETE")
                 target.commit()
             finally:
@@ -125,16 +134,18 @@ def _copy(src: Path, dest: Path) -> None:
         raise
 
 
-def backup(db_or_path: Database | str | os.PathLike | None, dest: str | os.PathLike
-           ) -> BackupInfo:
-    """Copy the SQLite database (a Database, a URL or a file path) to ``dest``."""
+def backup(db_or_path: Database | str | os.PathLike | None, dest: str | os.PathLike,
+           progress=None) -> BackupInfo:
+    """Copy the SQLite database (a Database, a URL or a file path) to ``dest``.
+    ``progress("backup", pages_done, pages_total)`` after each step; returning False stops
+    the copy (``Cancelled``) and leaves no file."""
     src = _source_path(db_or_path)
     if not src.is_file():
         raise BackupError("missing", f"there is no database at {src}", src)
     dest = Path(dest)
     if dest.resolve() == src.resolve():
         raise BackupError("in_use", "the backup cannot replace the database itself", dest)
-    _copy(src, dest)
+    _copy(src, dest, progress)
     info = check_backup(dest, integrity=False)
     log.info("backed up %s to %s (%d customers, %d orders, revision %s)", src, dest,
              info.customers, info.orders, info.revision)

@@ -557,7 +557,8 @@ class MainWindow(QMainWindow):
         ).replace("%1", __version__).replace("%2", self.services.db.describe()))
 
     def back_up_database(self, path: str | None = None) -> str | None:
-        """Copy the local database to a file the user picks (consistent while the app runs)."""
+        """Copy the local database to a file the user picks (consistent while the app runs),
+        in the background with progress and Cancel; the status bar says when it is done."""
         from PySide6.QtCore import QDateTime, QDir, Qt
         from PySide6.QtWidgets import QFileDialog
 
@@ -576,18 +577,47 @@ class MainWindow(QMainWindow):
                 self.tr("Desktop CRM backup (*.sqlite3);;All files (*)"))
             if not path:
                 return None
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            info = backups.backup(self.services.db, path)
-        except (backups.BackupError, OSError) as exc:
-            QApplication.restoreOverrideCursor()
-            QMessageBox.warning(self, self.tr("Back up database"), self.tr(
+        from PySide6.QtCore import QThreadPool
+        from PySide6.QtWidgets import QProgressDialog
+
+        from desktop_crm.services.errors import Cancelled
+
+        from .workers import Worker, guarded
+
+        title = self.tr("Back up database")
+        dlg = QProgressDialog(self.tr("Backing up the database…"), self.tr("Cancel"), 0, 100,
+                              self)
+        dlg.setWindowTitle(title)
+        dlg.setWindowModality(Qt.WindowModality.WindowModal)
+        dlg.setMinimumDuration(500)  # a small file is done before anything shows
+        db = self.services.db
+        worker = Worker(lambda progress: backups.backup(db, path, progress=progress),
+                        with_progress=True)
+
+        def progressed(_stage: str, done: int, total: int) -> None:
+            dlg.setValue(int(100 * done / total) if total else 0)
+
+        def finished(info) -> None:
+            dlg.reset()
+            self.statusBar().showMessage(
+                self.tr("Backed up to %1: %2 customers, %3 orders").replace("%1", path)
+                .replace("%2", str(info.customers)).replace("%3", str(info.orders)), 10000)
+
+        def failed(exc) -> None:
+            dlg.reset()
+            if isinstance(exc, Cancelled):
+                self.statusBar().showMessage(self.tr("Backup cancelled: no file was written"),
+                                             10000)
+                return
+            QMessageBox.warning(self, title, self.tr(
                 "The backup could not be written:\n%1").replace("%1", str(exc)))
-            return None
-        QApplication.restoreOverrideCursor()
-        self.statusBar().showMessage(self.tr("Backed up to %1: %2 customers, %3 orders")
-                                     .replace("%1", path).replace("%2", str(info.customers))
-                                     .replace("%3", str(info.orders)), 10000)
+
+        worker.signals.progressed.connect(guarded(self, progressed))
+        worker.signals.finished.connect(guarded(self, finished))
+        worker.signals.failed.connect(guarded(self, failed))
+        dlg.canceled.connect(worker.cancel)
+        self._backup_worker = worker  # its signals must outlive this call
+        QThreadPool.globalInstance().start(worker)
         return path
 
     def restore_database(self, path: str | None = None) -> bool:

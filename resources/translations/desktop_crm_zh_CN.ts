@@ -3538,6 +3538,18 @@ Customer management for small and mid-size companies.
         <translation>Desktop CRM 备份 (*.sqlite3);;所有文件 (*)</translation>
     </message>
     <message>
+        <source>Backing up the database…</source>
+        <translation>正在备份数据库…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Backup cancelled: no file was written</source>
+        <translation>备份已取消，没有写入任何文件</translation>
+    </message>
+    <message>
         <source>The backup could not be written:
 %1</source>
         <translation>无法写入备份：
