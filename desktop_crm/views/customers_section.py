@@ -8,8 +8,8 @@ import logging
 
 from PySide6.QtCore import QItemSelectionModel, QThreadPool, QTimer, Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox, QPushButton,
-    QSplitter, QTableView, QVBoxLayout, QWidget,
+    QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+    QMessageBox, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget,
 )
 
 from desktop_crm.services.container import Services
@@ -309,19 +309,20 @@ class CustomersSection(QWidget):
         row = self.model.row_at(idx.row()) if idx.isValid() else None
         return row.id if row else None
 
-    def _reselect(self, customer_id) -> None:
+    def _reselect(self, customer_id, scroll: bool = True) -> None:
         row = self.model.row_of(customer_id) if customer_id else -1
         if row >= 0:
-            self.select_row(row)
+            self.select_row(row, scroll)
         else:
             self.profile.clear()
 
-    def select_row(self, row: int) -> None:
+    def select_row(self, row: int, scroll: bool = True) -> None:
         idx = self.model.index(row, 1)
         self.table.selectionModel().setCurrentIndex(
             idx, QItemSelectionModel.SelectionFlag.ClearAndSelect
             | QItemSelectionModel.SelectionFlag.Rows)
-        self.table.scrollTo(idx)
+        if scroll:
+            self.table.scrollTo(idx)
 
     def _row_changed(self, current, _previous) -> None:
         row = self.model.row_at(current.row()) if current.isValid() else None
@@ -341,12 +342,25 @@ class CustomersSection(QWidget):
     def refresh(self, changes: ChangeSet | None = None) -> None:
         """Reload what a change touched: the list, the filters and the open profile."""
         selected = self.selected_id()
+        # the top visible row and how far it is scrolled, to keep the view's place (a live
+        # update from a colleague must not jump the list)
+        top_row = self.table.rowAt(0)
+        top = self.model.row_at(top_row)
+        top_id = top.id if top else None
+        offset = self.table.rowViewportPosition(top_row) if top else 0
         self.services.customers.invalidate_search_cache()
         self.reload_filters()
         self.model.reload()
-        self._reselect(selected)
+        self._reselect(selected, scroll=top_id is None)
         if selected and self.model.row_of(selected) < 0:
             self.show_customer(selected)
+        row = self.model.row_of(top_id) if top_id else -1
+        if row >= 0:
+            self.table.scrollTo(self.model.index(row, 0),
+                                QAbstractItemView.ScrollHint.PositionAtTop)
+            if self.table.verticalScrollMode() == QAbstractItemView.ScrollMode.ScrollPerPixel:
+                bar = self.table.verticalScrollBar()
+                bar.setValue(bar.value() - offset)
 
     # -- commands -----------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from .. import fmt, labels
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 200
+RELOAD_LIMIT = 5000  # a reload fetches at most this many rows at once (a keyset read)
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 TIER_COLOURS = {"strategic": "#b8860b", "growth": "#2e7d32", "basic": "#455a64",
@@ -56,17 +57,20 @@ class CustomerTableModel(QAbstractTableModel):
     def query(self) -> CustomerQuery:
         return self._query
 
-    def set_query(self, query: CustomerQuery) -> None:
+    def set_query(self, query: CustomerQuery, rows: int = PAGE_SIZE) -> None:
+        """Apply a query and load its first ``rows`` rows (a page, or what was loaded)."""
+        page = self._service.page(query, limit=max(PAGE_SIZE, rows))
         self.beginResetModel()
         self._query = query
-        page = self._service.page(query, limit=PAGE_SIZE)
         self._rows = list(page.rows)
         self._has_more = page.has_more
         self.endResetModel()
         self.reloaded.emit()
 
     def reload(self) -> None:
-        self.set_query(self._query)
+        """Load the query again, as many rows as were loaded (up to ``RELOAD_LIMIT``), so a
+        view scrolled down the list can keep its place."""
+        self.set_query(self._query, min(len(self._rows), RELOAD_LIMIT))
 
     def canFetchMore(self, parent=QModelIndex()) -> bool:
         if parent.isValid():

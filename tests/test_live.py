@@ -1,0 +1,207 @@
+"""Live updates: other connections' changes reach a listener (PostgreSQL NOTIFY of revision
+0015, SQLite ``data_version``) and, through the bridge, the main window's lists."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sqlalchemy import text
+
+from desktop_crm.services.container import Services
+from desktop_crm.services.errors import ChangeSet
+from desktop_crm.services.live import (
+    RESYNC, RESYNC_KIND, ChangeListener, DataVersionPoller, make_listener,
+)
+from desktop_crm.models.customer import Customer
+
+WAIT = 20000  # ms: generous, never a measure
+
+
+class Received:
+    """The change sets a listener reported, from its thread."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._items: list[ChangeSet] = []
+
+    def __call__(self, changes: ChangeSet) -> None:
+        with self._lock:
+            self._items.append(changes)
+
+    @property
+    def items(self) -> list[ChangeSet]:
+        with self._lock:
+            return list(self._items)
+
+    def kinds(self) -> set[str]:
+        return set().union(*(c.kinds for c in self.items))
+
+
+@pytest.fixture
+def two_sessions(pg_url):
+    """Two app sessions on one PostgreSQL database, each with its own engine."""
+    first = Services.open(pg_url, upgrade=True)
+    second = Services.open(pg_url)
+    yield first, second
+    second.close()
+    first.close()
+
+
+@pytest.fixture
+def listening(qtbot, two_sessions):
+    first, second = two_sessions
+    got = Received()
+    listener = ChangeListener(first.db, got, coalesce=0.3, backoff=(0.1, 1.0))
+    listener.start()
+    qtbot.waitUntil(lambda: listener.backend_pid is not None, timeout=WAIT)
+    yield listener, got, first, second
+    listener.stop()
+    assert not listener.running
+
+
+def bulk_insert(db, n: int, prefix: str = "bulk") -> None:
+    """``n`` customers in ONE statement (INSERT ... SELECT), as an import's COPY would."""
+    columns = [c for c in Customer.__table__.columns if not c.nullable]
+    values = {"id": "gen_random_uuid()", "created_at": "now()", "updated_at": "now()",
+              "version": "1", "custom_fields": "'{}'",
+              "code": f"'{prefix[:1].upper()}' || lpad(g::text, 6, '0')",
+              "name": f"'{prefix} ' || lpad(g::text, 5, '0')",
+              "sort_name": f"'{prefix} ' || lpad(g::text, 5, '0')", "kind": "'company'"}
+    select = ", ".join(values.get(c.name, "''") for c in columns)
+    with db.engine.begin() as conn:
+        conn.execute(text(
+            f"INSERT INTO customers ({', '.join(c.name for c in columns)}) "
+            f"SELECT {select} FROM generate_series(1, {n}) g"))
+
+
+def test_make_listener_picks_the_engine(two_sessions, sqlite_url):
+    first, _ = two_sessions
+    assert isinstance(make_listener(first.db, print), ChangeListener)
+    local = Services.open(sqlite_url)
+    try:
+        assert isinstance(make_listener(local.db, print), DataVersionPoller)
+    finally:
+        local.close()
+
+
+def test_a_change_from_another_session_reaches_the_listener(qtbot, listening):
+    listener, got, first, second = listening
+    rec = second.customers.create({"name": "张三贸易"})
+    qtbot.waitUntil(lambda: len(got.items) >= 1, timeout=WAIT)
+    assert got.items[0] == ChangeSet.of("customers")
+    second.customers.update(rec.id, {"city": "上海"}, rec.version)
+    qtbot.waitUntil(lambda: len(got.items) >= 2, timeout=WAIT)
+    assert got.items[1] == ChangeSet.of("customers")
+    assert RESYNC_KIND not in got.kinds()
+    assert listener.connects == 1
+
+
+def test_a_thousand_row_statement_sends_one_notice(qtbot, listening):
+    listener, got, first, second = listening
+    bulk_insert(second.db, 1000)
+    qtbot.waitUntil(lambda: len(got.items) >= 1, timeout=WAIT)
+    assert got.items[0] == ChangeSet.of("customers")
+    # a marker on another table: notices arrive in commit order, so once it is here every
+    # notice of the insert is too
+    with second.db.engine.begin() as conn:
+        conn.execute(text("UPDATE pipeline_stages SET name = name"))
+    qtbot.waitUntil(lambda: "stages" in got.kinds(), timeout=WAIT)
+    assert listener.notices == 2
+    assert got.items[-1] == ChangeSet.of("stages")
+    with first.db.read() as s:
+        assert s.scalar(text("SELECT count(*) FROM customers WHERE name LIKE 'bulk %'")) == 1000
+
+
+def test_the_listener_survives_a_terminated_backend_and_resyncs(qtbot, listening):
+    listener, got, first, second = listening
+    pid = listener.backend_pid
+    with second.db.engine.begin() as conn:
+        assert conn.scalar(text("SELECT pg_terminate_backend(:p)"), {"p": pid})
+    qtbot.waitUntil(lambda: RESYNC_KIND in got.kinds(), timeout=WAIT)
+    assert got.items[-1] == RESYNC
+    assert listener.connects == 2 and listener.backend_pid not in (None, pid)
+    # and it listens again
+    second.customers.create({"name": "李四"})
+    qtbot.waitUntil(lambda: got.items[-1] == ChangeSet.of("customers"), timeout=WAIT)
+
+
+def test_notices_carry_no_row_data(qtbot, two_sessions):
+    """A notice goes to every listener whatever rows they may see: table, login, pid only."""
+    import json
+
+    import psycopg
+
+    first, second = two_sessions
+    url = first.db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("LISTEN crm_changes")
+        second.customers.create({"name": "王五机密客户", "phone": "13800138000"})
+        notices = list(conn.notifies(timeout=10, stop_after=1))
+    assert len(notices) == 1
+    payload = json.loads(notices[0].payload)
+    assert set(payload) == {"t", "u", "p"}
+    assert payload["t"] == "customers" and "王五" not in notices[0].payload
+
+
+def test_the_sqlite_poller_sees_another_connections_write(qtbot, sqlite_url):
+    first = Services.open(sqlite_url)
+    second = Services.open(sqlite_url)  # its own engine: another connection to the file
+    got = Received()
+    poller = DataVersionPoller(first.db, got, interval=0.1)
+    poller.start()
+    try:
+        qtbot.waitUntil(lambda: poller.polls >= 1, timeout=WAIT)
+        # this app's own writes are already on its screen: not reported
+        first.customers.create({"name": "自己的客户"})
+        polls = poller.polls
+        qtbot.waitUntil(lambda: poller.polls >= polls + 4, timeout=WAIT)
+        assert got.items == []
+        second.customers.create({"name": "同事的客户"})
+        qtbot.waitUntil(lambda: len(got.items) >= 1, timeout=WAIT)
+        assert got.items == [RESYNC]
+    finally:
+        poller.stop()
+        second.close()
+        first.close()
+    assert not poller.running
+
+
+def test_a_customer_added_elsewhere_appears_in_the_list_keeping_its_place(qtbot, two_sessions):
+    from desktop_crm.views.live_updates import attach_live_updates
+    from desktop_crm.views.main_window import MainWindow
+
+    first, second = two_sessions
+    bulk_insert(second.db, 600)
+    w = MainWindow(first)
+    qtbot.addWidget(w)
+    w.resize(1400, 900)
+    w.show()
+    w.show_section("customers")
+    qtbot.waitExposed(w)
+    section = w.customers
+    section.refresh()
+    table, model = section.table, section.model
+    while model.canFetchMore():  # scrolled down past the first page
+        model.fetchMore()
+    assert model.rowCount() >= 600
+    table.scrollTo(model.index(350, 0), table.ScrollHint.PositionAtTop)
+    section.select_row(355)
+    top_row = table.rowAt(0)
+    assert top_row > 300
+    top_id = model.row_at(top_row).id
+    selected = section.selected_id()
+    assert selected == model.row_at(355).id
+
+    live = attach_live_updates(w)
+    try:
+        qtbot.waitUntil(lambda: live.listener.backend_pid is not None, timeout=WAIT)
+        new = second.customers.create({"name": "AAA 新客户"})  # sorts above everything
+        qtbot.waitUntil(lambda: model.row_of(new.id) >= 0, timeout=WAIT)
+    finally:
+        live.stop()
+    assert section.selected_id() == selected
+    assert model.row_of(selected) == 356
+    assert model.row_at(table.rowAt(0)).id == top_id
+    assert model.rowCount() == 600 and model.canFetchMore()  # as many as were loaded
+    w.close()
