@@ -205,3 +205,44 @@ def test_a_customer_added_elsewhere_appears_in_the_list_keeping_its_place(qtbot,
     assert model.row_at(table.rowAt(0)).id == top_id
     assert model.rowCount() == 600 and model.canFetchMore()  # as many as were loaded
     w.close()
+
+
+def test_the_ticket_list_keeps_its_place_when_someone_changes_tickets(qtbot, sqlite_url):
+    """What a live update does to the ticket list: reload what is loaded, keep the selected
+    ticket selected and the top visible row at the top."""
+    from desktop_crm.views.tickets_section import TicketsSection
+
+    services = Services.open(sqlite_url)
+    other = Services.open(sqlite_url)
+    try:
+        customer = services.customers.create({"name": "上海华信科技有限公司"}).id
+        for i in range(320):
+            services.tickets.create({"customer_id": customer, "subject": f"问题 {i:03d}",
+                                     "priority": "normal"})
+        section = TicketsSection(services)
+        qtbot.addWidget(section)
+        section.resize(1200, 700)
+        section.show()
+        qtbot.waitExposed(section)
+        qtbot.waitUntil(lambda: section.model.rowCount() > 0, timeout=WAIT)
+        table, model = section.table, section.model
+        while model.canFetchMore():
+            model.fetchMore()
+        assert model.rowCount() == 320
+        table.scrollTo(model.index(260, 0), table.ScrollHint.PositionAtTop)
+        assert section.select(model.row_at(265).id, scroll=False)
+        top_id = model.row_at(table.rowAt(0)).id
+        selected = section.selected_id()
+        assert table.rowAt(0) > 200
+
+        added = other.tickets.create({"customer_id": customer, "subject": "新的问题",
+                                      "priority": "urgent"})
+        with qtbot.waitSignal(section.loaded, timeout=WAIT):
+            section.refresh(ChangeSet.of("tickets"))
+        assert model.row_of(added.id) >= 0
+        assert model.rowCount() >= 320
+        assert section.selected_id() == selected
+        assert model.row_at(table.rowAt(0)).id == top_id
+    finally:
+        other.close()
+        services.close()

@@ -17,8 +17,8 @@ from collections.abc import Callable
 from PySide6.QtCore import QItemSelectionModel, QThreadPool, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QTableView,
-    QVBoxLayout, QWidget,
+    QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton,
+    QTableView, QVBoxLayout, QWidget,
 )
 
 from desktop_crm.services.container import Services
@@ -33,6 +33,8 @@ from .ticket_dialog import NewTicketDialog, TicketDialog
 from .workers import Worker, guarded
 from . import ui_state
 from .widgets import row_height, scaled
+
+RELOAD_LIMIT = 5000  # a reload that keeps the view's place loads at most this many rows
 
 CLOCK_INTERVAL_MS = 60_000
 SEARCH_DELAY_MS = 250
@@ -73,6 +75,7 @@ class TicketsSection(QWidget):
         self.now = now or _utcnow
         self.manager = services.user.role in MANAGER_ROLES
         self._generation = 0
+        self._keep_place = False
         self._workers: set[Worker] = set()
         self.total = 0
         self.dialogs: list[TicketDialog] = []
@@ -214,21 +217,25 @@ class TicketsSection(QWidget):
             breached=self.breached.isChecked(), due_soon=self.due_soon.isChecked(),
             sort=self.model.query.sort, descending=self.model.query.descending)
 
-    def reload(self, query: TicketQuery | None = None) -> None:
+    def reload(self, query: TicketQuery | None = None, *, keep_place: bool = False) -> None:
         """Load the first page and the count for the current filters (or ``query``) in a
-        worker; the newest request wins."""
+        worker; the newest request wins. ``keep_place``: load as many rows as are loaded now
+        and keep the top visible row where it is (a reload after someone's change)."""
         self._search_timer.stop()
         self._generation += 1
         generation = self._generation
         query = query or self.current_query()
         tickets = self.services.tickets
         now = self.now()
+        limit = max(PAGE_SIZE, min(self.model.rowCount(), RELOAD_LIMIT)) if keep_place \
+            else PAGE_SIZE
+        self._keep_place = keep_place
 
         def work() -> Loaded:
             calendar = tickets.calendar(now)
             warn = tickets.warn_seconds()
-            rows = tickets.page(query, offset=0, limit=PAGE_SIZE, now=now)
-            total = len(rows) if len(rows) < PAGE_SIZE else tickets.count(query, now=now)
+            rows = tickets.page(query, offset=0, limit=limit, now=now)
+            total = len(rows) if len(rows) < limit else tickets.count(query, now=now)
             return Loaded(generation, query, rows, total, calendar, warn, now)
 
         self.count_label.setText(self.tr("Loading…"))
@@ -244,13 +251,18 @@ class TicketsSection(QWidget):
         if got.generation != self._generation:
             return  # an answer for an older filter
         selected = self.selected_id()
+        top = self.model.row_at(self.table.rowAt(0)) if self._keep_place else None
         self.model.set_page(got.query, got.rows, calendar=got.calendar,
                             warn_seconds=got.warn_seconds, now=got.now)
         self._show_sort()
         self.total = got.total
         self.count_label.setText(self.tr("%n ticket(s)", "", got.total))
         if selected is not None:
-            self.select(selected)
+            self.select(selected, scroll=top is None)
+        row = self.model.row_of(top.id) if top is not None else -1
+        if row >= 0:  # the row at the top stays at the top
+            self.table.scrollTo(self.model.index(row, 0),
+                                QAbstractItemView.ScrollHint.PositionAtTop)
         self.loaded.emit()
 
     def _failed(self, generation: int, exc: Exception) -> None:
@@ -286,7 +298,7 @@ class TicketsSection(QWidget):
         """Another part of the app changed data: reload when it concerns tickets, customers
         (names) or the team's settings."""
         if changes is None or changes.kinds & {"tickets", "customers", "users", "settings"}:
-            self.reload()
+            self.reload(keep_place=True)
 
     # -- selection ----------------------------------------------------------------------------
 
@@ -296,7 +308,7 @@ class TicketsSection(QWidget):
         row = self.model.row_at(rows[0].row()) if rows else None
         return row.id if row else None
 
-    def select(self, ticket_id: uuid.UUID) -> bool:
+    def select(self, ticket_id: uuid.UUID, scroll: bool = True) -> bool:
         """Select the ticket's row when it is listed."""
         r = self.model.row_of(ticket_id)
         if r < 0:
@@ -305,7 +317,8 @@ class TicketsSection(QWidget):
         self.table.selectionModel().setCurrentIndex(
             index, QItemSelectionModel.SelectionFlag.ClearAndSelect
             | QItemSelectionModel.SelectionFlag.Rows)
-        self.table.scrollTo(index)
+        if scroll:
+            self.table.scrollTo(index)
         return True
 
     def _activated(self, index) -> None:
