@@ -246,3 +246,100 @@ def test_the_ticket_list_keeps_its_place_when_someone_changes_tickets(qtbot, sql
     finally:
         other.close()
         services.close()
+
+
+@pytest.fixture
+def calendar_section(qtbot, sqlite_url):
+    """The calendar on a SQLite file with 90 follow-ups this month (Beijing time)."""
+    from desktop_crm.services.followups import FollowUpService
+    from desktop_crm.views.calendar_section import CalendarSection
+
+    from .test_calendar_view import BEIJING, NOW, Clock, bj
+
+    services = Services.open(sqlite_url)
+    services.followups = FollowUpService(services.db, services.user, BEIJING)
+    cid = services.customers.create({"name": "上海华信科技有限公司",
+                                     "owner_id": services.user.id}).id
+    for i in range(90):
+        services.followups.create({"subject": f"跟进 {i:02d}", "type": "call",
+                                   "customer_id": cid,
+                                   "start": bj(2026, 11, 3 + i // 4, 9 + i % 4 * 2, 0)},
+                                  now=NOW)
+    section = CalendarSection(services, now=Clock(NOW))
+    qtbot.addWidget(section)
+    section.resize(1300, 700)
+    section.show()
+    qtbot.waitExposed(section)
+    qtbot.waitUntil(lambda: bool(section.today_panel.items), timeout=WAIT)
+    section.customer_id = cid
+    yield section
+    from PySide6.QtCore import QThreadPool
+
+    QThreadPool.globalInstance().waitForDone(10000)
+    services.close()
+
+
+def test_the_agenda_keeps_its_place_when_someone_adds_a_follow_up(qtbot, calendar_section,
+                                                                   sqlite_url):
+    from PySide6.QtWidgets import QAbstractItemView, QApplication
+
+    from desktop_crm.services.followups import FollowUpService
+    from desktop_crm.views.calendar_pages import ID_ROLE
+    from desktop_crm.views.calendar_section import AGENDA
+
+    from .test_calendar_view import BEIJING, NOW, bj
+
+    section = calendar_section
+    with qtbot.waitSignal(section.loaded, timeout=WAIT):
+        section.view_buttons[AGENDA].click()
+    agenda = section.agenda
+    rows = [agenda.topLevelItem(d).child(k) for d in range(agenda.topLevelItemCount())
+            for k in range(agenda.topLevelItem(d).childCount())]
+    assert len(rows) >= 90
+    agenda.setCurrentItem(rows[42])
+    agenda.scrollToItem(rows[40], QAbstractItemView.ScrollHint.PositionAtTop)
+    QApplication.processEvents()  # the tree lays its items out late
+    top_id = agenda.itemAt(1, 1).data(0, ID_ROLE)
+    current_id = rows[42].data(0, ID_ROLE)
+    assert top_id == rows[40].data(0, ID_ROLE)
+
+    other = Services.open(sqlite_url)
+    try:
+        other.followups = FollowUpService(other.db, other.user, BEIJING)
+        other.followups.create({"subject": "同事加的", "type": "visit",
+                                "customer_id": section.customer_id,
+                                "start": bj(2026, 11, 1, 8, 0)}, now=NOW)  # above them all
+    finally:
+        other.close()
+    with qtbot.waitSignal(section.loaded, timeout=WAIT):
+        section.refresh(ChangeSet.of("activities"))
+    assert "同事加的" in {i.subject for i in section.items}
+    assert agenda.currentItem().data(0, ID_ROLE) == current_id
+    assert agenda.itemAt(1, 1).data(0, ID_ROLE) == top_id
+
+
+def test_a_change_during_a_calendar_drag_reloads_after_the_drop(qtbot, calendar_section):
+    from PySide6.QtCore import QPoint, Qt
+
+    from desktop_crm.views.calendar_section import WEEK
+
+    section = calendar_section
+    with qtbot.waitSignal(section.loaded, timeout=WAIT):
+        section.view_buttons[WEEK].click()
+    grid = section.grid
+    item = sorted(grid.items(), key=lambda i: i.start)[0]
+    grid.ensure_visible(str(item.id))
+    rect = grid.item_rect(str(item.id))
+    start = QPoint(rect.center().x(), rect.top() + 8)
+    vp = grid.viewport()
+    qtbot.mousePress(vp, Qt.MouseButton.LeftButton, pos=start)
+    qtbot.mouseMove(vp, start + QPoint(0, 30))
+    assert grid.dragging
+    generation = section._generation
+    section.refresh(ChangeSet.of("activities"))
+    assert section._generation == generation  # no reload under the mouse
+    assert grid.dragging
+    qtbot.mouseMove(vp, start + QPoint(0, 10))
+    with qtbot.waitSignal(section.loaded, timeout=WAIT):
+        qtbot.mouseRelease(vp, Qt.MouseButton.LeftButton, pos=start)
+    assert not grid.dragging and section._generation > generation

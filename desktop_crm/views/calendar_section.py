@@ -119,6 +119,10 @@ class CalendarSection(QWidget):
         self.view = TODAY
         self.anchor = self.now().astimezone(self.tz).date()
         self._generation = 0
+        self._after_drag = QTimer(self)  # a reload that waits for a drag to end
+        self._after_drag.setSingleShot(True)
+        self._after_drag.setInterval(500)
+        self._after_drag.timeout.connect(self._reload_after_drag)
         self._neglected_generation = 0
         self._neglected: tuple[str, list] | None = None  # (owner filter, rows) while valid
         self._workers: set[Worker] = set()
@@ -357,6 +361,17 @@ class CalendarSection(QWidget):
         if changes is None or changes.kinds & {"activities", "customers", "interactions",
                                                "opportunities"}:
             self._neglected = None
+            if self.grid.dragging or self.month.dragging:
+                # someone else's change while the user drags a follow-up: reload after the
+                # drop, not under the mouse
+                self._after_drag.start()
+                return
+            self.reload()
+
+    def _reload_after_drag(self) -> None:
+        if self.grid.dragging or self.month.dragging:
+            self._after_drag.start()
+        else:
             self.reload()
 
     def reload(self) -> None:
@@ -417,7 +432,9 @@ class CalendarSection(QWidget):
         self.marks = got.marks
         self.items = got.items.items if got.view == TODAY else got.items
         if got.view == TODAY:
+            place = _tree_place(self.today_panel.tree)
             self.today_panel.set_items(got.items, got.now)
+            _restore_tree_place(self.today_panel.tree, place)
             self._load_neglected(got.now)
         elif got.view in (DAY, WEEK):
             self.grid.set_range(got.start, (got.end - got.start).days)
@@ -428,7 +445,9 @@ class CalendarSection(QWidget):
             self.month.set_marks(got.marks)
             self.month.set_items(got.items, got.extra)
         else:
+            place = _tree_place(self.agenda)
             self.agenda.set_items(got.items, got.marks, limited=len(got.items) >= AGENDA_LIMIT)
+            _restore_tree_place(self.agenda, place)
         self.loaded.emit()
         self.update_overdue()
 
@@ -669,3 +688,36 @@ def _temp_beside(path: str) -> str:
                                dir=os.path.dirname(os.path.abspath(path)))
     os.close(fd)
     return tmp
+
+
+def _tree_place(tree) -> tuple[str | None, int, str | None]:
+    """Where a list of follow-ups is: the id of its top visible row, the scroll bar's value,
+    the id of its current row (a reload after someone's change keeps them)."""
+    from .calendar_pages import ID_ROLE
+
+    top = tree.itemAt(1, 1)
+    current = tree.currentItem()
+    return (top.data(0, ID_ROLE) if top is not None else None,
+            tree.verticalScrollBar().value(),
+            current.data(0, ID_ROLE) if current is not None else None)
+
+
+def _restore_tree_place(tree, place: tuple[str | None, int, str | None]) -> None:
+    from PySide6.QtWidgets import QAbstractItemView, QTreeWidgetItemIterator
+
+    from .calendar_pages import ID_ROLE
+
+    top_id, value, current_id = place
+    found: dict[str, object] = {}
+    it = QTreeWidgetItemIterator(tree)
+    while it.value() is not None:
+        key = it.value().data(0, ID_ROLE)
+        if key in (top_id, current_id) and key is not None:
+            found[key] = it.value()
+        it += 1
+    if current_id in found:
+        tree.setCurrentItem(found[current_id])
+    if top_id in found:
+        tree.scrollToItem(found[top_id], QAbstractItemView.ScrollHint.PositionAtTop)
+    else:
+        tree.verticalScrollBar().setValue(value)

@@ -379,6 +379,12 @@ class _ItemView:
     drag, Enter opens the current item. The grid has ``tooltip_at``, ``_drag``, ``_press``,
     ``_cancel_drag``, ``_current``, ``_items`` and the ``item_activated`` signal."""
 
+    @property
+    def dragging(self) -> bool:
+        """A mouse button is down on an item (a drag may follow): a reload now would cancel
+        it."""
+        return self._drag is not None or self._press is not None
+
     def _tooltip(self, event, anchor: QWidget) -> bool:
         if event.type() != QEvent.Type.ToolTip:
             return False
