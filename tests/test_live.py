@@ -343,3 +343,63 @@ def test_a_change_during_a_calendar_drag_reloads_after_the_drop(qtbot, calendar_
     with qtbot.waitSignal(section.loaded, timeout=WAIT):
         qtbot.mouseRelease(vp, Qt.MouseButton.LeftButton, pos=start)
     assert not grid.dragging and section._generation > generation
+
+
+def test_the_board_keeps_its_place_and_waits_for_a_drop(qtbot, sqlite_url):
+    """A change from someone else reloads the kanban board keeping each column's scroll
+    position and the chosen card; during a drag it waits for the drop."""
+    import datetime as dt
+
+    from PySide6.QtCore import QPoint, Qt
+
+    from desktop_crm.views.pipeline_section import PipelineSection
+
+    services = Services.open(sqlite_url)
+    other = Services.open(sqlite_url)
+    try:
+        cid = services.customers.create({"name": "北京华为科技有限公司"}).id
+        lead = next(s.id for s in services.pipeline.stages() if s.code == "lead")
+        for i in range(40):
+            services.pipeline.create({"title": f"商机 {i:02d}", "customer_id": cid,
+                                      "amount": "1000", "stage_id": lead,
+                                      "expected_close": dt.date.today()})
+        section = PipelineSection(services)
+        qtbot.addWidget(section)
+        section.resize(1600, 700)
+        section.show()
+        qtbot.waitExposed(section)
+        qtbot.waitUntil(lambda: bool(section._loaded), timeout=WAIT)
+        board = section.board
+        ci = board.column_of_stage(lead)
+        chosen = board.cards(ci)[35]
+        board.ensure_visible(chosen.id)
+        vp = board.viewport()
+        qtbot.mouseClick(vp, Qt.MouseButton.LeftButton, pos=board.card_center(chosen.id))
+        assert board.current is not None and board.current.id == chosen.id
+        where = board.card_center(chosen.id)
+        assert where.y() > 0 and board.card_rect(ci, 0).bottom() < 0  # scrolled down
+
+        other.pipeline.create({"title": "同事的商机", "customer_id": cid, "amount": "500",
+                               "stage_id": lead, "expected_close": dt.date.today()})
+        # a drag has begun: the reload waits
+        qtbot.mousePress(vp, Qt.MouseButton.LeftButton, pos=where)
+        assert board.dragging
+        generation = section._generation
+        section.refresh(ChangeSet.of("opportunities"))
+        assert section._generation == generation
+        with qtbot.waitSignal(section.board_loaded, timeout=WAIT):
+            qtbot.mouseRelease(vp, Qt.MouseButton.LeftButton, pos=where)
+        assert "同事的商机" in {c.title for c in board.cards(ci)}
+        assert board.current is not None and board.current.id == chosen.id
+        assert board.card_rect(*board.find(chosen.id)).center() == where
+        assert board.find(chosen.id)[1] == 36  # the new deal is above it
+    finally:
+        QThreadPool_wait()
+        other.close()
+        services.close()
+
+
+def QThreadPool_wait() -> None:  # noqa: N802
+    from PySide6.QtCore import QThreadPool
+
+    QThreadPool.globalInstance().waitForDone(10000)

@@ -135,12 +135,29 @@ class KanbanBoard(QAbstractScrollArea):
 
     # -- data -----------------------------------------------------------------------------------
 
+    @property
+    def dragging(self) -> bool:
+        """A mouse button is down on a card or a column's scroll bar (a drag may follow)."""
+        return self._drag is not None or self._press is not None or self._thumb is not None
+
     def set_columns(self, columns: list[Column]) -> None:
         """Show these columns; scroll positions and the chosen card are kept when they still
-        exist."""
+        exist: a column scrolled down keeps its top visible card where it is, even when cards
+        were added or removed above it (someone else's change)."""
         offsets = {c.stage.id: c.offset for c in self._cols}
+        anchors = {}  # stage -> (top visible card, pixels scrolled past its top)
+        for c in self._cols:
+            ri = min(max(0, c.offset - CARD_GAP) // self.stride, len(c.cards) - 1)
+            if c.offset > 0 and ri >= 0:
+                anchors[c.stage.id] = (c.cards[ri].id, c.offset - ri * self.stride)
         self._cols = [_Col(col, list(col.cards), offsets.get(col.stage.id, 0))
                       for col in columns]
+        for c in self._cols:
+            anchor = anchors.get(c.stage.id)
+            ri = next((i for i, card in enumerate(c.cards) if card.id == anchor[0]), -1) \
+                if anchor else -1
+            if ri >= 0:
+                c.offset = ri * self.stride + anchor[1]
         for i in range(len(self._cols)):
             self._clamp(i)
         if self.current is not None:

@@ -88,6 +88,10 @@ class PipelineSection(QWidget):
         self.services = services
         self.manager = services.user.role in MANAGER_ROLES
         self._generation = 0
+        self._after_drag = QTimer(self)  # a reload that waits for a drag to end
+        self._after_drag.setSingleShot(True)
+        self._after_drag.setInterval(500)
+        self._after_drag.timeout.connect(self._reload_after_drag)
         self._funnel_generation = 0
         self._workers: set[Worker] = set()
         self.funnel: Funnel | None = None
@@ -361,6 +365,17 @@ class PipelineSection(QWidget):
     def refresh(self, changes: ChangeSet | None = None) -> None:
         """Another section changed data: reload when it concerns deals or customers."""
         if changes is None or changes.kinds & {"opportunities", "customers", "stages"}:
+            if self.board.dragging:
+                # someone else's change while the user drags a card: reload after the drop
+                self._after_drag.start()
+                return
+            self.load()
+            self._funnel_timer.start()
+
+    def _reload_after_drag(self) -> None:
+        if self.board.dragging:
+            self._after_drag.start()
+        else:
             self.load()
             self._funnel_timer.start()
 
