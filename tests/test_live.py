@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from desktop_crm.services.container import Services
+from desktop_crm.services.customers import CustomerQuery
 from desktop_crm.services.errors import ChangeSet
 from desktop_crm.services.live import (
     RESYNC, RESYNC_KIND, ChangeListener, DataVersionPoller, make_listener,
@@ -394,12 +395,46 @@ def test_the_board_keeps_its_place_and_waits_for_a_drop(qtbot, sqlite_url):
         assert board.card_rect(*board.find(chosen.id)).center() == where
         assert board.find(chosen.id)[1] == 36  # the new deal is above it
     finally:
-        QThreadPool_wait()
+        wait_for_workers()
         other.close()
         services.close()
 
 
-def QThreadPool_wait() -> None:  # noqa: N802
+def wait_for_workers() -> None:
     from PySide6.QtCore import QThreadPool
 
     QThreadPool.globalInstance().waitForDone(10000)
+
+
+def test_a_staff_login_listens_with_the_password_it_was_opened_with(qtbot, pg_url):
+    """A salesperson's app (own login, password typed at the prompt: not in the URL) hears a
+    colleague's change, which names the table and nothing of the row they may not see."""
+    from sqlalchemy.engine import make_url
+
+    from .test_access_pg import PASSWORD, Team
+
+    team = Team(pg_url)
+    anna = wang = None
+    listener = None
+    try:
+        anna = Services.open(make_url(pg_url).set(username=f"anna_{team.sfx}")
+                             .render_as_string(hide_password=False), password=PASSWORD)
+        assert anna.db.engine.url.password is None
+        wang = Services.open(team.login_url("wang"))
+        got = Received()
+        listener = ChangeListener(anna.db, got)
+        listener.start()
+        qtbot.waitUntil(lambda: listener.backend_pid is not None, timeout=WAIT)
+        wang.customers.create({"name": "王五的新客户", "owner_id": team.ids["wang"]})
+        qtbot.waitUntil(lambda: len(got.items) >= 1, timeout=WAIT)
+        assert got.items[0] == ChangeSet.of("customers")
+        # anna re-queries through her own rights: the new customer is not hers to see
+        names = {r.name for r in anna.customers.page(CustomerQuery()).rows}
+        assert "王五的新客户" not in names and "安娜客户" in names
+    finally:
+        if listener is not None:
+            listener.stop()
+        for s in (wang, anna):
+            if s is not None:
+                s.close()
+        team.owner.close()
