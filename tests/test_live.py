@@ -199,6 +199,13 @@ def test_a_customer_added_elsewhere_appears_in_the_list_keeping_its_place(qtbot,
         qtbot.waitUntil(lambda: live.listener.backend_pid is not None, timeout=WAIT)
         new = second.customers.create({"name": "AAA 新客户"})  # sorts above everything
         qtbot.waitUntil(lambda: model.row_of(new.id) >= 0, timeout=WAIT)
+        assert w.statusBar().currentMessage() != live.resync_message()
+        # the server drops the connection: it comes back, everything reloads, the user is told
+        with second.db.engine.begin() as conn:
+            conn.execute(text("SELECT pg_terminate_backend(:p)"),
+                         {"p": live.listener.backend_pid})
+        qtbot.waitUntil(lambda: w.statusBar().currentMessage() == live.resync_message(),
+                        timeout=WAIT)
     finally:
         live.stop()
     assert section.selected_id() == selected

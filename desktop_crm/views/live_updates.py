@@ -44,6 +44,11 @@ class LiveUpdates(QObject):
     def running(self) -> bool:
         return self.listener.running
 
+    def resync_message(self) -> str:
+        """What the status bar says after a reload of everything (the connection came back,
+        notices were lost, or on SQLite another program wrote to the file)."""
+        return self.tr("Updated with changes made elsewhere")
+
     def _deliver(self, changes: ChangeSet) -> None:
         if RESYNC_KIND in changes.kinds:
             self.resynced.emit()
@@ -59,6 +64,7 @@ def attach_live_updates(window, **options) -> LiveUpdates:
 
     live = LiveUpdates(window.services, window, **options)
     live.changed.connect(window.broadcast)
+    live.resynced.connect(lambda: window.statusBar().showMessage(live.resync_message(), 5000))
     app = QCoreApplication.instance()
     if app is not None:
         app.aboutToQuit.connect(live.stop)
