@@ -445,3 +445,22 @@ def test_a_staff_login_listens_with_the_password_it_was_opened_with(qtbot, pg_ur
             if s is not None:
                 s.close()
         team.owner.close()
+
+
+def test_the_fallback_reloads_when_writes_come_without_notices(qtbot, two_sessions):
+    """Notices lost some other way (here: the trigger switched off by the schema owner): the
+    periodic check sees the shared tables' write counters move without a notice."""
+    first, second = two_sessions
+    got = Received()
+    listener = ChangeListener(first.db, got, fallback=0.5)
+    listener.start()
+    try:
+        qtbot.waitUntil(lambda: listener.backend_pid is not None, timeout=WAIT)
+        with second.db.engine.begin() as conn:
+            conn.execute(text("ALTER TABLE customers DISABLE TRIGGER crm_notify_change"))
+        bulk_insert(second.db, 5, prefix="quiet")
+        # the server publishes another backend's counters within seconds
+        qtbot.waitUntil(lambda: RESYNC_KIND in got.kinds(), timeout=60000)
+        assert listener.notices == 0 and got.items[0] == RESYNC
+    finally:
+        listener.stop()
