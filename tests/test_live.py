@@ -464,3 +464,21 @@ def test_the_fallback_reloads_when_writes_come_without_notices(qtbot, two_sessio
         assert listener.notices == 0 and got.items[0] == RESYNC
     finally:
         listener.stop()
+
+
+def test_the_listener_ends_with_its_window(qtbot, sqlite_url):
+    from desktop_crm.views.live_updates import attach_live_updates
+    from desktop_crm.views.main_window import MainWindow
+
+    services = Services.open(sqlite_url)
+    try:
+        w = MainWindow(services)
+        live = attach_live_updates(w, interval=0.1)
+        listener = live.listener
+        qtbot.waitUntil(lambda: listener.polls >= 1, timeout=WAIT)
+        assert listener.running
+        w.deleteLater()
+        qtbot.waitUntil(lambda: not listener.running, timeout=WAIT)
+    finally:
+        wait_for_workers()
+        services.close()

@@ -68,5 +68,7 @@ def attach_live_updates(window, **options) -> LiveUpdates:
     app = QCoreApplication.instance()
     if app is not None:
         app.aboutToQuit.connect(live.stop)
+    listener = live.listener
+    window.destroyed.connect(lambda *_: listener.stop())  # deleted without a closeEvent
     live.start()
     return live
