@@ -482,3 +482,37 @@ def test_the_listener_ends_with_its_window(qtbot, sqlite_url):
     finally:
         wait_for_workers()
         services.close()
+
+
+def test_the_list_follows_the_chosen_customer_when_it_moves_away(qtbot, sqlite_url):
+    """A reload keeps the top row, except that a chosen customer that was on screen and moved
+    out of it (renamed, so it sorts elsewhere) is followed."""
+    from desktop_crm.views.customers_section import CustomersSection
+
+    services = Services.open(sqlite_url)
+    try:
+        ids = [services.customers.create({"name": f"客户 {i:03d}"}).id for i in range(120)]
+        section = CustomersSection(services)
+        qtbot.addWidget(section)
+        section.resize(1300, 700)
+        section.show()
+        qtbot.waitExposed(section)
+        table, model = section.table, section.model
+        table.scrollTo(model.index(model.row_of(ids[80]), 0), table.ScrollHint.PositionAtTop)
+        section.select_row(model.row_of(ids[85]))
+        top_id = model.row_at(table.rowAt(0)).id
+        assert top_id == ids[80]
+        # someone else's change elsewhere: nothing moves
+        services.customers.create({"name": "AAA 新客户"})
+        section.refresh(ChangeSet.of("customers"))
+        assert model.row_at(table.rowAt(0)).id == top_id and section.selected_id() == ids[85]
+        # the chosen one renamed so that it sorts first: the list follows it
+        rec = services.customers.get(ids[85])
+        services.customers.update(ids[85], {"name": "AAAA 改名"}, rec.version)
+        section.refresh(ChangeSet.of("customers"))
+        row = model.row_of(ids[85])
+        assert section.selected_id() == ids[85] and row <= 1
+        assert table.viewport().rect().contains(table.visualRect(model.index(row, 1)).center())
+    finally:
+        wait_for_workers()
+        services.close()

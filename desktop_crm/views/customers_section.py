@@ -348,6 +348,7 @@ class CustomersSection(QWidget):
         top = self.model.row_at(top_row)
         top_id = top.id if top else None
         offset = self.table.rowViewportPosition(top_row) if top else 0
+        was_visible = selected is not None and self._row_visible(self.model.row_of(selected))
         self.services.customers.invalidate_search_cache()
         self.reload_filters()
         self.model.reload()
@@ -361,6 +362,16 @@ class CustomersSection(QWidget):
             if self.table.verticalScrollMode() == QAbstractItemView.ScrollMode.ScrollPerPixel:
                 bar = self.table.verticalScrollBar()
                 bar.setValue(bar.value() - offset)
+            # the chosen customer was on screen and moved away (renamed): follow it
+            moved = self.model.row_of(selected) if was_visible else -1
+            if moved >= 0 and not self._row_visible(moved):
+                self.table.scrollTo(self.model.index(moved, 1))
+
+    def _row_visible(self, row: int) -> bool:
+        if row < 0:
+            return False
+        rect = self.table.visualRect(self.model.index(row, 1))
+        return rect.isValid() and self.table.viewport().rect().contains(rect.center())
 
     # -- commands -----------------------------------------------------------------
 

@@ -252,6 +252,7 @@ class TicketsSection(QWidget):
             return  # an answer for an older filter
         selected = self.selected_id()
         top = self.model.row_at(self.table.rowAt(0)) if self._keep_place else None
+        was_visible = selected is not None and self._row_visible(self.model.row_of(selected))
         self.model.set_page(got.query, got.rows, calendar=got.calendar,
                             warn_seconds=got.warn_seconds, now=got.now)
         self._show_sort()
@@ -263,7 +264,17 @@ class TicketsSection(QWidget):
         if row >= 0:  # the row at the top stays at the top
             self.table.scrollTo(self.model.index(row, 0),
                                 QAbstractItemView.ScrollHint.PositionAtTop)
+            # the chosen ticket was on screen and moved out of it: follow it
+            moved = self.model.row_of(selected) if was_visible else -1
+            if moved >= 0 and not self._row_visible(moved):
+                self.table.scrollTo(self.model.index(moved, 0))
         self.loaded.emit()
+
+    def _row_visible(self, row: int) -> bool:
+        if row < 0:
+            return False
+        rect = self.table.visualRect(self.model.index(row, 0))
+        return rect.isValid() and self.table.viewport().rect().contains(rect.center())
 
     def _failed(self, generation: int, exc: Exception) -> None:
         if generation == self._generation:
