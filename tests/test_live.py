@@ -358,7 +358,7 @@ def test_the_board_keeps_its_place_and_waits_for_a_drop(qtbot, sqlite_url):
     position and the chosen card; during a drag it waits for the drop."""
     import datetime as dt
 
-    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtCore import Qt
 
     from desktop_crm.views.pipeline_section import PipelineSection
 
@@ -515,4 +515,43 @@ def test_the_list_follows_the_chosen_customer_when_it_moves_away(qtbot, sqlite_u
         assert table.viewport().rect().contains(table.visualRect(model.index(row, 1)).center())
     finally:
         wait_for_workers()
+        services.close()
+
+
+def test_the_public_pool_keeps_its_place_when_a_colleague_claims(qtbot, sqlite_url):
+    from PySide6.QtCore import QItemSelection, QItemSelectionModel
+
+    from desktop_crm.views.pool_section import PoolSection
+
+    services = Services.open(sqlite_url)
+    other = Services.open(sqlite_url)
+    try:
+        ids = [services.customers.create({"name": f"公海 {i:03d}", "owner_id": None}).id
+               for i in range(150)]
+        section = PoolSection(services)
+        qtbot.addWidget(section)
+        section.resize(1300, 700)
+        section.show()
+        qtbot.waitExposed(section)
+        table, model = section.table, section.model
+        table.scrollTo(model.index(model.row_of(ids[100]), 0),
+                       table.ScrollHint.PositionAtTop)
+        selection = QItemSelection()
+        for i in (104, 106):
+            r = model.row_of(ids[i])
+            selection.select(model.index(r, 0), model.index(r, model.columnCount() - 1))
+        table.selectionModel().select(selection,
+                                      QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        assert model.row_at(table.rowAt(0)).id == ids[100]
+
+        other.pool.claim(ids[104])  # a colleague was quicker
+        other.pool.claim(ids[3])  # and took one above the screen
+        section.refresh(ChangeSet.of("customers"))
+        assert model.row_of(ids[104]) < 0
+        chosen = {model.row_at(i.row()).id for i in table.selectionModel().selectedRows()}
+        assert chosen == {ids[106]}
+        assert model.row_at(table.rowAt(0)).id == ids[100]
+    finally:
+        wait_for_workers()
+        other.close()
         services.close()

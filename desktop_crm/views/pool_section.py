@@ -12,10 +12,11 @@ import dataclasses
 import uuid
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP, QCoreApplication, QThreadPool, QTimer, Qt, Signal,
+    QT_TRANSLATE_NOOP, QCoreApplication, QItemSelection, QItemSelectionModel, QThreadPool,
+    QTimer, Qt, Signal,
 )
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+    QAbstractItemView, QComboBox, QDialog, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
     QMessageBox, QPlainTextEdit, QPushButton, QSpinBox, QSplitter, QTableView, QTableWidget,
     QTableWidgetItem, QVBoxLayout, QWidget,
 )
@@ -218,8 +219,28 @@ class PoolSection(QWidget):
 
     def refresh(self, changes: ChangeSet | None = None) -> None:
         if changes is None or "customers" in changes.kinds:
+            # keep the user's place (a colleague's claim must not jump the list): the chosen
+            # rows that are still in the pool, the current one and the top visible row
+            model, table = self.model, self.table
+            chosen = [model.row_at(i.row()).id for i in table.selectionModel().selectedRows()
+                      if model.row_at(i.row()) is not None]
+            current = model.row_at(table.selectionModel().currentIndex().row())
+            top = model.row_at(table.rowAt(0))
             self.services.customers.invalidate_search_cache()
-            self.model.reload()
+            model.reload()
+            selection = QItemSelection()
+            for cid in chosen:
+                r = model.row_of(cid)
+                if r >= 0:
+                    selection.select(model.index(r, 0), model.index(r, model.columnCount() - 1))
+            flags = QItemSelectionModel.SelectionFlag
+            row = model.row_of(current.id) if current is not None else -1
+            if row >= 0:
+                table.selectionModel().setCurrentIndex(model.index(row, 1), flags.NoUpdate)
+            table.selectionModel().select(selection, flags.ClearAndSelect)
+            row = model.row_of(top.id) if top is not None else -1
+            if row >= 0:
+                table.scrollTo(model.index(row, 0), QAbstractItemView.ScrollHint.PositionAtTop)
             self._update_claims_left()
 
     def _count(self) -> None:
