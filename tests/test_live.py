@@ -208,11 +208,13 @@ def test_a_customer_added_elsewhere_appears_in_the_list_keeping_its_place(qtbot,
                         timeout=WAIT)
     finally:
         live.stop()
+        wait_for_workers()
     assert section.selected_id() == selected
     assert model.row_of(selected) == 356
     assert model.row_at(table.rowAt(0)).id == top_id
     assert model.rowCount() == 600 and model.canFetchMore()  # as many as were loaded
     w.close()
+    wait_for_workers()
 
 
 def test_the_ticket_list_keeps_its_place_when_someone_changes_tickets(qtbot, sqlite_url):
@@ -252,6 +254,7 @@ def test_the_ticket_list_keeps_its_place_when_someone_changes_tickets(qtbot, sql
         assert section.selected_id() == selected
         assert model.row_at(table.rowAt(0)).id == top_id
     finally:
+        wait_for_workers()
         other.close()
         services.close()
 
