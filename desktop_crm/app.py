@@ -275,6 +275,18 @@ def run_gui(url: str | None = None, lang: str | None = None) -> int:
             .replace("%1", safe_url(url or "") or QCoreApplication.translate("App", "(default)"))
             .replace("%2", line))
         return 1
+    from desktop_crm.services.staff import needs_sign_in
+
+    if needs_sign_in(services.db):  # several people share this PC's database
+        from desktop_crm.views.sign_in_dialog import SignInDialog
+
+        sign = SignInDialog(services)
+        if sign.exec() != SignInDialog.DialogCode.Accepted:
+            services.close()
+            if lock:
+                lock.unlock()
+            return 0
+        services = services.as_user(sign.user)
     from desktop_crm.views.demo_offer import offer_demo_data
     from desktop_crm.views.main_window import MainWindow
 

@@ -14,7 +14,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_crm.services.customers import CustomerRecord
-from desktop_crm.services.errors import ConflictError, FieldError, ValidationError
+from desktop_crm.services.errors import (
+    ConflictError, FieldError, PermissionDenied, ValidationError,
+)
 from desktop_crm.services.text import EmailError, PhoneError, normalize_email, normalize_phone
 
 from . import labels
@@ -220,6 +222,12 @@ class CustomerDialog(QDialog):
         self._set("owner_id", str(r.owner_id) if r.owner_id else "")
         self._set("tags", ", ".join(r.tags))
         self._set("employees", "" if r.employees is None else str(r.employees))
+        for f in getattr(r, "masked", ()):  # shown as 138****1234: not this user's to change
+            w = self.edits.get(f)
+            if isinstance(w, QLineEdit):
+                w.setReadOnly(True)
+                w.setToolTip(self.tr("Hidden: only the customer's owner, a manager or someone "
+                                     "given the right sees it in full."))
 
     def _set(self, field: str, value) -> None:
         w = self.edits[field]
@@ -348,6 +356,9 @@ class CustomerDialog(QDialog):
             first = exc.errors[0].field if exc.errors else None
             if first in self.edits:
                 self.edits[first].setFocus(Qt.FocusReason.OtherFocusReason)
+            return False
+        except PermissionDenied as exc:
+            self.show_error("", labels.permission_text(exc))
             return False
         except ConflictError:
             self.show_error("", self.tr(

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 
 from desktop_crm import __version__
 from desktop_crm.services.container import Services
-from desktop_crm.services.errors import ChangeSet
+from desktop_crm.services.errors import ChangeSet, PermissionDenied
 
 from .calendar_section import CalendarSection
 from .customers_section import CustomersSection
@@ -28,7 +28,7 @@ from .tickets_section import TicketsSection
 from .tiers_section import TiersSection
 from .settings_dialog import SettingsDialog
 from .shortcuts_dialog import ShortcutsDialog
-from . import ui_state
+from . import labels, ui_state
 from .widgets import font_px
 from .workers import Worker, guarded
 
@@ -408,6 +408,10 @@ class MainWindow(QMainWindow):
             lambda: self.restore_database())  # replaces the data: never at a key press
         file_menu.addSeparator()
         add(file_menu, "settings", self.tr("&Settings…"), self.open_settings, "Ctrl+,")
+        from desktop_crm.services import access
+
+        if access.may(self.services.user, "manage_users"):
+            add(file_menu, "staff", self.tr("Staff &accounts…"), self.open_staff)
         file_menu.addSeparator()
         add(file_menu, "quit", self.tr("&Quit"), self.close, "Ctrl+Q")
 
@@ -526,8 +530,14 @@ class MainWindow(QMainWindow):
 
     def open_export(self, kind: str):
         """The export dialog; customers are exported as the list filters them now."""
+        from desktop_crm.services import access
+
         from .export_dialog import ExportDialog
 
+        if not access.may(self.services.user, "export"):
+            QMessageBox.information(self, self.tr("Export"), labels.permission_text(
+                PermissionDenied("permission:export")))
+            return None
         query = self.customers.current_query() if kind == "customers" else None
         dialog = ExportDialog(self.services, self, kind=kind, query=query)
         dialog.exported.connect(lambda result: self.statusBar().showMessage(
@@ -543,6 +553,14 @@ class MainWindow(QMainWindow):
         dialog.merged.connect(lambda _r: self.broadcast(ChangeSet.of(
             "customers", "contacts", "orders", "interactions", "activities", "opportunities",
             "tickets")))
+        dialog.open()
+        return dialog
+
+    def open_staff(self):
+        """Staff accounts (administrators): add, disable, reset passwords, roles and teams."""
+        from .staff_dialog import StaffDialog
+
+        dialog = StaffDialog(self.services, self)
         dialog.open()
         return dialog
 

@@ -892,6 +892,10 @@
         <translation>多个标签用逗号分隔</translation>
     </message>
     <message>
+        <source>Hidden: only the customer&apos;s owner, a manager or someone given the right sees it in full.</source>
+        <translation>已隐藏：只有客户的负责人、经理或获得授权的人才能看到完整内容。</translation>
+    </message>
+    <message>
         <source>open</source>
         <translation>打开</translation>
     </message>
@@ -3154,6 +3158,42 @@
         <translation>活跃概率</translation>
     </message>
     <message>
+        <source>You may not export data. An administrator can give you the right.</source>
+        <translation>您没有导出数据的权限。管理员可以为您授权。</translation>
+    </message>
+    <message>
+        <source>You may not delete several records at once. An administrator can give you the right.</source>
+        <translation>您没有批量删除的权限。管理员可以为您授权。</translation>
+    </message>
+    <message>
+        <source>You may not see or change this customer&apos;s phone, e-mail or address.</source>
+        <translation>您无权查看或修改这位客户的电话、邮箱或地址。</translation>
+    </message>
+    <message>
+        <source>Only an administrator manages staff accounts.</source>
+        <translation>只有管理员可以管理员工账号。</translation>
+    </message>
+    <message>
+        <source>Only an administrator reads the whole audit log.</source>
+        <translation>只有管理员可以查看完整的操作日志。</translation>
+    </message>
+    <message>
+        <source>You may not give this customer to that person: they are outside your team.</source>
+        <translation>您不能把这位客户交给此人：对方不在您的团队中。</translation>
+    </message>
+    <message>
+        <source>Your role may look at customers but not change them.</source>
+        <translation>您的角色只能查看客户，不能修改。</translation>
+    </message>
+    <message>
+        <source>This account has been disabled. Ask your administrator.</source>
+        <translation>此账号已停用，请联系管理员。</translation>
+    </message>
+    <message>
+        <source>You do not have the right to do this.</source>
+        <translation>您没有执行此操作的权限。</translation>
+    </message>
+    <message>
         <source>Price too high</source>
         <translation>价格偏高</translation>
     </message>
@@ -3432,6 +3472,10 @@
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
+        <source>Staff &amp;accounts…</source>
+        <translation>员工账号(&amp;A)…</translation>
+    </message>
+    <message>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
@@ -3506,6 +3550,10 @@
     <message>
         <source>Choose a customer first</source>
         <translation>请先选择一个客户</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
     </message>
     <message numerus="yes">
         <source>%n row(s) exported</source>
@@ -3721,6 +3769,77 @@ Desktop CRM 现在将关闭；请重新启动以使用恢复的数据。</transl
     <message>
         <source>Saved as “%1”.</source>
         <translation>已保存为“%1”。</translation>
+    </message>
+</context>
+<context>
+    <name>MemberDialog</name>
+    <message>
+        <source>New staff member</source>
+        <translation>新员工</translation>
+    </message>
+    <message>
+        <source>Staff member %1</source>
+        <translation>员工 %1</translation>
+    </message>
+    <message>
+        <source>e.g. wangwei (used to log in)</source>
+        <translation>例如 wangwei（用于登录）</translation>
+    </message>
+    <message>
+        <source>e.g. 王伟</source>
+        <translation>例如：王伟</translation>
+    </message>
+    <message>
+        <source>Nobody</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>Team</source>
+        <translation>团队</translation>
+    </message>
+    <message>
+        <source>Reports to</source>
+        <translation>直属上级</translation>
+    </message>
+    <message>
+        <source>Leave empty to make one up</source>
+        <translation>留空则自动生成</translation>
+    </message>
+    <message>
+        <source>Only needed when several people share this PC</source>
+        <translation>仅在多人共用这台电脑时需要</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>Extra rights</source>
+        <translation>额外权限</translation>
+    </message>
+    <message>
+        <source>A role brings its own rights (a manager exports and sees phone numbers, an administrator everything); tick what this person needs beyond that.</source>
+        <translation>每个角色自带相应权限（经理可以导出并查看电话号码，管理员拥有全部权限）；此处勾选此人另外需要的权限。</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
     </message>
 </context>
 <context>
@@ -5851,6 +5970,33 @@ Desktop CRM 现在将关闭；请重新启动以使用恢复的数据。</transl
     </message>
 </context>
 <context>
+    <name>SignInDialog</name>
+    <message>
+        <source>Sign in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <source>Several people use Desktop CRM on this computer. Choose your name and type your password.</source>
+        <translation>这台电脑上有多人使用 Desktop CRM。请选择您的姓名并输入密码。</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>That password is not right for this name.</source>
+        <translation>密码与所选姓名不符。</translation>
+    </message>
+</context>
+<context>
     <name>SlaSettingsDialog</name>
     <message>
         <source>SLA settings</source>
@@ -5983,6 +6129,169 @@ Desktop CRM 现在将关闭；请重新启动以使用恢复的数据。</transl
     <message>
         <source>Warning</source>
         <translation>预警</translation>
+    </message>
+</context>
+<context>
+    <name>StaffDialog</name>
+    <message>
+        <source>Administrator</source>
+        <translation>管理员</translation>
+    </message>
+    <message>
+        <source>Manager</source>
+        <translation>经理</translation>
+    </message>
+    <message>
+        <source>Salesperson</source>
+        <translation>销售</translation>
+    </message>
+    <message>
+        <source>Service agent</source>
+        <translation>客服</translation>
+    </message>
+    <message>
+        <source>Export data</source>
+        <translation>导出数据</translation>
+    </message>
+    <message>
+        <source>Delete several records at once</source>
+        <translation>批量删除</translation>
+    </message>
+    <message>
+        <source>See every phone, e-mail and address</source>
+        <translation>查看所有电话、邮箱和地址</translation>
+    </message>
+    <message>
+        <source>Manage staff accounts</source>
+        <translation>管理员工账号</translation>
+    </message>
+    <message>
+        <source>Read the whole audit log</source>
+        <translation>查看完整操作日志</translation>
+    </message>
+    <message>
+        <source>The server already has a login called %1 (perhaps for another database). Choose another user name.</source>
+        <translation>服务器上已有名为 %1 的登录账号（可能属于另一个数据库）。请换一个用户名。</translation>
+    </message>
+    <message>
+        <source>A user name is 2-63 lower-case letters, digits, _ . or -, starting with a letter: %1</source>
+        <translation>用户名须为 2 到 63 个小写字母、数字、_、. 或 -，并以字母开头：%1</translation>
+    </message>
+    <message>
+        <source>You cannot disable your own account.</source>
+        <translation>不能停用自己的账号。</translation>
+    </message>
+    <message>
+        <source>You cannot take away your own administrator role.</source>
+        <translation>不能取消自己的管理员角色。</translation>
+    </message>
+    <message>
+        <source>Staff accounts</source>
+        <translation>员工账号</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>Team</source>
+        <translation>团队</translation>
+    </message>
+    <message>
+        <source>Reports to</source>
+        <translation>直属上级</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Add…</source>
+        <translation>添加…</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>编辑…</translation>
+    </message>
+    <message>
+        <source>Disable</source>
+        <translation>停用</translation>
+    </message>
+    <message>
+        <source>Reset password…</source>
+        <translation>重置密码…</translation>
+    </message>
+    <message>
+        <source>Each person logs in to the office database with their own user name and password; what they see follows their role.</source>
+        <translation>每个人用自己的用户名和密码登录办公室数据库，能看到的内容由其角色决定。</translation>
+    </message>
+    <message>
+        <source>On this computer&apos;s database, a password is asked at start-up only once someone has one: set one for everyone who shares this PC.</source>
+        <translation>使用本机数据库时，只有在有人设置了密码后，启动时才会要求登录：请为共用这台电脑的每个人都设置密码。</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <source>Disabled</source>
+        <translation>已停用</translation>
+    </message>
+    <message>
+        <source>Enable</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>The password of %1 is:
+
+%2
+
+Hand it over now: it is not shown again, and Desktop CRM does not keep it.</source>
+        <translation>%1 的密码是：
+
+%2
+
+请现在交给对方：密码不会再次显示，Desktop CRM 也不会保存它。</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>%1 added</source>
+        <translation>已添加 %1</translation>
+    </message>
+    <message>
+        <source>%1 saved</source>
+        <translation>已保存 %1</translation>
+    </message>
+    <message>
+        <source>%1 can log in again</source>
+        <translation>%1 可以再次登录</translation>
+    </message>
+    <message>
+        <source>%1 can no longer log in; their customers and history stay</source>
+        <translation>%1 已不能登录；其客户和历史记录保留</translation>
+    </message>
+    <message>
+        <source>New password set for %1</source>
+        <translation>已为 %1 设置新密码</translation>
     </message>
 </context>
 <context>
