@@ -289,6 +289,16 @@ class AuditService:
             self._tz = local_zone()
         return self._tz
 
+    def day_range(self, first: dt.date | None, last: dt.date | None
+                  ) -> tuple[dt.datetime | None, dt.datetime | None]:
+        """``since`` / ``until`` of an AuditQuery for whole days in the company's time zone:
+        from the start of ``first`` to the end of ``last`` (None: open)."""
+        from .periods import local_midnight
+
+        since = local_midnight(first, self.tz) if first else None
+        until = local_midnight(last + dt.timedelta(days=1), self.tz) if last else None
+        return since, until
+
     @property
     def may_search(self) -> bool:
         return getattr(self.user, "role", None) == ADMIN_ROLE
