@@ -50,3 +50,44 @@ def test_new_customer_dialog_has_no_history_tab(qtbot, services):
     dlg = section.new_customer()
     qtbot.addWidget(dlg)
     assert dlg.history is None and not hasattr(dlg, "tabs")
+
+
+def open_history(qtbot, dlg) -> list[list[str]]:
+    with qtbot.waitSignal(dlg.history.loaded, timeout=10000):
+        dlg.tabs.setCurrentWidget(dlg.history)
+    return dlg.history.rows()
+
+
+def test_opportunity_dialog_history_tab(qtbot, services):
+    from desktop_crm.views.opportunity_dialog import OpportunityDialog
+
+    hw = services.customers.create({"name": "北京华为科技有限公司"}).id
+    card = services.pipeline.create({"title": "服务器采购", "customer_id": hw,
+                                     "amount": "100000"})
+    services.pipeline.update(card.id, {"amount": "120000", "title": "服务器扩容"}, card.version)
+    dlg = OpportunityDialog(services, detail=services.pipeline.get(card.id))
+    qtbot.addWidget(dlg)
+    dlg.show()
+    rows = open_history(qtbot, dlg)
+    changes = {r[2]: r[3] for r in rows}
+    assert changes["Title"] == "服务器采购 → 服务器扩容"
+    # the pipeline service writes the new amount as given (Decimal("120000")), not as stored
+    assert changes["Amount"] in ("100000.00 → 120000", "100000.00 → 120000.00")
+    assert rows[-1][2] == "Created"
+    new = OpportunityDialog(services, stage_id=None)
+    qtbot.addWidget(new)
+    assert new.history is None
+
+
+def test_ticket_dialog_history_tab(qtbot, services):
+    from desktop_crm.views.ticket_dialog import TicketDialog
+
+    cid = services.customers.create({"name": "张三"}).id
+    t = services.tickets.create({"customer_id": cid, "subject": "打印机坏了"})
+    services.tickets.set_priority(t.id, t.version, "urgent")
+    dlg = TicketDialog(services, t.id)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    rows = open_history(qtbot, dlg)
+    assert ["Priority", "Normal → Urgent"] in [r[2:] for r in rows]
+    assert rows[-1][2] == "Created"

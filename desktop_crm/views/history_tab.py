@@ -78,8 +78,10 @@ def action_name(code: str) -> str:
     return QCoreApplication.translate(_C, text) if text else labels.label(labels.ACTIONS, code)
 
 
-def field_name(field: str) -> str:
-    if field in labels.FIELDS:
+def field_name(field: str, table: str = "") -> str:
+    """A field's name: the customer form's labels for customers and contacts (a contact's
+    title is a job title), else the other records' (an opportunity's title)."""
+    if field in labels.FIELDS and (table in ("customers", "contacts") or field not in FIELDS):
         return labels.label(labels.FIELDS, field)
     text = FIELDS.get(field)
     return QCoreApplication.translate(_C, text) if text else field
@@ -193,7 +195,7 @@ class HistoryWidget(QWidget):
         for row, it in enumerate(self.items):
             update = it.action == "update"
             cells = [when_text(it.at), it.user or self.tr("(system)"),
-                     field_name(it.field) if update else action_name(it.action),
+                     field_name(it.field, it.table) if update else action_name(it.action),
                      change_text(it)]
             for col, text in enumerate(cells):
                 cell = QTableWidgetItem(text)

@@ -31,6 +31,7 @@ from desktop_crm.services.tickets import (
 )
 
 from . import labels
+from .history_tab import HistoryWidget, with_history
 from .itemmodels.ticket_table import (
     BREACHED_BACKGROUND, PAUSED_TEXT, SOON_BACKGROUND, STATE_TEXT, target_text,
     time_left_text, working_day_seconds,
@@ -437,7 +438,9 @@ class TicketDialog(QDialog):
         sl.addWidget(self.others, 1)
 
         split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(main)
+        self.history = HistoryWidget.for_record(services, "tickets", ticket_id)
+        self.tabs = with_history(main, self.history, self.tr("Conversation"))
+        split.addWidget(self.tabs)
         split.addWidget(side)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
