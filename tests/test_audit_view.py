@@ -3,11 +3,17 @@ would (pytest-qt, offscreen), on a real database."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
-from PySide6.QtCore import QThreadPool
+from PySide6.QtCore import QDate, QThreadPool
 
 from desktop_crm.services.container import Services
 from desktop_crm.views.customers_section import CustomersSection
+
+from .conftest import type_into
+
+T0 = dt.datetime(2026, 3, 1, 8, 0, tzinfo=dt.timezone.utc)
 
 
 @pytest.fixture
@@ -91,3 +97,103 @@ def test_ticket_dialog_history_tab(qtbot, services):
     rows = open_history(qtbot, dlg)
     assert ["Priority", "Normal → Urgent"] in [r[2:] for r in rows]
     assert rows[-1][2] == "Created"
+
+
+def _fill_log(services, anna, n=460):
+    """``n`` audit rows, four per minute from T0 (UTC), by root and anna in turn, over
+    customers and tickets; every tenth new value is 北京."""
+    import uuid
+
+    from desktop_crm.models import AuditEntry
+
+    who = [services.user.id, anna.id]
+    with services.db.session() as s:
+        for i in range(n):
+            s.add(AuditEntry(at=T0 + dt.timedelta(minutes=i // 4), user_id=who[i % 2],
+                             table_name="tickets" if (i // 4) % 2 else "customers",
+                             row_id=uuid.uuid4(), action="update", field="city",
+                             old_value=f"old {i}", new_value="北京" if i % 10 == 0 else f"n{i}"))
+
+
+def all_rows(dlg) -> list:
+    m = dlg.model
+    while m.canFetchMore():
+        m.fetchMore()
+    return [m.row_at(r) for r in range(m.rowCount())]
+
+
+def test_audit_log_window_filters_pages_and_exports(qtbot, services, tmp_path):
+    from openpyxl import load_workbook
+
+    from desktop_crm.views.audit_log import AuditLogDialog, open_audit_log
+    from desktop_crm.views.itemmodels.audit_table import PAGE_SIZE
+
+    anna = services.users.create("anna", "安娜", "sales")
+    _fill_log(services, anna)
+    made = services.as_user(anna).customers.create({"name": "北京华为科技有限公司"})
+
+    dlg = open_audit_log(None, services)
+    qtbot.addWidget(dlg)
+    assert isinstance(dlg, AuditLogDialog)
+    assert dlg.model.rowCount() == PAGE_SIZE and dlg.model.canFetchMore()
+    assert "200" in dlg.count_label.text()
+    # newest first: anna's new customer, then the filled rows from the last minute back
+    first = dlg.model.row_at(0)
+    assert first.row_id == made.id and first.record.endswith("北京华为科技有限公司")
+    assert dlg.model.data(dlg.model.index(0, 2)) == "Customers"
+    assert dlg.model.data(dlg.model.index(0, 4)) == "Created"
+    rows = all_rows(dlg)
+    assert len(rows) == 461 and len({r.id for r in rows}) == 461
+    assert dlg.count_label.text() == "461 entries"
+
+    dlg.user_combo.setCurrentIndex(dlg.user_combo.findText("安娜"))
+    mine = all_rows(dlg)
+    assert len(mine) == 231 and {r.user for r in mine} == {"安娜"}
+
+    dlg.table_combo.setCurrentIndex(dlg.table_combo.findText("Tickets"))
+    both = all_rows(dlg)
+    assert both and {(r.user, r.table) for r in both} == {("安娜", "tickets")}
+    dlg.user_combo.setCurrentIndex(0)
+    dlg.table_combo.setCurrentIndex(0)
+
+    # whole days in local time: T0 is 2026-03-01 08:00 UTC; the rows run for 115 minutes
+    tz = dlg.service.tz
+    day = T0.astimezone(tz).date()
+    dlg.to_date.setDate(QDate(day.year, day.month, day.day))
+    dlg.to_check.setChecked(True)
+    days = all_rows(dlg)
+    assert all(r.at.astimezone(tz).date() <= day for r in days) and made.id not in {
+        r.row_id for r in days}
+    assert len(days) == 460 - sum(1 for i in range(460) if (
+        T0 + dt.timedelta(minutes=i // 4)).astimezone(tz).date() > day)
+    dlg.to_check.setChecked(False)
+
+    type_into(qtbot, dlg.text_edit, "北京")
+    qtbot.waitUntil(lambda: dlg.model.query.text == "北京", timeout=5000)
+    beijing = all_rows(dlg)
+    assert len(beijing) == 46 and {r.new_value for r in beijing} == {"北京"}
+    shown = dlg.model.data(dlg.model.index(0, 7))
+    assert shown == "北京"
+
+    # export what the filters select, in the user's language
+    dlg.text_edit.clear()
+    dlg.user_combo.setCurrentIndex(dlg.user_combo.findText("安娜"))
+    target = tmp_path / "审计日志.xlsx"
+    with qtbot.waitSignal(dlg.exported, timeout=20000) as got:
+        dlg.export_to(str(target))
+    assert got.args == [str(target), 231]
+    values = list(load_workbook(target).active.iter_rows(values_only=True))
+    assert values[0] == ("Time", "User", "Table", "Record", "Action", "Field", "Old value",
+                         "New value")
+    assert values[1][1:5] == ("安娜", "Customers", f"{made.code} 北京华为科技有限公司",
+                              "Created")
+    assert ("安娜", "City", "old 1", "n1") in {(v[1], v[5], v[6], v[7]) for v in values[2:]}
+    assert len(values) == 232
+
+
+def test_audit_log_window_refused_to_a_salesperson(qtbot, services, message_boxes):
+    from desktop_crm.views.audit_log import open_audit_log
+
+    anna = services.users.create("anna", "安娜", "sales")
+    assert open_audit_log(None, services.as_user(anna)) is None
+    assert message_boxes and "administrator" in message_boxes[-1][1]

@@ -371,13 +371,16 @@ class AuditService:
     def export(self, query: AuditQuery, path: str | os.PathLike, *, lang: str = "zh_CN",
                headers: Mapping[str, str] | None = None,
                names: Mapping[tuple[str, str], str] | None = None,
+               values: Callable[[str, str, str | None], str] | None = None,
                progress: Callable[[str, int, int], Any] | None = None) -> int:
         """Write the filtered log to ``path`` (.xlsx, else .csv: UTF-8 with a BOM so Excel
         reads Chinese right), newest first, times in the company's time zone.
 
         ``lang`` ("zh_CN" or "en") names the columns, tables and actions; ``headers`` (column
-        key -> text) and ``names`` ((kind, code) -> text, kind "table", "action" or "field")
-        override them, e.g. with the user's language from the GUI. Written to a temporary file
+        key -> text) and ``names`` ((kind, code) -> text, kind "table", "action" or "field";
+        a field as "table.field" wins over a plain "field") override them, e.g. with the
+        user's language from the GUI; ``values(table, field, text)`` shows a value (codes by
+        their names), else values are written as stored. Written to a temporary file
         renamed over ``path`` at the end, so a failed export leaves no half file. Returns the
         number of rows; a progress callback returning False stops it (``Cancelled``)."""
         from .errors import Cancelled
@@ -397,6 +400,13 @@ class AuditService:
             pair = EXPORT_NAMES.get(kind, {}).get(code)
             return (pair[1] if en else pair[0]) if pair else code
 
+        def field_name(table: str, field: str) -> str:
+            got = names.get(("field", f"{table}.{field}"))
+            return got if got is not None else name("field", field)
+
+        def shown(table: str, field: str, value: str | None) -> str:
+            return (values(table, field, value) if values else value) or ""
+
         tz = self.tz
         n = 0
         with _atomic(path) as tmp:
@@ -410,8 +420,9 @@ class AuditService:
                         rows.append([r.at.astimezone(tz).replace(tzinfo=None, microsecond=0), r.user,
                                      name("table", r.table), r.record or str(r.row_id),
                                      name("action", r.action),
-                                     name("field", r.field) if r.field else "",
-                                     r.old_text or "", r.new_text or ""])
+                                     field_name(r.table, r.field) if r.field else "",
+                                     shown(r.table, r.field, r.old_text),
+                                     shown(r.table, r.field, r.new_text)])
                     sink.write(rows)
                     n += len(rows)
                     if progress is not None and progress("write", n, 0) is False:
