@@ -77,8 +77,8 @@ def test_opportunity_dialog_history_tab(qtbot, services):
     rows = open_history(qtbot, dlg)
     changes = {r[2]: r[3] for r in rows}
     assert changes["Title"] == "服务器采购 → 服务器扩容"
-    # the pipeline service writes the new amount as given (Decimal("120000")), not as stored
-    assert changes["Amount"] in ("100000.00 → 120000", "100000.00 → 120000.00")
+    # the service writes the new amount as given ("120000"), the old one as stored
+    assert changes["Amount"] == "100,000.00 → 120,000.00"
     assert rows[-1][2] == "Created"
     new = OpportunityDialog(services, stage_id=None)
     qtbot.addWidget(new)

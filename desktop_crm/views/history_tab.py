@@ -8,6 +8,7 @@ import datetime as dt
 import logging
 import uuid
 from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QThreadPool, Qt, Signal
 from PySide6.QtWidgets import (
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_crm.services.audit import AuditItem, AuditService
+from desktop_crm.services.text import display_phone
 
 from . import labels
 from .workers import Worker, guarded
@@ -95,6 +97,15 @@ def value_text(table: str, field: str, value: str | None) -> str:
     codes = _STATUS.get(table) if field == "status" else _CODES.get(field)
     if codes and value in codes:
         return labels.label(codes, value)
+    if field in ("phone", "phone2") and value.startswith("+"):
+        return display_phone(value)
+    if field == "amount":
+        try:
+            return f"{Decimal(value):,.2f}"
+        except (InvalidOperation, ValueError):
+            return value
+    if field == "probability" and value.isdigit():
+        return f"{value} %"
     if value in ("true", "false"):
         return (QCoreApplication.translate(_C, "Yes") if value == "true"
                 else QCoreApplication.translate(_C, "No"))
