@@ -145,7 +145,7 @@ def test_export_csv_and_xlsx(db, people, tmp_path):
     raw = (tmp_path / "log.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     lines = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
-    assert lines[0] == ["时间", "用户", "数据表", "记录", "操作", "字段", "原值", "新值"]
+    assert lines[0] == ["时间", "用户", "记录类型", "记录", "操作", "字段", "原值", "新值"]
     city = next(r for r in lines[1:] if r[5] == "city")
     assert city[1:] == ["安娜", "客户", f"{made.code} 北京华为科技有限公司", "修改", "city",
                         "", "深圳"]
@@ -157,9 +157,11 @@ def test_export_csv_and_xlsx(db, people, tmp_path):
     n = svc.export(query, tmp_path / "log.xlsx", lang="en",
                    names={("field", "city"): "城市"})
     assert n == 3
-    ws = load_workbook(tmp_path / "log.xlsx").active
+    book = load_workbook(tmp_path / "log.xlsx")
+    assert book.sheetnames == ["Audit log"]
+    ws = book.active
     values = list(ws.iter_rows(values_only=True))
-    assert values[0] == ("Time", "User", "Table", "Record", "Action", "Field", "Old value",
+    assert values[0] == ("Time", "User", "Record type", "Record", "Action", "Field", "Old value",
                          "New value")
     by_field = {v[5]: v for v in values[1:]}
     assert by_field["城市"][1:] == ("安娜", "Customers", f"{made.code} 北京华为科技有限公司",

@@ -182,8 +182,10 @@ def test_audit_log_window_filters_pages_and_exports(qtbot, services, tmp_path):
     with qtbot.waitSignal(dlg.exported, timeout=20000) as got:
         dlg.export_to(str(target))
     assert got.args == [str(target), 231]
-    values = list(load_workbook(target).active.iter_rows(values_only=True))
-    assert values[0] == ("Time", "User", "Table", "Record", "Action", "Field", "Old value",
+    book = load_workbook(target)
+    assert book.sheetnames == ["Audit log"]
+    values = list(book.active.iter_rows(values_only=True))
+    assert values[0] == ("Time", "User", "Record type", "Record", "Action", "Field", "Old value",
                          "New value")
     assert values[1][1:5] == ("安娜", "Customers", f"{made.code} 北京华为科技有限公司",
                               "Created")

@@ -7,6 +7,7 @@ import contextlib
 import csv
 import datetime as dt
 import os
+import re
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -88,13 +89,14 @@ def history(session: Session, table: str, row_id: uuid.UUID, limit: int = 500) -
 # -- reading the log: one record's history, and the admins' view of the whole log -------------
 
 ADMIN_ROLE = "admin"
+_ILLEGAL_TITLE = re.compile(r"[\\/*?:\[\]]")  # characters Excel refuses in a sheet name
 MAX_PAGE = 1000
 
 # header keys of the export, in order, with their Chinese and English names
 EXPORT_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("at", "时间", "Time"),
     ("user", "用户", "User"),
-    ("table", "数据表", "Table"),
+    ("table", "记录类型", "Record type"),
     ("record", "记录", "Record"),
     ("action", "操作", "Action"),
     ("field", "字段", "Field"),
@@ -372,6 +374,7 @@ class AuditService:
                headers: Mapping[str, str] | None = None,
                names: Mapping[tuple[str, str], str] | None = None,
                values: Callable[[str, str, str | None], str] | None = None,
+               title: str | None = None,
                progress: Callable[[str, int, int], Any] | None = None) -> int:
         """Write the filtered log to ``path`` (.xlsx, else .csv: UTF-8 with a BOM so Excel
         reads Chinese right), newest first, times in the company's time zone.
@@ -380,7 +383,7 @@ class AuditService:
         key -> text) and ``names`` ((kind, code) -> text, kind "table", "action" or "field";
         a field as "table.field" wins over a plain "field") override them, e.g. with the
         user's language from the GUI; ``values(table, field, text)`` shows a value (codes by
-        their names), else values are written as stored. Written to a temporary file
+        their names), else values are written as stored; ``title``: the sheet's name. Written to a temporary file
         renamed over ``path`` at the end, so a failed export leaves no half file. Returns the
         number of rows; a progress callback returning False stops it (``Cancelled``)."""
         from .errors import Cancelled
@@ -410,7 +413,8 @@ class AuditService:
         tz = self.tz
         n = 0
         with _atomic(path) as tmp:
-            sink = _XlsxAudit(tmp, heads) if fmt == "xlsx" else _CsvAudit(tmp, heads)
+            sheet = title or ("Audit log" if en else "审计日志")
+            sink = _XlsxAudit(tmp, heads, sheet) if fmt == "xlsx" else _CsvAudit(tmp, heads)
             try:
                 after = None
                 while True:
@@ -465,7 +469,7 @@ class _XlsxAudit:
     """A write-only workbook (rows stream to a temporary file): bold frozen header, times as
     Excel date-times, text that Excel would take for a formula kept as text."""
 
-    def __init__(self, path: Path, headers: list[str]):
+    def __init__(self, path: Path, headers: list[str], title: str):
         from openpyxl import Workbook
         from openpyxl.cell import WriteOnlyCell
         from openpyxl.styles import Font
@@ -475,7 +479,7 @@ class _XlsxAudit:
         self.path = path
         self.wb = Workbook(write_only=True)
         self._cell = WriteOnlyCell
-        self.ws = self.wb.create_sheet("Audit log")
+        self.ws = self.wb.create_sheet(_ILLEGAL_TITLE.sub(" ", title)[:31] or "Audit log")
         for letter, width in zip("ABCDEFGH", (20, 14, 14, 28, 10, 16, 30, 30)):
             self.ws.column_dimensions[letter].width = width
         self.ws.freeze_panes = "A2"

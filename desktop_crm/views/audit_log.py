@@ -216,7 +216,7 @@ class AuditLogDialog(QDialog):
 
         def run():
             return self.service.export(query, path, headers=headers, names=codes,
-                                       values=names.value_text)
+                                       values=names.value_text, title=self.tr("Audit log"))
 
         worker = Worker(run)
         worker.signals.finished.connect(guarded(self, lambda n: self._exported(path, n)))

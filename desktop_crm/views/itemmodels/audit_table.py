@@ -32,7 +32,7 @@ class AuditTableModel(QAbstractTableModel):
         self._query = AuditQuery()
         self._rows: list[AuditItem] = []
         self._has_more = False
-        self._headers = [self.tr("Time"), self.tr("User"), self.tr("Table"), self.tr("Record"),
+        self._headers = [self.tr("Time"), self.tr("User"), self.tr("Record type"), self.tr("Record"),
                          self.tr("Action"), self.tr("Field"), self.tr("Old value"),
                          self.tr("New value")]
 
