@@ -97,6 +97,9 @@ def test_ticket_dialog_history_tab(qtbot, services):
     rows = open_history(qtbot, dlg)
     assert ["Priority", "Normal → Urgent"] in [r[2:] for r in rows]
     assert rows[-1][2] == "Created"
+    # times in the ticket window's zone, as its conversation shows them
+    item = dlg.history.items[-1]
+    assert rows[-1][0] == item.at.astimezone(dlg.tz).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _fill_log(services, anna, n=460):

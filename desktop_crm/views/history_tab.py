@@ -129,8 +129,9 @@ def change_text(item: AuditItem) -> str:
     return f"{old} → {new}"
 
 
-def when_text(at: dt.datetime) -> str:
-    return at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+def when_text(at: dt.datetime, tz: dt.tzinfo | None = None) -> str:
+    """A time in ``tz`` (default: this computer's zone), to the second."""
+    return at.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def audit_service(services) -> AuditService:
@@ -152,9 +153,11 @@ class HistoryWidget(QWidget):
     loaded = Signal(int)
     failed = Signal(object)
 
-    def __init__(self, load: Callable[[], list[AuditItem]], parent=None):
+    def __init__(self, load: Callable[[], list[AuditItem]], parent=None, *,
+                 tz: dt.tzinfo | None = None):
         super().__init__(parent)
         self._load = load
+        self.tz = tz
         self._started = False
         self.items: list[AuditItem] = []
         self.status = QLabel(self.tr("Loading…"))
@@ -180,9 +183,11 @@ class HistoryWidget(QWidget):
 
     @classmethod
     def for_record(cls, services, table: str, row_id: uuid.UUID, parent=None,
-                   limit: int = 500) -> "HistoryWidget":
+                   limit: int = 500, tz: dt.tzinfo | None = None) -> "HistoryWidget":
+        """``tz``: the zone times are shown in (the ticket window's business-hours zone);
+        default this computer's."""
         svc = audit_service(services)
-        return cls(lambda: svc.record_history(table, row_id, limit), parent)
+        return cls(lambda: svc.record_history(table, row_id, limit), parent, tz=tz)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -205,7 +210,7 @@ class HistoryWidget(QWidget):
         grey = self.palette().placeholderText()
         for row, it in enumerate(self.items):
             update = it.action == "update"
-            cells = [when_text(it.at), it.user or self.tr("(system)"),
+            cells = [when_text(it.at, self.tz), it.user or self.tr("(system)"),
                      field_name(it.field, it.table) if update else action_name(it.action),
                      change_text(it)]
             for col, text in enumerate(cells):

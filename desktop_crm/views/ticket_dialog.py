@@ -438,7 +438,7 @@ class TicketDialog(QDialog):
         sl.addWidget(self.others, 1)
 
         split = QSplitter(Qt.Orientation.Horizontal)
-        self.history = HistoryWidget.for_record(services, "tickets", ticket_id)
+        self.history = HistoryWidget.for_record(services, "tickets", ticket_id, tz=self.tz)
         self.tabs = with_history(main, self.history, self.tr("Conversation"))
         split.addWidget(self.tabs)
         split.addWidget(side)

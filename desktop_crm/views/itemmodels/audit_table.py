@@ -95,7 +95,7 @@ class AuditTableModel(QAbstractTableModel):
 
     def text(self, row: AuditItem, col: str) -> str:
         if col == "at":
-            return names.when_text(row.at)
+            return names.when_text(row.at, self._service.tz)
         if col == "user":
             return row.user or self.tr("(system)")
         if col == "table":
