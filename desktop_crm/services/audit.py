@@ -344,6 +344,8 @@ class AuditService:
         cond = _where(query)
         if after is not None:
             at, id_ = after
+            # "at <= :at" first gives the planner a range on an index over (at, id)
+            cond.append(AuditEntry.at <= at)
             cond.append(or_(AuditEntry.at < at,
                             and_(AuditEntry.at == at, AuditEntry.id < id_)))
         return (select(AuditEntry, User.display_name)
