@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import QDate, QThreadPool
+from PySide6.QtCore import QDate, Qt, QThreadPool
 
 from desktop_crm.services.container import Services
 from desktop_crm.views.customers_section import CustomersSection
@@ -202,3 +202,32 @@ def test_audit_log_window_refused_to_a_salesperson(qtbot, services, message_boxe
     anna = services.users.create("anna", "安娜", "sales")
     assert open_audit_log(None, services.as_user(anna)) is None
     assert message_boxes and "administrator" in message_boxes[-1][1]
+
+
+def test_tab_key_walks_the_form_not_the_tab_bar(qtbot, services):
+    from PySide6.QtWidgets import QApplication, QPlainTextEdit, QTabBar
+
+    from desktop_crm.views.opportunity_dialog import OpportunityDialog
+
+    hw = services.customers.create({"name": "北京华为科技有限公司"}).id
+    card = services.pipeline.create({"title": "服务器采购", "customer_id": hw})
+    dlg = OpportunityDialog(services, detail=services.pipeline.get(card.id))
+    qtbot.addWidget(dlg)
+    dlg.show()
+    qtbot.waitExposed(dlg)
+    dlg.activateWindow()
+    for edit in dlg.findChildren(QPlainTextEdit):  # as the ui-polish branch makes them
+        edit.setTabChangesFocus(True)
+    dlg.title_edit.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dlg.title_edit, timeout=5000)
+    seen = []
+    for _ in range(40):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        seen.append(QApplication.focusWidget())
+    assert dlg.customer in seen and dlg.notes in seen
+    assert not any(isinstance(w, QTabBar) for w in seen)
+    assert dlg.history.table not in seen  # the hidden tab's table is not in the walk
+    # Ctrl+Tab from a field opens the History
+    with qtbot.waitSignal(dlg.history.loaded, timeout=10000):
+        qtbot.keyClick(dlg.title_edit, Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier)
+    assert dlg.tabs.currentWidget() is dlg.history

@@ -246,10 +246,12 @@ class HistoryWidget(QWidget):
 
 def with_history(content: QWidget | QLayout, history: HistoryWidget,
                  title: str | None = None) -> QTabWidget:
-    """Tabs: the form (``content``) first, then its History."""
+    """Tabs: the form (``content``) first, then its History. The tab bar takes no Tab-key
+    focus, so Tab walks the form's fields as before; Ctrl+Tab switches the tabs."""
     tabs = QTabWidget()
     tabs.setObjectName("record_tabs")
     tabs.setDocumentMode(True)
+    tabs.tabBar().setFocusPolicy(Qt.FocusPolicy.NoFocus)
     if isinstance(content, QLayout):
         page = QWidget()
         page.setLayout(content)
