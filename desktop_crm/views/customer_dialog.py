@@ -18,7 +18,6 @@ from desktop_crm.services.errors import ConflictError, FieldError, ValidationErr
 from desktop_crm.services.text import EmailError, PhoneError, normalize_email, normalize_phone
 
 from . import labels
-from .history_tab import HistoryWidget, with_history
 from .widgets import dialog_buttons, error_label
 
 log = logging.getLogger(__name__)
@@ -169,6 +168,8 @@ class CustomerDialog(QDialog):
         buttons = self.buttons = dialog_buttons(self, self.try_save)
 
         layout = QVBoxLayout(self)
+        from .history_tab import HistoryWidget, with_history
+
         self.history: HistoryWidget | None = None
         services = getattr(parent, "services", None)
         if record is not None and history is None and hasattr(services, "db"):

@@ -24,7 +24,6 @@ from desktop_crm.services.errors import ConflictError, FieldError, ServiceError,
 from desktop_crm.services.pipeline import Card, OpportunityDetail
 
 from . import labels
-from .history_tab import HistoryWidget, with_history
 from .widgets import dialog_buttons, error_label, field_row
 
 DEFAULT_LOST_REASONS = (
@@ -233,6 +232,8 @@ class OpportunityDialog(QDialog):
         self.message = error_label()
         buttons = dialog_buttons(self, self.save)
         lay = QVBoxLayout(self)
+        from .history_tab import HistoryWidget, with_history
+
         self.history: HistoryWidget | None = None
         if card:  # an existing opportunity: the form and its History on tabs
             details = QVBoxLayout()
