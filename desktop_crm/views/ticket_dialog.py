@@ -31,7 +31,6 @@ from desktop_crm.services.tickets import (
 )
 
 from . import labels
-from .history_tab import HistoryWidget, with_history
 from .itemmodels.ticket_table import (
     BREACHED_BACKGROUND, PAUSED_TEXT, SOON_BACKGROUND, STATE_TEXT, target_text,
     time_left_text, working_day_seconds,
@@ -438,6 +437,8 @@ class TicketDialog(QDialog):
         sl.addWidget(self.others, 1)
 
         split = QSplitter(Qt.Orientation.Horizontal)
+        from .history_tab import HistoryWidget, with_history
+
         self.history = HistoryWidget.for_record(services, "tickets", ticket_id, tz=self.tz)
         self.tabs = with_history(main, self.history, self.tr("Conversation"))
         split.addWidget(self.tabs)
