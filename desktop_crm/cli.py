@@ -217,6 +217,9 @@ def build_parser() -> argparse.ArgumentParser:
     from desktop_crm import cli_backup
 
     cli_backup.add_parsers(sub, common)
+    from desktop_crm import cli_users
+
+    cli_users.add_parser(sub, common)
 
     sub.add_parser(
         "self-test", parents=common, help="check this installation and exit",
@@ -1001,6 +1004,12 @@ def cmd_restore(args) -> int:
     return run(args)
 
 
+def cmd_user(args) -> int:
+    from desktop_crm.cli_users import cmd_user as run
+
+    return run(args)
+
+
 def cmd_gui(args) -> int:
     from desktop_crm.app import run_gui
 
@@ -1034,10 +1043,12 @@ def main(argv: list[str] | None = None) -> int:
         "tickets": cmd_tickets, "report": cmd_report, "targets": cmd_targets,
         "screenshot": cmd_screenshot, "export": cmd_export, "duplicates": cmd_duplicates,
         "import": cmd_import, "self-test": cmd_self_test, "backup": cmd_backup,
-        "restore": cmd_restore,
+        "restore": cmd_restore, "user": cmd_user,
     }[command]
     if command == "export":
         command = f"export {args.what}"
+    elif command == "user":
+        command = f"user {args.user_command}"
     from desktop_crm.services.db import resolve_url, safe_url
 
     log.info("desktop-crm %s on %s", command, safe_url(resolve_url(getattr(args, "db", None))))

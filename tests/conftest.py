@@ -69,6 +69,15 @@ def pg_url():
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"
             ), {"n": name})
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            # the staff group role of revision 0014 and the staff logins a test made: roles
+            # belong to the server, not the database
+            logins = conn.execute(text(
+                "SELECT r.rolname FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member "
+                "JOIN pg_roles g ON g.oid = m.roleid WHERE g.rolname = :g"),
+                {"g": f"{name}_staff"}).scalars().all()
+            for login in logins:
+                conn.execute(text(f'DROP ROLE IF EXISTS "{login}"'))
+            conn.execute(text(f'DROP ROLE IF EXISTS "{name}_staff"'))
         admin.dispose()
 
 

@@ -20,10 +20,10 @@ from desktop_crm.services.container import Services
 EXE = shutil.which("desktop-crm", path=str(Path(sys.executable).parent)) or "desktop-crm"
 
 
-def run(*args, env_extra=None, check=True, timeout=300):
+def run(*args, env_extra=None, check=True, timeout=300, input_text=None):
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", **(env_extra or {}))
     proc = subprocess.run([EXE, *args], capture_output=True, text=True, env=env,
-                          timeout=timeout, encoding="utf-8")
+                          timeout=timeout, encoding="utf-8", input=input_text)
     if check and proc.returncode != 0:
         raise AssertionError(f"{args} exited {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
     return proc

@@ -203,3 +203,40 @@ def test_edit_form_shows_the_owner_and_keeps_it(qtbot, section, services):
     # and a new customer's owner defaults to the person using the app
     new = section.new_customer()
     assert new.edits["owner_id"].currentText() == services.user.display_name
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_profile_shows_money_to_the_cent_and_dates_in_the_language(qtbot, section, services,
+                                                                   lang):
+    import datetime as dt
+    from decimal import Decimal
+
+    from PySide6.QtCore import QLocale
+
+    from desktop_crm.models import Order
+
+    # conftest's _default_locale restores the locale afterwards
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China) if lang == "zh"
+                       else QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+    c = services.customers.get_by_code("C000002")  # 王伟
+    with services.db.session() as s:
+        s.add_all([
+            Order(customer_id=c.id, order_no="SO1", order_date=dt.date(2026, 1, 5),
+                  amount=Decimal("1000.25")),
+            Order(customer_id=c.id, order_no="SO2", order_date=dt.date(2026, 11, 23),
+                  amount=Decimal("234.25")),
+            Order(customer_id=c.id, order_no="SO3", order_date=dt.date(2026, 11, 20),
+                  amount=Decimal("-12.30"), currency="USD", status="cancelled"),
+        ])
+    section.select_row(shown_names(section).index("王伟"))
+    figures = section.profile.figures.text()
+    assert "¥1,234.50" in figures  # paid orders only
+    if lang == "zh":
+        assert "2026年1月5日" in figures and "2026年11月23日" in figures
+    else:
+        assert "Jan 5, 2026" in figures and "Nov 23, 2026" in figures
+    orders = section.profile.orders
+    cells = {orders.item(r, 1).text(): (orders.item(r, 0).text(), orders.item(r, 2).text())
+             for r in range(orders.rowCount())}
+    assert cells["SO1"] == ("2026-01-05", "¥1,000.25")  # table cells stay numeric
+    assert cells["SO3"] == ("2026-11-20", "-US$12.30" if lang == "zh" else "-$12.30")

@@ -188,3 +188,36 @@ def test_data_menu_opens_export_with_the_list_filter_and_duplicates(qtbot, co, t
     history = window.open_import_history()
     assert history.isVisible()
     history.close()
+
+
+def figure_texts(tile) -> list[tuple[str, str]]:
+    return [(w.value.text(), w.caption.text()) for w in
+            (tile.figures.itemAt(i).widget() for i in range(tile.figures.count())) if w]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_amounts_and_the_date_read_as_the_language_writes_them(qtbot, co, tmp_path, lang):
+    from PySide6.QtCore import QLocale
+
+    # conftest's _default_locale restores the locale afterwards
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China) if lang == "zh"
+                       else QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+    sales = home_for(qtbot, co, co.anna, tmp_path)
+    closing = figure_texts(sales.tiles["closing"])
+    assert closing[1][0] == ("¥1.4万" if lang == "zh" else "¥14K")  # 10,000 + 4,000 closing
+    rows = [sales.tiles["closing"].list.item(i).text()
+            for i in range(sales.tiles["closing"].list.count())]
+    assert any("¥10,000" in r for r in rows), rows
+    assert sales.date_label.text() == ("2026年11月20日 星期五" if lang == "zh"
+                                       else "Friday, November 20, 2026")
+    assert sales.tiles["attainment"].subtitle.text() == ("2026年11月" if lang == "zh"
+                                                         else "November 2026")
+
+    manager = home_for(qtbot, co, co.mia, tmp_path)
+    revenue = figure_texts(manager.tiles["revenue"])
+    if lang == "zh":  # under 10,000 yuan: the whole amount
+        assert revenue[0][0] == "¥1,500"
+        assert "¥2,000" in revenue[1][1] and "¥3,000" in revenue[2][1]
+    else:
+        assert revenue[0][0] == "¥1.5K"
+        assert "¥2K" in revenue[1][1] and "¥3K" in revenue[2][1]

@@ -198,6 +198,27 @@ def test_format_value():
     assert format_value("minutes", 94.6) == "95"
     assert format_value("score", 4.333) == "4.3"
     assert format_value("money", None) == "–"
+    assert format_value("money", float("nan")) == "–"
+    assert format_value("money", Decimal("-0.4")) == "¥0"  # no "-¥0"
+    assert format_value("money", Decimal("0.5")) == "¥1"  # half up, as the figures are summed
+    assert format_value("percent", -0.0001) == "0.0%"  # no "-0.0%"
+    assert format_value("date", dt.date(2026, 1, 5)) == "2026-01-05"  # cells stay numeric
+
+
+def test_a_chinese_report_reads_its_month_and_dates_the_chinese_way(qapp, tmp_path):
+    from PySide6.QtCore import QLocale
+
+    from desktop_crm.views.report_document import ReportDocument
+
+    # conftest's _default_locale restores the locale afterwards
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    doc = ReportDocument(sample_report(top_rows=5))
+    path = tmp_path / "zh.pdf"
+    doc.save_pdf(str(path))
+    text = pdf_text(path)
+    assert "2026年10月" in text and "October" not in text
+    assert "2026年11月26日 10:15" in text  # when it was generated
+    assert "¥1,234,567" in text
 
 
 def test_report_tr_passes_unknown_keys_through(qapp):

@@ -61,14 +61,23 @@ class Services:
                     f"this app needs {head}; run: desktop-crm init --db URL"
                 )
         users = UserService(db)
-        return cls.for_user(db, users.ensure_local_user(), users)
+        from .staff import server_user
+
+        try:
+            # on PostgreSQL a staff member's own login; else the first admin (created on a
+            # new database from the OS login)
+            user = server_user(db) or users.ensure_local_user()
+        except Exception:
+            db.dispose()
+            raise
+        return cls.for_user(db, user, users)
 
     @classmethod
     def for_user(cls, db: Database, user: UserInfo, users: UserService | None = None
                  ) -> "Services":
         """The services of one staff member on an open database."""
         users = users or UserService(db)
-        return cls(db, user, users, CustomerService(db, user.id), ProfileService(db, user.id),
+        return cls(db, user, users, CustomerService(db, user.id, user), ProfileService(db, user.id, user),
                    TierService(db, user), PipelineService(db, user),
                    LeadScoringService(db, user), PoolService(db, user),
                    NotificationService(db, user), FollowUpService(db, user),

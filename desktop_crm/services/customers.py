@@ -21,8 +21,12 @@ from desktop_crm.models import (
 )
 
 from . import assignments, audit, counters, notifications
+from .access import SENSITIVE, Access, mask_address, mask_email, mask_phone
 from .db import Database, loose_distinct
-from .errors import ChangeSet, ConflictError, FieldError, NotFound, ValidationError
+from .errors import (
+    ChangeSet, ConflictError, FieldError, NotFound, PermissionDenied, ValidationError,
+)
+from .users import UserInfo
 from .text import (
     EmailError, PhoneError, clean, display_phone, normalize_email, normalize_phone, pinyin_of,
     is_short_token, search_terms, search_text, sort_name_of,
@@ -157,14 +161,17 @@ class CustomerRecord:
     updated_at: dt.datetime
     deleted_at: dt.datetime | None
     employees: int | None = None  # company size (lead scoring); None: unknown
+    # sensitive fields this user sees masked (services/access.py); the form shows them
+    # read-only and the service refuses a change to them
+    masked: tuple[str, ...] = ()
 
     @property
     def phone_display(self) -> str:
-        return display_phone(self.phone)
+        return self.phone if "phone" in self.masked else display_phone(self.phone)
 
     @property
     def phone2_display(self) -> str:
-        return display_phone(self.phone2)
+        return self.phone2 if "phone2" in self.masked else display_phone(self.phone2)
 
 
 @dataclass(frozen=True)
@@ -182,7 +189,7 @@ class ContactRecord:
 
     @property
     def phone_display(self) -> str:
-        return display_phone(self.phone)
+        return self.phone if "*" in self.phone else display_phone(self.phone)  # masked
 
 
 SORTS = ("code", "name", "phone", "owner", "tier", "region", "industry", "source", "updated_at",
@@ -264,10 +271,52 @@ def _like_escape(term: str) -> str:
 class CustomerService:
     """Customer records. Every method is one unit of work; writes are audited."""
 
-    def __init__(self, db: Database, actor_id: uuid.UUID | None = None):
+    def __init__(self, db: Database, actor_id: uuid.UUID | None = None,
+                 user: UserInfo | None = None):
+        """``user``: whose rules apply (what they may see, edit, unmask). Without one (the
+        command line's maintenance, the demo, tests of the engine) everything is visible."""
         self.db = db
-        self.actor_id = actor_id
+        self.actor_id = actor_id if actor_id is not None else (user.id if user else None)
+        self.user = user
         self._plans: dict[str, tuple[float, _TermPlan]] = {}
+        self._access: tuple[float, Access] | None = None
+
+    # -- permissions ----------------------------------------------------------------
+
+    def access(self) -> Access | None:
+        """This user's rules, with a manager's people looked up at most every 30 seconds."""
+        if self.user is None:
+            return None
+        now = time.monotonic()
+        if self._access is None or now - self._access[0] > 30:
+            self._access = (now, Access.of(self.db, self.user))
+        return self._access[1]
+
+    def _check_visible(self, c: Customer, edit: bool = False) -> None:
+        acc = self.access()
+        if acc is None:
+            return
+        if not acc.sees_all and not acc.may_own(c.owner_id):
+            # (a staff login on PostgreSQL would not even read it; checked here as well)
+            if not (acc.user.role == "service" and self._ticket_customer(c.id)):
+                raise NotFound("customers", c.id)
+        if edit and not acc.may_edit_customers():
+            raise PermissionDenied("permission:edit_customers", acc.user.username,
+                                   acc.user.role)
+
+    def _ticket_customer(self, customer_id: uuid.UUID) -> bool:
+        acc = self.access()
+        with self.db.read() as s:
+            return bool(s.scalar(select(func.count()).select_from(Customer).where(
+                Customer.id == customer_id, acc.customer_filter())))
+
+    def _check_owner(self, owner_id) -> None:
+        acc = self.access()
+        if acc is None or owner_id is None:
+            return
+        owner = owner_id if isinstance(owner_id, uuid.UUID) else uuid.UUID(str(owner_id))
+        if not acc.may_own(owner):
+            raise PermissionDenied("permission:owner", acc.user.username, acc.user.role)
 
     # -- validation ---------------------------------------------------------------
 
@@ -312,11 +361,17 @@ class CustomerService:
             select(Tag.name).join(CustomerTag, CustomerTag.tag_id == Tag.id)
             .where(CustomerTag.customer_id == c.id).order_by(Tag.name)
         ))
+        phone, phone2, email, address, masked = c.phone, c.phone2, c.email, c.address, ()
+        acc = self.access()
+        if acc is not None and not acc.sees_sensitive(c.owner_id):
+            phone, phone2 = mask_phone(display_phone(phone)), mask_phone(display_phone(phone2))
+            email, address = mask_email(email), mask_address(address)
+            masked = tuple(f for f in SENSITIVE if getattr(c, f))
         return CustomerRecord(
-            c.id, c.version, c.code, c.kind, c.name, c.name_pinyin, c.phone, c.phone2, c.email,
-            c.region, c.province, c.city, c.address, c.industry, c.source, c.owner_id,
+            c.id, c.version, c.code, c.kind, c.name, c.name_pinyin, phone, phone2, email,
+            c.region, c.province, c.city, address, c.industry, c.source, c.owner_id,
             owner or "", c.tier, c.notes, dict(c.custom_fields or {}), tags, c.created_at,
-            c.updated_at, c.deleted_at, c.employees,
+            c.updated_at, c.deleted_at, c.employees, masked,
         )
 
     def _owner_changed(self, s: Session, c: Customer, before: uuid.UUID | None,
@@ -356,6 +411,11 @@ class CustomerService:
             else:
                 values["code"] = self._next_code(s)
             values.setdefault("owner_id", self.actor_id)
+            self._check_owner(values["owner_id"])
+            acc = self.access()
+            if acc is not None and not acc.may_edit_customers():
+                raise PermissionDenied("permission:edit_customers", acc.user.username,
+                                       acc.user.role)
             c = Customer(**values)
             self._refresh_search(c)
             s.add(c)
@@ -373,11 +433,15 @@ class CustomerService:
 
         Raises ConflictError (nothing written) when someone else saved in between.
         """
+        changes = self._unmasked_changes(customer_id, changes)
         values = self._normalise(changes, partial=True)
         tags = values.pop("tags", None)
+        if "owner_id" in values:
+            self._check_owner(values["owner_id"])
         try:
             with self.db.session() as s:
                 c = self._load(s, customer_id)
+                self._check_visible(c, edit=True)
                 if c.version != expected_version:
                     raise ConflictError("customers", customer_id, expected_version, c.version)
                 if "code" in values and values["code"] != c.code:
@@ -412,11 +476,36 @@ class CustomerService:
         self.invalidate_search_cache()
         return record
 
+    def _unmasked_changes(self, customer_id: uuid.UUID,
+                          changes: Mapping[str, Any]) -> Mapping[str, Any]:
+        """A form sends back what it showed: a masked value left as it was is no change; a
+        sensitive field this user may not see cannot be changed either."""
+        acc = self.access()
+        if acc is None or not any(k in SENSITIVE for k in changes):
+            return changes
+        with self.db.read() as s:
+            c = self._load(s, customer_id)
+            if acc.sees_sensitive(c.owner_id):
+                return changes
+            shown = {"phone": mask_phone(display_phone(c.phone)),
+                     "phone2": mask_phone(display_phone(c.phone2)),
+                     "email": mask_email(c.email), "address": mask_address(c.address)}
+        out = {}
+        for k, v in changes.items():
+            if k in SENSITIVE:
+                if v == shown[k] or v == getattr(c, k):
+                    continue
+                raise PermissionDenied("permission:see_sensitive", acc.user.username,
+                                       acc.user.role)
+            out[k] = v
+        return out
+
     def _set_deleted(self, customer_id: uuid.UUID, expected_version: int | None,
                      deleted: bool) -> ChangeSet:
         try:
             with self.db.session() as s:
                 c = self._load(s, customer_id)
+                self._check_visible(c, edit=True)
                 if expected_version is not None and c.version != expected_version:
                     raise ConflictError("customers", customer_id, expected_version, c.version)
                 if (c.deleted_at is not None) == deleted:
@@ -440,13 +529,16 @@ class CustomerService:
 
     def get(self, customer_id: uuid.UUID) -> CustomerRecord:
         with self.db.read() as s:
-            return self._record(s, self._load(s, customer_id))
+            c = self._load(s, customer_id)
+            self._check_visible(c)
+            return self._record(s, c)
 
     def get_by_code(self, code: str) -> CustomerRecord:
         with self.db.read() as s:
             c = s.scalar(select(Customer).where(Customer.code == code.strip().upper()))
             if c is None:
                 raise NotFound("customers", code)
+            self._check_visible(c)
             return self._record(s, c)
 
     def _sort_exprs(self, sort: str) -> list:
@@ -502,6 +594,10 @@ class CustomerService:
         stmt = stmt.where(
             Customer.deleted_at.is_not(None) if q.deleted else Customer.deleted_at.is_(None)
         )
+        acc = self.access()
+        scope = acc.customer_filter() if acc is not None else None
+        if scope is not None:
+            stmt = stmt.where(scope)
         if q.tier is not None:
             stmt = stmt.where(Customer.tier == q.tier)
         if q.unowned:
@@ -571,6 +667,7 @@ class CustomerService:
         owner = func.coalesce(User.display_name, "").label("owner")
         stmt = (
             select(Customer.id, Customer.code, Customer.name, Customer.phone, owner,
+                   Customer.owner_id,
                    Customer.tier, Customer.province, Customer.city, Customer.industry,
                    Customer.source, Customer.updated_at, Customer.deleted_at,
                    CustomerHealth.score.label("health"),
@@ -599,11 +696,15 @@ class CustomerService:
         with self.db.read() as s:
             result = s.execute(stmt).all()
         rows = []
+        acc = self.access()
         for r in result[:limit]:
             region = " ".join(x for x in (r.province, r.city) if x)
             key = tuple(getattr(r, f"k{i}") for i in range(len(keys)))
+            phone = display_phone(r.phone)
+            if acc is not None and not acc.sees_sensitive(r.owner_id):
+                phone = mask_phone(phone)
             rows.append(CustomerRow(
-                r.id, r.code, r.name, display_phone(r.phone), r.owner, r.tier, region,
+                r.id, r.code, r.name, phone, r.owner, r.tier, region,
                 r.industry, r.source, r.updated_at, r.deleted_at is not None, key, r.health,
             ))
         return Page(rows, len(result) > limit)
@@ -679,9 +780,18 @@ class CustomerService:
         return ChangeSet.of("contacts")
 
     def contacts(self, customer_id: uuid.UUID) -> list[ContactRecord]:
+        """The customer's contacts; their phones and e-mails masked as the customer's are."""
         with self.db.read() as s:
-            return [self._contact_record(c) for c in s.scalars(
+            customer = self._load(s, customer_id)
+            self._check_visible(customer)
+            records = [self._contact_record(c) for c in s.scalars(
                 select(Contact).where(Contact.customer_id == customer_id,
                                       Contact.deleted_at.is_(None))
                 .order_by(Contact.is_primary.desc(), Contact.name)
             )]
+        acc = self.access()
+        if acc is None or acc.sees_sensitive(customer.owner_id):
+            return records
+        from dataclasses import replace
+        return [replace(r, phone=mask_phone(r.phone_display), email=mask_email(r.email))
+                for r in records]

@@ -36,13 +36,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import case, func, literal_column, select
+from sqlalchemy import and_, case, func, literal_column, or_, select
 from sqlalchemy.orm import aliased
 
 from desktop_crm.models import (
     Activity, Contact, Customer, CustomerHealth, CustomerTag, Order, Tag, Ticket, User,
 )
 
+from . import access
 from .customers import CustomerQuery, CustomerService
 from .errors import Cancelled, FieldError, ServiceError, ValidationError
 from .periods import local_zone, utc_param
@@ -440,7 +441,7 @@ class ExportService:
         self.db = db
         self.user = user
         self.tz = tz or local_zone()
-        self._customers = CustomerService(db, user.id)
+        self._customers = CustomerService(db, user.id, user)
 
     # -- what can be exported -------------------------------------------------------------------
 
@@ -497,6 +498,7 @@ class ExportService:
             Cancelled: ``progress`` returned False.
         """
         started = time.perf_counter()
+        access.require(self.user, "export")
         specs = self.chosen(kind, columns)
         fmt = fmt or format_of(path)
         if fmt not in FORMATS:
@@ -508,6 +510,11 @@ class ExportService:
         types = [c.type for c in specs]
         stmt, count_stmt = self._statement(kind, specs, query)
         convert = self._converters(kind, specs, lang)
+        if not access.may(self.user, "see_sensitive"):
+            # an export leaves the building: without the right, phones, e-mails and addresses
+            # go out masked (138****1234), whoever owns the customer
+            convert = [self._masked(c.key, f) if c.key in access.SENSITIVE else f
+                       for c, f in zip(specs, convert)]
         path = Path(path)
         _check_target(path)
         total = self._count(count_stmt)
@@ -557,6 +564,19 @@ class ExportService:
             yield from result.partitions(WINDOW)
 
     # -- values ---------------------------------------------------------------------------------
+
+    @staticmethod
+    def _masked(key: str, convert):
+        def out(v):
+            v = convert(v) if convert else v
+            return access.mask_value(key, v) if isinstance(v, str) else v
+        return out
+
+    def _visible_ids(self):
+        """The customers this user may see, as a subquery (None: all of them)."""
+        acc = self._customers.access()
+        scope = acc.customer_filter() if acc is not None else None
+        return None if scope is None else select(Customer.id).where(scope)
 
     def _converters(self, kind: str, specs: list[ColumnSpec], lang: str) -> list:
         n = 1 if lang == "en" else 0
@@ -661,8 +681,12 @@ class ExportService:
                  "amount": o.amount, "currency": o.currency, "status": o.status,
                  "owner": owner.display_name, "notes": o.notes}
 
+        visible = self._visible_ids()
+
         def where(stmt):
             stmt = stmt.where(o.deleted_at.is_(None))
+            if visible is not None:
+                stmt = stmt.where(o.customer_id.in_(visible))
             if q.date_from is not None:
                 stmt = stmt.where(o.order_date >= q.date_from)
             if q.date_to is not None:
@@ -699,8 +723,14 @@ class ExportService:
                  "status": status, "done_at": a.done_at, "outcome": a.outcome,
                  "notes": a.notes}
 
+        visible = self._visible_ids()
+        people = self._customers.access().people if visible is not None else ()
+
         def where(stmt):
             stmt = stmt.where(a.deleted_at.is_(None))
+            if visible is not None:
+                stmt = stmt.where(or_(a.customer_id.in_(visible),
+                                      and_(a.customer_id.is_(None), a.owner_id.in_(people))))
             if not q.include_cancelled:
                 stmt = stmt.where(a.cancelled_at.is_(None))
             if q.start is not None:
@@ -737,4 +767,8 @@ class ExportService:
                 .outerjoin(User, User.id == t.assignee_id))
         stmt = svc._filtered(stmt, q, now).order_by(*svc._order(q))
         count = svc._filtered(select(func.count()).select_from(t), q, now)
+        visible = self._visible_ids()
+        if visible is not None:
+            stmt = stmt.where(t.customer_id.in_(visible))
+            count = count.where(t.customer_id.in_(visible))
         return stmt, count

@@ -499,7 +499,7 @@ class PoolService:
         ``last_key`` as ``after``), filtered like the customer list."""
         query = CustomerQuery(text=search, unowned=True, region=region, industry=industry,
                               tier=tier)
-        return CustomerService(self.db, self.user.id).page(query, after=after, limit=limit)
+        return CustomerService(self.db, self.user.id, self.user).page(query, after=after, limit=limit)
 
     def history(self, customer_id: uuid.UUID, limit: int = 500) -> list[AssignmentRecord]:
         """The customer's owner history, newest first, with the users' names."""

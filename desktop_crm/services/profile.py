@@ -124,10 +124,12 @@ def _midnight(d: dt.date) -> dt.datetime:
 
 
 class ProfileService:
-    def __init__(self, db: Database, actor_id: uuid.UUID | None = None):
+    def __init__(self, db: Database, actor_id: uuid.UUID | None = None, user=None):
+        """``user`` (a UserInfo): whose rules apply to the customer shown (visibility,
+        masked phones); None: no rules (the engine's own tests)."""
         self.db = db
-        self.actor_id = actor_id
-        self.customers = CustomerService(db, actor_id)
+        self.actor_id = actor_id if actor_id is not None else (user.id if user else None)
+        self.customers = CustomerService(db, self.actor_id, user)
         self.health = HealthService(db)
 
     def profile(self, customer_id: uuid.UUID) -> Profile:

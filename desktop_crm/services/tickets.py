@@ -379,7 +379,7 @@ class TicketService:
         text = query.text.strip()
         if text:
             like = f"%{text}%"
-            ids = [r.id for r in CustomerService(self.db, self.user.id).page(
+            ids = [r.id for r in CustomerService(self.db, self.user.id, self.user).page(
                 CustomerQuery(text=text), limit=500).rows] if len(text) >= 2 else []
             q = q.where(or_(t.number.ilike(f"{text}%"), t.subject.ilike(like),
                             t.customer_id.in_(ids) if ids else literal(False)))

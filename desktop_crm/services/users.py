@@ -22,10 +22,13 @@ class UserInfo:
     role: str
     team: str
     active: bool
+    permissions: tuple[str, ...] = ()  # granted beyond the role's (services/access.py)
+    manager_id: uuid.UUID | None = None
 
 
 def _info(u: User) -> UserInfo:
-    return UserInfo(u.id, u.username, u.display_name, u.role, u.team, u.active)
+    return UserInfo(u.id, u.username, u.display_name, u.role, u.team, u.active,
+                    tuple(u.permissions or ()), u.manager_id)
 
 
 class UserService:

@@ -23,9 +23,10 @@ from desktop_crm.services.calendar_items import ACTIVITY_TYPES, CalendarItem
 from desktop_crm.services.errors import ConflictError, ServiceError, ValidationError
 from desktop_crm.services.followups import CADENCE_NEXT, FOLLOWING, ONE, ActivityDetail
 
-from . import labels
+from . import fmt, labels
 from .opportunity_dialog import CustomerPicker, customer_search
-from .widgets import dialog_buttons, error_label, field_row
+from .widgets import dialog_buttons, error_label, field_row, tab_moves_focus
+from . import ui_state
 
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 NTH = {1: QT_TRANSLATE_NOOP("Recurrence", "first"), 2: QT_TRANSLATE_NOOP("Recurrence", "second"),
@@ -67,7 +68,7 @@ def recurrence_presets(start: dt.date) -> list[tuple[str, str]]:
     if last:
         out.append((monthly_nth.replace("%1", _tr(NTH[-1])).replace("%2", name),
                     f"FREQ=MONTHLY;BYDAY=-1{wd}"))
-    out.append((yearly.replace("%1", start.strftime("%m-%d")), "FREQ=YEARLY"))
+    out.append((yearly.replace("%1", fmt.day_month(start)), "FREQ=YEARLY"))
     return out
 
 
@@ -202,6 +203,7 @@ class ActivityDialog(QDialog):
         closed = bool(detail and (detail.done_at or detail.cancelled_at))
         self.setWindowTitle(self.tr("Edit follow-up") if item else self.tr("New follow-up"))
         self.setMinimumWidth(560)
+        ui_state.remember_size(self, "activity")
         self.errors: dict[str, QLabel] = {}
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -269,7 +271,7 @@ class ActivityDialog(QDialog):
             done = QGroupBox(self.tr("Done"))
             dl = QVBoxLayout(done)
             dl.addWidget(QLabel(self.tr("Completed on %1").replace(
-                "%1", detail.done_at.astimezone(self.tz).strftime("%Y-%m-%d %H:%M"))))
+                "%1", fmt.datetime_long(detail.done_at, self.tz))))
             if detail.outcome:
                 outcome = QLabel(detail.outcome)
                 outcome.setWordWrap(True)
@@ -277,7 +279,7 @@ class ActivityDialog(QDialog):
             lay.addWidget(done)
         elif detail and detail.cancelled_at:
             lay.addWidget(QLabel(self.tr("Cancelled on %1").replace(
-                "%1", detail.cancelled_at.astimezone(self.tz).strftime("%Y-%m-%d %H:%M"))))
+                "%1", fmt.datetime_long(detail.cancelled_at, self.tz))))
         self.message = error_label()
         lay.addWidget(self.message)
         bottom = QHBoxLayout()
@@ -297,6 +299,7 @@ class ActivityDialog(QDialog):
                       self.duration, self.reminder, self.recurrence, self.notes):
                 w.setEnabled(False)
             buttons.button(buttons.StandardButton.Save).setEnabled(False)
+        tab_moves_focus(self)
 
     def _next_slot(self) -> dt.datetime:
         """The next full hour from now, in the user's time zone."""
@@ -469,6 +472,7 @@ class CompleteDialog(QDialog):
         self.message = error_label()
         lay.addWidget(self.message)
         lay.addWidget(dialog_buttons(self, self.save, save=False))
+        tab_moves_focus(self)
 
     def save(self) -> None:
         if self.by_cadence.isChecked():

@@ -8,7 +8,7 @@ import datetime as dt
 import html
 import uuid
 
-from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QPoint, QRect, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QPoint, QRect, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QTextDocument
 from PySide6.QtWidgets import (
     QApplication, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSplitter, QStyle,
@@ -19,8 +19,9 @@ from PySide6.QtWidgets import (
 from desktop_crm.services.calendar_items import CalendarItem, DayMark
 from desktop_crm.services.followups import AgendaEntry, Neglected, TodayList
 
-from . import labels
+from . import fmt, labels
 from .calendar_views import TYPE_COLOURS
+from . import ui_state
 
 OVERDUE = "#c62828"
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -28,7 +29,7 @@ ID_ROLE = Qt.ItemDataRole.UserRole
 
 def day_title(day: dt.date) -> str:
     """"Thursday, 26 November" in the user's language."""
-    return QLocale().toString(day, QCoreApplication.translate("Calendar", "dddd, d MMMM"))
+    return fmt.weekday_day_long(day)
 
 
 def time_range(item: CalendarItem, tz) -> str:
@@ -190,6 +191,7 @@ class TodayPanel(QWidget):
         rl.addLayout(buttons)
         split.addWidget(right)
         split.setSizes([640, 420])
+        ui_state.remember_splitter(split, "calendar/today")
         lay = QVBoxLayout(self)
         lay.addWidget(split)
 
@@ -207,7 +209,7 @@ class TodayPanel(QWidget):
         bold.setBold(True)
         groups = [(self.tr("Today (%1)").replace("%1", str(len(listed.today))), listed.today)]
         if listed.overdue:
-            title = self.tr("Overdue (%1)").replace("%1", f"{listed.overdue_total:,}")
+            title = self.tr("Overdue (%1)").replace("%1", fmt.number(listed.overdue_total))
             if listed.overdue_total > len(listed.overdue):
                 title += " · " + self.tr("the latest %1 shown").replace(
                     "%1", str(len(listed.overdue)))
@@ -281,8 +283,7 @@ class TodayPanel(QWidget):
             late = (today - due).days
             due_text = self.tr("%n day(s) ago", "", late) if late > 0 else (
                 self.tr("today") if late == 0 else self.tr("in %n day(s)", "", -late))
-            last = n.last_contact.astimezone(self.tz).strftime("%Y-%m-%d") \
-                if n.last_contact else self.tr("never")
+            last = fmt.date_cell(n.last_contact, self.tr("never"), self.tz)
             row = QTreeWidgetItem([n.name, labels.label(labels.TIERS, n.tier), last, due_text])
             row.setData(0, ID_ROLE, str(n.customer_id))
             if late > 0:
@@ -370,7 +371,7 @@ class AgendaView(QTreeWidget):
         if limited:
             note = QTreeWidgetItem([self.tr(
                 "Only the first %1 follow-ups are listed: choose an owner or types to see "
-                "the rest").replace("%1", f"{len(items):,}")])
+                "the rest").replace("%1", fmt.number(len(items)))])
             note.setFirstColumnSpanned(True)
             note.setForeground(0, QBrush(QColor("#b45309")))
             self.addTopLevelItem(note)

@@ -31,12 +31,13 @@ from desktop_crm.services.followups import TodayList
 from desktop_crm.services.periods import add_months, local_midnight, month_start, to_utc
 from desktop_crm.services.shared_settings import MANAGER_ROLES
 
-from . import calendar_views, labels
+from . import calendar_views, fmt, labels
 from .activity_dialog import ActivityDialog, CompleteDialog
 from .calendar_pages import AgendaView, TodayPanel, agenda_document
 from .calendar_settings import CadenceDialog, HolidaysDialog
 from .calendar_views import TYPE_COLOURS, MonthGrid, TimeGrid, week_start
 from .workers import Worker, guarded
+from .widgets import font_px
 
 TODAY, DAY, WEEK, MONTH, AGENDA = "today", "day", "week", "month", "agenda"
 VIEWS = (TODAY, DAY, WEEK, MONTH, AGENDA)
@@ -136,7 +137,7 @@ class CalendarSection(QWidget):
         self.next_button.setToolTip(self.tr("Next"))
         self.next_button.clicked.connect(lambda: self.step(1))
         for b in (self.prev_button, self.next_button):
-            b.setStyleSheet("QToolButton { font-size: 18px; padding: 0 10px; }")
+            b.setStyleSheet(f"QToolButton {{ font-size: {font_px(1.5)}px; padding: 0 10px; }}")
         self.title = QLabel()
         font = self.title.font()
         font.setPointSize(font.pointSize() + 3)
@@ -340,16 +341,15 @@ class CalendarSection(QWidget):
             self.go_to(day)
 
     def _title(self, start: dt.date, end: dt.date) -> str:
-        loc = QLocale()
         if self.view == TODAY:
             return self.tr("Today")
         if self.view == DAY:
-            return loc.toString(start, self.tr("dddd, d MMMM yyyy"))
+            return fmt.weekday_date_long(start)
         if self.view == WEEK:
             last = end - dt.timedelta(days=1)
-            return self.tr("%1 – %2").replace("%1", loc.toString(start, self.tr("d MMM"))) \
-                .replace("%2", loc.toString(last, self.tr("d MMM yyyy")))
-        return loc.toString(self.anchor, self.tr("MMMM yyyy"))
+            return self.tr("%1 – %2").replace("%1", fmt.day_month(start)) \
+                .replace("%2", fmt.date_long(last))
+        return fmt.month_long(self.anchor)
 
     # -- loading ----------------------------------------------------------------------------------
 
@@ -507,9 +507,8 @@ class CalendarSection(QWidget):
         self.items = [saved if i.id == aid else i for i in self.items]
         widget = self.month if self.view == MONTH else self.grid
         widget.replace_item(saved)
-        local = saved.start.astimezone(self.tz)
         self.status_message.emit(self.tr("“%1” moved to %2").replace("%1", saved.subject)
-                                 .replace("%2", local.strftime("%Y-%m-%d %H:%M")))
+                                 .replace("%2", fmt.datetime_long(saved.start, self.tz)))
         self.data_changed.emit(ChangeSet.of("activities"))
         self.update_overdue()
 
@@ -523,7 +522,7 @@ class CalendarSection(QWidget):
         text = self.tr("“%1” done").replace("%1", item.subject)
         if res.next is not None:
             text += self.tr("; next follow-up on %1").replace(
-                "%1", res.next.start.astimezone(self.tz).strftime("%Y-%m-%d"))
+                "%1", fmt.date_long(res.next.start, tz=self.tz))
         self._changed(text)
 
     def complete_with_note(self, item: CalendarItem) -> CompleteDialog:
@@ -540,7 +539,7 @@ class CalendarSection(QWidget):
             self._refused(err)
             return
         self._changed(self.tr("“%1” moved to %2").replace("%1", item.subject).replace(
-            "%2", moved.start.astimezone(self.tz).strftime("%Y-%m-%d %H:%M")))
+            "%2", fmt.datetime_long(moved.start, self.tz)))
 
     # -- the form ---------------------------------------------------------------------------------
 
@@ -593,11 +592,9 @@ class CalendarSection(QWidget):
                                 types=self.selected_types())
         marks = self.services.holidays.marks(start, end - dt.timedelta(days=1),
                                              QLocale().name())
-        loc = QLocale()
         title = self.tr("Agenda: %1").replace("%1", self.owner.currentText())
         subtitle = self.tr("%1 to %2 · %n follow-up(s)", "", len(entries)).replace(
-            "%1", loc.toString(start, "yyyy-MM-dd")).replace(
-            "%2", loc.toString(end - dt.timedelta(days=1), "yyyy-MM-dd"))
+            "%1", fmt.date_long(start)).replace("%2", fmt.date_long(end - dt.timedelta(days=1)))
         return agenda_document(entries, marks, self.tz, title=title, subtitle=subtitle)
 
     def print_agenda(self) -> None:

@@ -16,7 +16,7 @@ from desktop_crm.services.errors import ServiceError
 from desktop_crm.services.followups import TIER_KEYS, Cadence
 from desktop_crm.services.shared_settings import MANAGER_ROLES
 
-from . import labels
+from . import fmt, labels
 from .widgets import dialog_buttons, error_label, settings_error
 
 
@@ -144,7 +144,7 @@ class HolidaysDialog(QDialog):
             source = {"manual": self.tr("set by hand")}.get(d.source, d.source)
             if d.estimate:
                 source += " · " + self.tr("estimate")
-            row = QTreeWidgetItem([d.day.isoformat(),
+            row = QTreeWidgetItem([fmt.date_cell(d.day),
                                    self.locale().dayName(d.day.isoweekday(),
                                                          self.locale().FormatType.ShortFormat),
                                    kind, name, source])

@@ -18,7 +18,8 @@ from desktop_crm.services.errors import ConflictError, FieldError, ValidationErr
 from desktop_crm.services.text import EmailError, PhoneError, normalize_email, normalize_phone
 
 from . import labels
-from .widgets import dialog_buttons, error_label
+from .widgets import dialog_buttons, error_label, tab_moves_focus
+from . import ui_state
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +97,7 @@ class CustomerDialog(QDialog):
         self._check_duplicates = check_duplicates
         self.setWindowTitle(self.tr("Edit customer") if record else self.tr("New customer"))
         self.setMinimumWidth(520)
+        ui_state.remember_size(self, "customer")
         self.edits: dict[str, QWidget] = {}
         self.errors: dict[str, QLabel] = {}
 
@@ -149,7 +151,7 @@ class CustomerDialog(QDialog):
         tags.setPlaceholderText(self.tr("Separate tags with commas"))
         self._add(form, "tags", tags)
         notes = QPlainTextEdit()
-        notes.setFixedHeight(80)
+        notes.setFixedHeight(max(80, 4 * notes.fontMetrics().lineSpacing() + 12))
         self._add(form, "notes", notes)
 
         self.general_error = error_label()
@@ -194,6 +196,7 @@ class CustomerDialog(QDialog):
             for f in ("name", "phone", "phone2", "email", "city"):
                 self.edits[f].textChanged.connect(self._dup_timer.start)
             kind.currentIndexChanged.connect(self._dup_timer.start)
+        tab_moves_focus(self)
 
     # -- building -----------------------------------------------------------------
 

@@ -16,12 +16,14 @@ from desktop_crm.services.container import Services
 from desktop_crm.services.customers import CustomerQuery
 from desktop_crm.services.errors import ChangeSet, ConflictError, NotFound, ServiceError
 
-from . import labels
+from . import fmt, labels
 from .customer_dialog import CustomerDialog
 from .itemmodels.customer_table import CustomerTableModel
 from .pool_section import ReleaseDialog, pool_error_text
 from .profile_pane import InteractionDialog, ProfilePane
 from .workers import Worker
+from . import ui_state
+from .widgets import row_height, scaled
 
 log = logging.getLogger(__name__)
 
@@ -109,13 +111,13 @@ class CustomersSection(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(26)
+        self.table.verticalHeader().setDefaultSectionSize(row_height(self.table, 26))
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         header.setSortIndicator(1, Qt.SortOrder.AscendingOrder)
         for col, width in enumerate((80, 240, 120, 80, 70, 64, 110, 90, 80, 120)):
-            self.table.setColumnWidth(col, width)
+            self.table.setColumnWidth(col, scaled(self.table, width))
 
         self.count_label = QLabel()
         self.count_label.setObjectName("customerCount")
@@ -165,6 +167,10 @@ class CustomersSection(QWidget):
         self._total: int | None = None
         self.reload_filters()
         self.model.set_query(CustomerQuery())
+        # the user's column layout and pane sizes (the saved sort order reloads the list)
+        ui_state.install_column_menu(self.table.horizontalHeader())
+        ui_state.remember_header(self.table.horizontalHeader(), "customers/table")
+        ui_state.remember_splitter(self.splitter, "customers/splitter")
 
     # -- filters and query --------------------------------------------------------
 
@@ -290,10 +296,10 @@ class CustomersSection(QWidget):
     def _show_count(self) -> None:
         loaded = self.model.loaded
         if self._total is None:
-            text = self.tr("%1 customers shown, counting…").replace("%1", f"{loaded:,}")
+            text = self.tr("%1 customers shown, counting…").replace("%1", fmt.number(loaded))
         else:
-            text = self.tr("%1 of %2 customers shown").replace("%1", f"{loaded:,}").replace(
-                "%2", f"{self._total:,}")
+            text = self.tr("%1 of %2 customers shown").replace("%1", fmt.number(loaded)).replace(
+                "%2", fmt.number(self._total))
         self.count_label.setText(text)
 
     # -- selection and the 360 view ---------------------------------------------

@@ -11,6 +11,7 @@ from desktop_crm.services.customers import CustomerQuery
 from desktop_crm.services.errors import ChangeSet
 from desktop_crm.services.settings import Settings
 
+from . import fmt
 from .workers import Worker
 
 log = logging.getLogger(__name__)
@@ -32,7 +33,7 @@ def offer_demo_data(window, settings: Settings | None = None) -> QMessageBox | N
         QMessageBox.Icon.Question, QCoreApplication.translate("DemoOffer", "Welcome"),
         QCoreApplication.translate("DemoOffer", "Your customer database is empty. Add %1 demo customers with orders, "
             "follow-ups and tickets to try the app? You can delete them later by starting "
-            "with a new database.").replace("%1", f"{DEMO_CUSTOMERS:,}"),
+            "with a new database.").replace("%1", fmt.number(DEMO_CUSTOMERS)),
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, window)
     box.button(QMessageBox.StandardButton.Yes).setText(QCoreApplication.translate("DemoOffer", "Add demo data"))
     box.button(QMessageBox.StandardButton.No).setText(QCoreApplication.translate("DemoOffer", "Start empty"))
@@ -57,13 +58,13 @@ def run_demo(window, customers: int) -> Worker:
     def progressed(_stage: str, done: int, total: int) -> None:
         dlg.setLabelText(QCoreApplication.translate(
             "DemoOffer", "Creating demo customers with their history: %1 of %2")
-            .replace("%1", f"{done:,}").replace("%2", f"{total:,}"))
+            .replace("%1", fmt.number(done)).replace("%2", fmt.number(total)))
         dlg.setValue(int(100 * done / total) if total else 0)
 
     def finished(summary) -> None:
         dlg.reset()
         window.statusBar().showMessage(
-            QCoreApplication.translate("DemoOffer", "Added %1 demo customers").replace("%1", f"{summary.customers:,}"), 8000)
+            QCoreApplication.translate("DemoOffer", "Added %1 demo customers").replace("%1", fmt.number(summary.customers)), 8000)
         window.customers.refresh()
         window.data_changed.emit(ChangeSet.of("customers", "orders", "activities",
                                               "opportunities", "tickets"))

@@ -16,8 +16,11 @@ from desktop_crm.services.duplicates import DEFAULT_MIN_SCORE, DuplicateGroup, D
 from desktop_crm.services.errors import Cancelled
 from desktop_crm.services.text import display_phone
 
+from . import fmt
 from .merge_dialog import MergeDialog
+from .widgets import scaled
 from .workers import Worker, guarded
+from . import ui_state
 
 log = logging.getLogger(__name__)
 
@@ -68,11 +71,12 @@ class DuplicatesDialog(QDialog):
         self.groups: list[DuplicateGroup] = []
         self.setWindowTitle(self.tr("Find duplicates"))
         self.resize(900, 600)
+        ui_state.remember_size(self, "duplicates")
 
         self.min_score = QSpinBox()
         self.min_score.setRange(50, 100)
         self.min_score.setValue(DEFAULT_MIN_SCORE)
-        self.min_score.setFixedWidth(70)
+        self.min_score.setFixedWidth(max(70, self.min_score.sizeHint().width()))
         self.min_score.setToolTip(self.tr("Pairs scoring below this are not listed."))
         self.find_button = QPushButton(self.tr("Find"))
         self.find_button.clicked.connect(self.find)
@@ -103,7 +107,8 @@ class DuplicatesDialog(QDialog):
         header.setStretchLastSection(True)
         for col, width in enumerate((110, 90, 260, 130, 80)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
-            self.tree.setColumnWidth(col, width)
+            self.tree.setColumnWidth(col, scaled(self.tree, width))
+        ui_state.remember_header(header, "duplicates/tree")
         self.tree.itemSelectionChanged.connect(self._update_buttons)
         self.tree.itemDoubleClicked.connect(lambda *_: self.merge_selected())
 
@@ -214,7 +219,7 @@ class DuplicatesDialog(QDialog):
             self.status.setText(self.tr("No likely duplicates found."))
         elif n > SHOWN:
             self.status.setText(self.tr("The best %1 of %2 groups are listed.")
-                                .replace("%1", f"{SHOWN:,}").replace("%2", f"{n:,}"))
+                                .replace("%1", fmt.number(SHOWN)).replace("%2", fmt.number(n)))
         else:
             self.status.setText(self.tr("%n group(s) of likely duplicates.", "", n))
 

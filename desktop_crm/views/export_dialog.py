@@ -20,7 +20,9 @@ from desktop_crm.services.exporting import (
     ExportError, ExportResult, ExportService, default_file_name,
 )
 
+from . import fmt
 from .workers import Worker, guarded
+from . import ui_state
 
 _COLUMNS = "ExportColumns"
 # The column names the list shows and the file's header row gets, by kind and key. Their
@@ -148,6 +150,7 @@ class ExportDialog(QDialog):
         self.result: ExportResult | None = None
         self.setWindowTitle(QCoreApplication.translate("ExportDialog", TITLES[kind]))
         self.resize(520, 560)
+        ui_state.remember_size(self, "export")
 
         self.xlsx = QRadioButton(self.tr("Excel workbook (.xlsx)"))
         self.csv = QRadioButton(self.tr("CSV, UTF-8 (.csv)"))
@@ -316,7 +319,7 @@ class ExportDialog(QDialog):
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(min(done, max(total, 1)))
         self.message.setText(self.tr("%1 of %2 rows written").replace(
-            "%1", QLocale().toString(done)).replace("%2", QLocale().toString(total)))
+            "%1", fmt.number(done)).replace("%2", fmt.number(total)))
 
     def _finished(self, result: ExportResult) -> None:
         self.worker = None

@@ -20,8 +20,9 @@ from typing import Any
 
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 from PySide6.QtCore import (
-    QCoreApplication, QDate, QLocale, QThreadPool, Qt, QT_TRANSLATE_NOOP, QTimer, Signal,
+    QCoreApplication, QThreadPool, Qt, QT_TRANSLATE_NOOP, QTimer, Signal,
 )
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
@@ -33,9 +34,12 @@ from PySide6.QtWidgets import (
 from desktop_crm.services.errors import ChangeSet
 from desktop_crm.services.home import TIER_RANK, HomeCache, HomeService, stale_tiles
 
+from . import fmt
 from .charts import use_cjk_font
 from .labels import ACTIVITY_TYPES, PRIORITIES, TIERS, label, money, money_short
 from .workers import Worker, guarded
+from . import ui_state
+from .widgets import font_px
 
 _C = "Home"
 RED, AMBER, GREEN, GREY, BLUE = "#c62828", "#e65100", "#2e7d32", "#78909c", "#1565c0"
@@ -82,11 +86,21 @@ def _local(iso: str | None) -> dt.datetime | None:
 
 
 def _pct(x: float | None) -> str:
-    return "–" if x is None else f"{x:.0%}"
+    return fmt.percent(x, dash="–")
+
+
+def _period(period: str) -> str:
+    """A month ("2026-11") as the language writes it (2026年11月 / November 2026); a quarter
+    ("2026-Q4") as it is."""
+    try:
+        year, month = (int(x) for x in period.split("-"))
+        return fmt.month_long(dt.date(year, month, 1))
+    except (AttributeError, ValueError):
+        return period
 
 
 def _stamp(t: dt.datetime) -> str:
-    return QLocale().toString(t.astimezone().time().replace(microsecond=0), QLocale.FormatType.ShortFormat)
+    return fmt.time_cell(t)
 
 
 def _when(iso: str | None, now: dt.datetime) -> str:
@@ -95,8 +109,8 @@ def _when(iso: str | None, now: dt.datetime) -> str:
     if t is None:
         return ""
     if t.date() == now.astimezone().date():
-        return t.strftime("%H:%M")
-    return t.strftime("%m-%d %H:%M")
+        return fmt.time_cell(t)
+    return fmt.month_day_time(t)
 
 
 class Figure_(QWidget):
@@ -109,9 +123,10 @@ class Figure_(QWidget):
         lay.setContentsMargins(0, 0, 12, 0)
         lay.setSpacing(0)
         self.value = QLabel(value)
-        self.value.setStyleSheet(f"font-size: 22px; font-weight: 600; color: {color};")
+        self.value.setStyleSheet(
+            f"font-size: {font_px(1.83)}px; font-weight: 600; color: {color};")
         self.caption = QLabel(caption)
-        self.caption.setStyleSheet("color: #64748b; font-size: 12px;")
+        self.caption.setStyleSheet("color: #64748b;")  # the application font's size
         lay.addWidget(self.value)
         lay.addWidget(self.caption)
 
@@ -142,7 +157,8 @@ class Tile(QFrame):
         lay.setSpacing(4)
         top = QHBoxLayout()
         self.title = QLabel(_t(TITLES[key]))
-        self.title.setStyleSheet("font-size: 14px; font-weight: 600; color: #1e293b;")
+        self.title.setStyleSheet(
+            f"font-size: {font_px(1.17)}px; font-weight: 600; color: #1e293b;")
         self.subtitle = QLabel()
         self.subtitle.setStyleSheet("color: #64748b;")
         self.open_button = QPushButton(self.tr("Show all ›"))
@@ -244,6 +260,7 @@ class DueSoonDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(_t(TITLES["pool_due"]))
         self.resize(620, 420)
+        ui_state.remember_size(self, "due_soon")
         self.payloads: list[dict] = []
         self.table = QTableWidget(0, 4)
         self.table.setHorizontalHeaderLabels([self.tr("Code"), self.tr("Customer"),
@@ -257,7 +274,7 @@ class DueSoonDialog(QDialog):
             self.table.insertRow(r)
             due = _local(d["due_at"])
             for col, text in enumerate((d["code"], d["name"],
-                                        due.strftime("%Y-%m-%d") if due else "",
+                                        fmt.date_cell(due),
                                         _t(POOL_REASONS.get(d["reason"], d["reason"])))):
                 self.table.setItem(r, col, QTableWidgetItem(text))
             self.payloads.append({"id": d["id"]})
@@ -308,7 +325,7 @@ class HomeSection(QWidget):
 
         user = self.home.user
         self.greeting = QLabel(self.tr("Hello, %1").replace("%1", user.display_name))
-        self.greeting.setStyleSheet("font-size: 18px; font-weight: 600;")
+        self.greeting.setStyleSheet(f"font-size: {font_px(1.5)}px; font-weight: 600;")
         self.date_label = QLabel()
         self.date_label.setStyleSheet("color: #475569;")
         self.stamp = QLabel()
@@ -384,14 +401,12 @@ class HomeSection(QWidget):
                 self._show(key, tiles[key])
         if at is not None:
             self.stamp.setText(self.tr("Figures from %1, updating…").replace(
-                "%1", QLocale().toString(at.astimezone().replace(tzinfo=None),
-                                         QLocale.FormatType.ShortFormat)))
+                "%1", fmt.datetime_long(at)))
         self._update_date()
 
     def _update_date(self) -> None:
         today = self.now().astimezone().date()
-        self.date_label.setText(QLocale().toString(QDate(today.year, today.month, today.day),
-                                                   QLocale.FormatType.LongFormat))
+        self.date_label.setText(fmt.weekday_date_long(today))
 
     def reload(self, keys: list[str] | None = None) -> None:
         """Reload ``keys`` (all tiles by default), each in its own worker."""
@@ -591,7 +606,7 @@ class HomeSection(QWidget):
                 rows.append((caption, a["revenue_pct"], f"{_pct(a['revenue_pct'])} · "
                              f"{money_short(a['revenue'])} / {money_short(a['revenue_target'])}"))
         if month:
-            tile.subtitle.setText(month["period"])
+            tile.subtitle.setText(_period(month["period"]))
             pct = month["revenue_pct"]
             tile.add_figure(_pct(pct) if month["revenue_target"] is not None
                             else money_short(month["revenue"]),
@@ -646,7 +661,8 @@ class HomeSection(QWidget):
             tile.set_note(self.tr("None of your customers goes back to the pool this week."))
 
     def _fill_team_attainment(self, tile: Tile, f: dict) -> None:
-        tile.subtitle.setText(" · ".join(x for x in (f.get("team") or "", f["period"]) if x))
+        tile.subtitle.setText(" · ".join(x for x in (f.get("team") or "", _period(f["period"]))
+                                         if x))
         people = f["people"]
         with_target = [p for p in people if p["revenue_target"] is not None]
         reached = sum(1 for p in with_target if (p["revenue_pct"] or 0) >= 1)
@@ -708,7 +724,7 @@ class HomeSection(QWidget):
             if not base:
                 return "–", GREY
             r = this / base - 1
-            return f"{r:+.0%}", GREEN if r >= 0 else RED
+            return fmt.percent(r, signed=True), GREEN if r >= 0 else RED
 
         tile.add_figure(money_short(this), self.tr("this month so far"))
         text, color = change(last)
@@ -723,12 +739,12 @@ class HomeSection(QWidget):
         tile.chart.setMaximumHeight(260)
         ax = fig.subplots()
         months = [dt.date.fromisoformat(m) for m in f["months"]][::-1]
-        amounts = [a / 10000 for a in f["amounts"]][::-1]
+        amounts = [float(a) for a in f["amounts"]][::-1]
         colors = ["#93c5fd"] * (len(months) - 1) + [BLUE]
         ax.bar(range(len(months)), amounts, color=colors)
         ax.set_xticks(range(len(months)), [f"{m.month}" for m in months], fontsize=7)
         ax.tick_params(axis="y", labelsize=7)
-        ax.set_ylabel(self.tr("10k ¥"), fontsize=7)
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt.money_short(v)))
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
         tile.chart.draw_idle()
@@ -753,7 +769,7 @@ class HomeSection(QWidget):
             tile.set_note(self.tr("No open ticket has missed its deadline."))
 
     def _fill_tier_migration(self, tile: Tile, f: dict) -> None:
-        tile.subtitle.setText(f"{f['from']} → {f['to']}")
+        tile.subtitle.setText(f"{_period(f['from'])} → {_period(f['to'])}")
         tile.add_figure(f"↑ {f['up']}", self.tr("moved up"), GREEN)
         tile.add_figure(f"↓ {f['down']}", self.tr("moved down"), RED if f["down"] else GREY)
         for m in f["moves"]:

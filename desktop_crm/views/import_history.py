@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QLocale, QThreadPool, Qt, Signal
+from PySide6.QtCore import QThreadPool, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView, QDialog, QHBoxLayout, QHeaderView, QLabel, QMessageBox, QPushButton,
     QTableWidget, QTableWidgetItem, QVBoxLayout,
@@ -15,9 +15,11 @@ from desktop_crm.services.errors import ChangeSet, NotFound, ServiceError
 from desktop_crm.services.importing import ImportRecord, ImportService, UndoRefused
 from desktop_crm.services.importing.engine import CHANGES
 
+from . import fmt
 from . import import_labels as L
 from .widgets import ERROR_STYLE
 from .workers import Worker, guarded
+from . import ui_state
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +45,7 @@ class ImportHistoryDialog(QDialog):
         self.worker: Worker | None = None
         self.setWindowTitle(self.tr("Import history"))
         self.resize(980, 460)
+        ui_state.remember_size(self, "import_history")
         headers = [self.tr("When"), self.tr("By"), self.tr("File"), self.tr("What"),
                    self.tr("Rows read"), self.tr("Created"), self.tr("Updated"),
                    self.tr("Unchanged"), self.tr("Rejected"), self.tr("Status")]
@@ -57,6 +60,7 @@ class ImportHistoryDialog(QDialog):
         head = self.table.horizontalHeader()
         head.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         head.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        ui_state.remember_header(head, "import_history/table")
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.empty = QLabel(self.tr("No imports yet."))
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -91,17 +95,16 @@ class ImportHistoryDialog(QDialog):
         selected = self.selected()
         self.records = self.service.history()
         self.table.setRowCount(len(self.records))
-        loc = QLocale()
         for row, rec in enumerate(self.records):
-            when = rec.started_at.astimezone().strftime("%Y-%m-%d %H:%M")
+            when = fmt.datetime_cell(rec.started_at)
             file = rec.file_name + (f" [{rec.sheet}]" if rec.sheet else "")
             status = L.status_name(rec.status)
             if rec.status == "undone" and rec.undone_at is not None:
-                status += " " + rec.undone_at.astimezone().strftime("%Y-%m-%d %H:%M")
+                status += " " + fmt.datetime_cell(rec.undone_at)
             cells = [when, rec.user or "—", file, L.kind_name(rec.kind),
-                     loc.toString(rec.read), loc.toString(rec.imported),
-                     loc.toString(rec.updated), loc.toString(rec.skipped),
-                     loc.toString(rec.rejected), status]
+                     fmt.number(rec.read), fmt.number(rec.imported),
+                     fmt.number(rec.updated), fmt.number(rec.skipped),
+                     fmt.number(rec.rejected), status]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if 4 <= col <= 8:
@@ -143,13 +146,12 @@ class ImportHistoryDialog(QDialog):
         rec = self.selected()
         if rec is None or self.worker is not None or rec.status not in UNDOABLE:
             return
-        loc = QLocale()
         answer = QMessageBox.question(
             self, self.tr("Undo this import?"),
             self.tr("Undo the import of %1 (%2)? The %3 records it created are deleted and "
                     "the %4 it updated get their earlier values back.")
             .replace("%1", rec.file_name).replace("%2", L.kind_name(rec.kind))
-            .replace("%3", loc.toString(rec.imported)).replace("%4", loc.toString(rec.updated)))
+            .replace("%3", fmt.number(rec.imported)).replace("%4", fmt.number(rec.updated)))
         if answer != QMessageBox.StandardButton.Yes:
             return
         service, import_id = self.service, rec.id
@@ -164,11 +166,10 @@ class ImportHistoryDialog(QDialog):
 
     def _undone(self, rec: ImportRecord, counts: dict) -> None:
         self.worker = None
-        loc = QLocale()
         self.message.setStyleSheet("color: #15803d;")
         self.message.setText(self.tr("Undone: %1 records deleted, %2 restored.")
-                             .replace("%1", loc.toString(counts.get("deleted", 0)))
-                             .replace("%2", loc.toString(counts.get("restored", 0))))
+                             .replace("%1", fmt.number(counts.get("deleted", 0)))
+                             .replace("%2", fmt.number(counts.get("restored", 0))))
         self.reload()
         self.undone.emit(ChangeSet.of(*CHANGES.get(rec.kind, ())))
 
@@ -186,7 +187,7 @@ class ImportHistoryDialog(QDialog):
             if exc.code == "changed_since":
                 return self.tr("%1 of its records were changed or deleted after the import, "
                                "so it cannot be undone as a whole. Nothing was changed.") \
-                    .replace("%1", QLocale().toString(exc.rows))
+                    .replace("%1", fmt.number(exc.rows))
             if exc.code == "referenced":
                 return self.tr("Records added since the import (orders, follow-ups, contacts…) "
                                "belong to records it created, so it cannot be undone. Nothing "

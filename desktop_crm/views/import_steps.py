@@ -8,7 +8,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
-    QAbstractTableModel, QCoreApplication, QLocale, QModelIndex, QThreadPool, Qt,
+    QAbstractTableModel, QCoreApplication, QModelIndex, QThreadPool, Qt,
 )
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
@@ -20,6 +20,7 @@ from desktop_crm.services.errors import Cancelled, ChangeSet, ServiceError, Vali
 from desktop_crm.services.importing import ImportResult, UnreadableFile
 from desktop_crm.services.importing.engine import CHANGES
 
+from . import fmt
 from . import import_labels as L
 from .widgets import ERROR_STYLE
 from .workers import Worker, guarded
@@ -34,7 +35,7 @@ NOTE_STYLE = "color: #555;"
 
 
 def number(value: int) -> str:
-    return QLocale().toString(int(value))
+    return fmt.number(int(value))
 
 
 def start(owner, fn, *, finished, failed, progressed=None) -> Worker:

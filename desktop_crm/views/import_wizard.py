@@ -26,8 +26,9 @@ from desktop_crm.services.importing import (
 
 from . import import_labels as L
 from .import_steps import NOTE_STYLE, CheckPage, RunPage, number, start
-from .widgets import ERROR_STYLE
+from .widgets import ERROR_STYLE, row_height
 from .workers import Worker
+from . import ui_state
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +69,7 @@ class ImportWizard(QWizard):
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
         self.setButtonText(QWizard.WizardButton.FinishButton, self.tr("Close"))
         self.resize(980, 740)
+        ui_state.remember_size(self, "import_wizard")
         self.file_page = FilePage(self)
         self.mapping_page = MappingPage(self)
         self.check_page = CheckPage(self)
@@ -348,7 +350,7 @@ class MappingPage(QWizardPage):
         self.preview = QTableWidget()
         self.preview.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.preview.setWordWrap(False)
-        self.preview.verticalHeader().setDefaultSectionSize(22)
+        self.preview.verticalHeader().setDefaultSectionSize(row_height(self.preview, 22))
         self.preview.setMinimumHeight(150)
         self.preview.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.preview.setFocusPolicy(Qt.FocusPolicy.NoFocus)

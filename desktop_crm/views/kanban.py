@@ -27,8 +27,10 @@ from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QToolTip
 
 from desktop_crm.services.pipeline import Card, Column
 
-from . import labels
+from . import fmt, labels
 
+# the sizes at the usual font (9 pt); a larger font (a Windows text size above 100%, a CJK
+# font with tall glyphs) makes cards, columns and headers grow with it (KanbanBoard._fonts)
 COLUMN_WIDTH = 256
 COLUMN_GAP = 10
 MARGIN = 10
@@ -119,6 +121,17 @@ class KanbanBoard(QAbstractScrollArea):
         self._header_font = QFont(base)
         self._header_font.setBold(True)
         self._header_font.setPointSizeF(base.pointSizeF() + 1)
+        fm_title, fm_small = QFontMetrics(self._title_font), QFontMetrics(self._small_font)
+        fm_head = QFontMetrics(self._header_font)
+        line = max(fm_title.lineSpacing(), fm_small.lineSpacing()) + 3
+        self.card_height = max(CARD_HEIGHT, 4 * line + 12)
+        self.stride = self.card_height + CARD_GAP
+        # the third line: an amount and probability, then a date, with some air between
+        widest = fm_small.horizontalAdvance("¥000,000,000 · 100%   0000-00-00")
+        self.column_width = max(COLUMN_WIDTH, widest + 32 + SCROLLBAR)
+        self._head_line = fm_head.lineSpacing() + 4
+        self._sums_line = fm_small.lineSpacing() + 4
+        self.header_height = max(HEADER_HEIGHT, 10 + self._head_line + 2 + self._sums_line + 10)
 
     # -- data -----------------------------------------------------------------------------------
 
@@ -210,25 +223,26 @@ class KanbanBoard(QAbstractScrollArea):
     # -- geometry -------------------------------------------------------------------------------
 
     def _column_x(self, ci: int) -> int:
-        return MARGIN + ci * (COLUMN_WIDTH + COLUMN_GAP) - self.horizontalScrollBar().value()
+        return MARGIN + ci * (self.column_width + COLUMN_GAP) - self.horizontalScrollBar().value()
 
     def column_rect(self, ci: int) -> QRect:
-        return QRect(self._column_x(ci), MARGIN, COLUMN_WIDTH,
+        return QRect(self._column_x(ci), MARGIN, self.column_width,
                      self.viewport().height() - 2 * MARGIN)
 
     def _body_rect(self, ci: int) -> QRect:
         r = self.column_rect(ci)
-        return QRect(r.left(), r.top() + HEADER_HEIGHT, r.width(), r.height() - HEADER_HEIGHT)
+        head = self.header_height
+        return QRect(r.left(), r.top() + head, r.width(), r.height() - head)
 
     def card_rect(self, ci: int, ri: int) -> QRect:
         """Where card ``ri`` of column ``ci`` is painted (viewport coordinates; it may lie
         outside the visible part of the column)."""
         body = self._body_rect(ci)
-        top = body.top() + CARD_GAP + ri * STRIDE - self._cols[ci].offset
-        return QRect(body.left() + 6, top, COLUMN_WIDTH - 12 - SCROLLBAR, CARD_HEIGHT)
+        top = body.top() + CARD_GAP + ri * self.stride - self._cols[ci].offset
+        return QRect(body.left() + 6, top, self.column_width - 12 - SCROLLBAR, self.card_height)
 
     def _content_height(self, ci: int) -> int:
-        return CARD_GAP + len(self._cols[ci].cards) * STRIDE
+        return CARD_GAP + len(self._cols[ci].cards) * self.stride
 
     def _max_offset(self, ci: int) -> int:
         return max(0, self._content_height(ci) - self._body_rect(ci).height())
@@ -249,8 +263,8 @@ class KanbanBoard(QAbstractScrollArea):
         if ci is None or not self._body_rect(ci).contains(pos):
             return None
         y = pos.y() - self._body_rect(ci).top() - CARD_GAP + self._cols[ci].offset
-        ri = y // STRIDE
-        if 0 <= ri < len(self._cols[ci].cards) and y % STRIDE < CARD_HEIGHT \
+        ri = y // self.stride
+        if 0 <= ri < len(self._cols[ci].cards) and y % self.stride < self.card_height \
                 and self.card_rect(ci, ri).contains(pos):
             return ci, ri
         return None
@@ -263,7 +277,7 @@ class KanbanBoard(QAbstractScrollArea):
         cards = self._cols[ci].cards
         y = pos.y() - self._body_rect(ci).top() - CARD_GAP + self._cols[ci].offset
         # above the middle of painted card k: before it
-        index = max(0, min(len(cards), (y + STRIDE // 2) // STRIDE))
+        index = max(0, min(len(cards), (y + self.stride // 2) // self.stride))
         if dragged is not None:
             own = next((i for i, c in enumerate(cards) if c.id == dragged.id), None)
             if own is not None and index > own:
@@ -276,26 +290,26 @@ class KanbanBoard(QAbstractScrollArea):
             return
         ci, ri = found
         col, body = self._cols[ci], self._body_rect(ci)
-        top = CARD_GAP + ri * STRIDE
+        top = CARD_GAP + ri * self.stride
         if top < col.offset:
             col.offset = top - CARD_GAP
-        elif top + CARD_HEIGHT > col.offset + body.height():
-            col.offset = top + CARD_HEIGHT + CARD_GAP - body.height()
+        elif top + self.card_height > col.offset + body.height():
+            col.offset = top + self.card_height + CARD_GAP - body.height()
         self._clamp(ci)
-        x = ci * (COLUMN_WIDTH + COLUMN_GAP)
+        x = ci * (self.column_width + COLUMN_GAP)
         bar = self.horizontalScrollBar()
         if x < bar.value():
             bar.setValue(x)
-        elif x + COLUMN_WIDTH + 2 * MARGIN > bar.value() + self.viewport().width():
-            bar.setValue(x + COLUMN_WIDTH + 2 * MARGIN - self.viewport().width())
+        elif x + self.column_width + 2 * MARGIN > bar.value() + self.viewport().width():
+            bar.setValue(x + self.column_width + 2 * MARGIN - self.viewport().width())
         self.viewport().update()
 
     def _update_scrollbar(self) -> None:
-        total = 2 * MARGIN + len(self._cols) * (COLUMN_WIDTH + COLUMN_GAP) - COLUMN_GAP
+        total = 2 * MARGIN + len(self._cols) * (self.column_width + COLUMN_GAP) - COLUMN_GAP
         bar = self.horizontalScrollBar()
         bar.setRange(0, max(0, total - self.viewport().width()))
         bar.setPageStep(self.viewport().width())
-        bar.setSingleStep(COLUMN_WIDTH // 4)
+        bar.setSingleStep(self.column_width // 4)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
@@ -304,7 +318,7 @@ class KanbanBoard(QAbstractScrollArea):
             self._clamp(i)
 
     def sizeHint(self) -> QSize:
-        return QSize(2 * MARGIN + 6 * (COLUMN_WIDTH + COLUMN_GAP), 600)
+        return QSize(2 * MARGIN + 6 * (self.column_width + COLUMN_GAP), 600)
 
     # -- painting -------------------------------------------------------------------------------
 
@@ -319,8 +333,8 @@ class KanbanBoard(QAbstractScrollArea):
             if self.column_rect(ci).intersects(exposed):
                 self._paint_column(p, ci, target if target and target.column == ci else None)
         if self._drag is not None:
-            r = QRect(self._drag_pos - self._drag_grab, QSize(COLUMN_WIDTH - 12 - SCROLLBAR,
-                                                              CARD_HEIGHT))
+            r = QRect(self._drag_pos - self._drag_grab, QSize(self.column_width - 12 - SCROLLBAR,
+                                                              self.card_height))
             p.setOpacity(0.85)
             self._paint_card(p, r, self._drag, lifted=True)
             p.setOpacity(1.0)
@@ -342,7 +356,7 @@ class KanbanBoard(QAbstractScrollArea):
         p.setPen(QColor("#1f2937"))
         p.setFont(self._header_font)
         name = labels.stage_name(col.stage)
-        head = QRect(rect.left() + 10, rect.top() + 10, rect.width() - 20, 22)
+        head = QRect(rect.left() + 10, rect.top() + 10, rect.width() - 20, self._head_line)
         count = str(len(col.cards))
         fm = QFontMetrics(self._header_font)
         p.drawText(head, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
@@ -352,7 +366,7 @@ class KanbanBoard(QAbstractScrollArea):
         p.drawText(head, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, count)
         total, weighted = col.sums()
         p.setFont(self._small_font)
-        sums = QRect(rect.left() + 10, rect.top() + 34, rect.width() - 20, 20)
+        sums = QRect(rect.left() + 10, head.bottom() + 3, rect.width() - 20, self._sums_line)
         p.setPen(QColor("#374151"))
         p.drawText(sums, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                    self.tr("Total %1").replace("%1", labels.money_short(total)))
@@ -363,8 +377,8 @@ class KanbanBoard(QAbstractScrollArea):
         body = self._body_rect(ci)
         p.save()
         p.setClipRect(body)
-        first = max(0, (col.offset - CARD_GAP) // STRIDE)
-        last = min(len(col.cards), (col.offset + body.height()) // STRIDE + 1)
+        first = max(0, (col.offset - CARD_GAP) // self.stride)
+        last = min(len(col.cards), (col.offset + body.height()) // self.stride + 1)
         shown = col.cards[first:last + 1]
         skip = self._drag.id if self._drag is not None else None
         row = first
@@ -382,12 +396,12 @@ class KanbanBoard(QAbstractScrollArea):
             row += 1
         if target is not None:
             # the line where the card would go (rows counted without the dragged card)
-            y = body.top() + CARD_GAP + target.index * STRIDE - col.offset - CARD_GAP // 2 - 1
+            y = body.top() + CARD_GAP + target.index * self.stride - col.offset - CARD_GAP // 2 - 1
             if skip is not None and any(c.id == skip for c in col.cards):
                 # the dragged card still takes its place while in its own column
                 own = next(i for i, c in enumerate(col.cards) if c.id == skip)
                 if target.index > own:
-                    y += STRIDE
+                    y += self.stride
             p.setPen(QPen(QColor("#2563eb"), 3))
             p.drawLine(body.left() + 8, y, body.right() - 8 - SCROLLBAR, y)
         if not col.cards:
@@ -458,7 +472,7 @@ class KanbanBoard(QAbstractScrollArea):
             overdue = card.status == "open" and card.expected_close < dt.date.today()
             p.setPen(QColor("#dc2626") if overdue else QColor("#4b5563"))
             p.drawText(row3, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                       card.expected_close.strftime("%Y-%m-%d"))
+                       fmt.date_cell(card.expected_close))
         # 4: owner; days in stage (stale flagged)
         row4 = QRect(inner.left(), inner.top() + 3 * line, inner.width(), line)
         days = self.tr("%n day(s)", "", card.days_in_stage)
@@ -567,7 +581,7 @@ class KanbanBoard(QAbstractScrollArea):
             bar = self.horizontalScrollBar()
             bar.setValue(bar.value() - (dy or event.angleDelta().x()))
             return
-        self._cols[ci].offset -= dy * STRIDE // 120
+        self._cols[ci].offset -= dy * self.stride // 120
         self._clamp(ci)
         self.viewport().update()
 
@@ -597,7 +611,8 @@ class KanbanBoard(QAbstractScrollArea):
         if ci is None:
             return
         body = self._body_rect(ci)
-        step = -STRIDE // 3 if self._drag_pos.y() < body.top() + AUTOSCROLL_ZONE else STRIDE // 3
+        step = -self.stride // 3 if self._drag_pos.y() < body.top() + AUTOSCROLL_ZONE \
+            else self.stride // 3
         self._cols[ci].offset += step
         self._clamp(ci)
         self.viewport().update()
@@ -691,6 +706,7 @@ class KanbanBoard(QAbstractScrollArea):
     def drop_point(self, column: int, index: int) -> QPoint:
         """A viewport point that drops a card at ``index`` of ``column``."""
         body = self._body_rect(column)
-        y = body.top() + CARD_GAP + index * STRIDE - self._cols[column].offset - STRIDE // 4
+        y = body.top() + CARD_GAP + index * self.stride - self._cols[column].offset \
+            - self.stride // 4
         return QPoint(body.center().x(), max(body.top() + 2, y))
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QT_TRANSLATE_NOOP
 
+from . import fmt
+
 _C = "Labels"
 
 TIERS = {
@@ -197,22 +199,10 @@ def stage_name(stage) -> str:
 
 def money(value) -> str:
     """¥ with thousands separators, no decimals (for cards and tables)."""
-    return f"¥{value:,.0f}"
+    return fmt.money(value, decimals=0)
 
 
 def money_short(value) -> str:
-    """¥ amounts for tight places: 12.5万 / 3.2亿 in Chinese, 125K / 3.2M / 1.2B in English.
-    The units come from the translation (Qt's QT_LAYOUT_DIRECTION way), so each language
-    counts in its own steps."""
-    spec = QCoreApplication.translate("Labels", "MONEY_UNITS 1e3:K 1e6:M 1e9:B")
-    units = []
-    for part in spec.split()[1:]:
-        size, _sep, name = part.partition(":")
-        units.append((float(size), name))
-    v = float(value)
-    for size, name in sorted(units, reverse=True):
-        if abs(v) >= size:
-            n = v / size
-            text = f"{n:,.0f}" if abs(n) >= 100 else f"{n:.1f}".rstrip("0").rstrip(".")
-            return f"¥{text}{name}"
-    return f"¥{v:,.0f}"
+    """¥ amounts for tight places: 12.5万 / 3.2亿 in Chinese, 125K / 3.2M / 1.2B in English
+    (``fmt.money_short``)."""
+    return fmt.money_short(value)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QSize, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
-    QApplication, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox,
-    QStackedWidget, QSystemTrayIcon, QWidget,
+    QApplication, QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow,
+    QMessageBox, QScrollArea, QSizePolicy, QStackedWidget, QSystemTrayIcon, QWidget,
 )
 
 from desktop_crm import __version__
@@ -27,6 +27,9 @@ from .reports_section import ReportsSection
 from .tickets_section import TicketsSection
 from .tiers_section import TiersSection
 from .settings_dialog import SettingsDialog
+from .shortcuts_dialog import ShortcutsDialog
+from . import ui_state
+from .widgets import font_px
 from .workers import Worker, guarded
 
 log = logging.getLogger(__name__)
@@ -52,7 +55,8 @@ class MainWindow(QMainWindow):
         self.nav.setFixedWidth(150)
         self.nav.setIconSize(QSize(20, 20))
         self.nav.setStyleSheet(
-            "QListWidget { background: #1e293b; color: #e2e8f0; border: none; font-size: 14px; }"
+            f"QListWidget {{ background: #1e293b; color: #e2e8f0; border: none;"
+            f" font-size: {font_px(1.17)}px; }}"
             "QListWidget::item { padding: 10px 14px; }"
             "QListWidget::item:selected { background: #2563eb; color: white; }")
         self.stack = QStackedWidget()
@@ -74,6 +78,7 @@ class MainWindow(QMainWindow):
         self._add_section("tiers", self.tr("Tiers"), self.tiers)
         self.reports = ReportsSection(services)
         self._add_section("reports", self.tr("Reports"), self.reports)
+        self._fit_navigation()
 
         for section in self.sections.values():
             if hasattr(section, "status_message"):
@@ -127,10 +132,19 @@ class MainWindow(QMainWindow):
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(0)
         row.addWidget(self.nav)
-        row.addWidget(self.stack, 1)
+        # a section wider than the window (a 1366 x 768 screen at 125 %: 1093 pixels) scrolls
+        # sideways instead of making the window reach past the screen's edge
+        self.stack_scroll = QScrollArea()
+        self.stack_scroll.setObjectName("sectionScroll")
+        self.stack_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.stack_scroll.setWidgetResizable(True)
+        self.stack_scroll.setWidget(self.stack)
+        self.stack.currentChanged.connect(self._fit_section)
+        row.addWidget(self.stack_scroll, 1)
         self.setCentralWidget(central)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.nav.setCurrentRow(0)
+        self._fit_section(self.stack.currentIndex())
 
         self.db_label = QLabel(self.tr("Database: %1").replace("%1", services.db.describe()))
         self.db_label.setObjectName("databaseLabel")
@@ -141,6 +155,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.user_label)
         self.statusBar().addPermanentWidget(self.db_label)
         self._build_menus()
+        self._restore_layout()
         self.update_notifications()
         self._workers: set[Worker] = set()
         self.run_pool_rules()
@@ -167,6 +182,34 @@ class MainWindow(QMainWindow):
         self.escalation_timer.start()
         QTimer.singleShot(0, self.escalate_tickets)
         QTimer.singleShot(0, self.health_keeper.start)
+
+    def _fit_section(self, index: int) -> None:
+        """Only the section on screen counts for the smallest size (the others are ignored),
+        so a narrow section scrolls only when it does not fit itself."""
+        policy = QSizePolicy.Policy
+        for i in range(self.stack.count()):
+            shown = i == index
+            self.stack.widget(i).setSizePolicy(
+                policy.Preferred if shown else policy.Ignored,
+                policy.Preferred if shown else policy.Ignored)
+        self.stack.updateGeometry()
+
+    def _fit_navigation(self) -> None:
+        """As wide as the longest section name with a count after it (the overdue follow-ups),
+        150 pixels at least: a larger font or text size widens it instead of cutting names."""
+        font = QFont(self.nav.font())
+        font.setPixelSize(font_px(1.17))
+        fm = QFontMetrics(font)
+        longest = max(fm.horizontalAdvance(self.nav.item(i).text() + " (999)")
+                      for i in range(self.nav.count()))
+        self.nav.setFixedWidth(max(150, longest + 2 * 14 + 8))
+
+    def _restore_layout(self) -> None:
+        """The window's size and place, and the section shown, as the user left them."""
+        ui_state.remember_geometry(self, "main")
+        section = ui_state.value("main/section")
+        if isinstance(section, str) and section in self.sections:
+            self.show_section(section)
 
     # -- notifications and the daily pool rules ---------------------------------------------
 
@@ -320,72 +363,138 @@ class MainWindow(QMainWindow):
         keys = list(self.sections)
         self.nav.setCurrentRow(keys.index(key))
 
+    def current_section(self) -> str:
+        return list(self.sections)[max(self.nav.currentRow(), 0)]
+
+    def _action(self, menu, name: str, text: str, slot, shortcut=None) -> QAction:
+        """A menu entry; ``shortcut`` a QKeySequence.StandardKey or a portable text."""
+        action = QAction(text, self)
+        action.setObjectName(name)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(lambda _checked=False: slot())
+        menu.addAction(action)
+        return action
+
     def _build_menus(self) -> None:
+        add = self._action
+        key = QKeySequence.StandardKey
         file_menu = self.menuBar().addMenu(self.tr("&File"))
-        new = QAction(self.tr("&New customer"), self)
-        new.setShortcut(QKeySequence.StandardKey.New)
-        new.triggered.connect(lambda: (self.show_section("customers"),
-                                       self.customers.new_customer()))
-        file_menu.addAction(new)
-        find = QAction(self.tr("&Find customer"), self)
-        find.setShortcut(QKeySequence.StandardKey.Find)
-        find.triggered.connect(lambda: (self.show_section("customers"),
-                                        self.customers.search.setFocus(),
-                                        self.customers.search.selectAll()))
-        file_menu.addAction(find)
-        follow_up = QAction(self.tr("New follow-&up"), self)
-        follow_up.setShortcut(QKeySequence("Ctrl+Shift+F"))
-        follow_up.triggered.connect(lambda: (self.show_section("calendar"),
-                                             self.calendar.new_activity()))
-        file_menu.addAction(follow_up)
-        reminders = QAction(self.tr("&Reminders…"), self)
-        reminders.triggered.connect(self.open_reminders)
-        file_menu.addAction(reminders)
+        add(file_menu, "new_customer", self.tr("&New customer"),
+            lambda: (self.show_section("customers"), self.customers.new_customer()), key.New)
+        add(file_menu, "new_follow_up", self.tr("New follow-&up"),
+            lambda: (self.show_section("calendar"), self.calendar.new_activity()),
+            "Ctrl+Shift+F")
+        add(file_menu, "new_ticket", self.tr("New &ticket"),
+            lambda: (self.show_section("tickets"), self.tickets.new_ticket()), "Ctrl+Shift+T")
+        add(file_menu, "new_opportunity", self.tr("New &opportunity"),
+            lambda: (self.show_section("pipeline"), self.pipeline.new_opportunity()),
+            "Ctrl+Shift+O")
+        add(file_menu, "log_interaction", self.tr("&Log an interaction with the customer"),
+            self.log_interaction, "Ctrl+Shift+L")
         file_menu.addSeparator()
-        back_up = QAction(self.tr("&Back up database…"), self)
-        back_up.triggered.connect(lambda: self.back_up_database())
-        file_menu.addAction(back_up)
-        restore = QAction(self.tr("Res&tore from backup…"), self)
-        restore.triggered.connect(lambda: self.restore_database())
-        file_menu.addAction(restore)
+        add(file_menu, "find_customer", self.tr("&Find customer"),
+            lambda: (self.show_section("customers"), self.customers.search.setFocus(),
+                     self.customers.search.selectAll()), key.Find)
+        add(file_menu, "reminders", self.tr("&Reminders…"), self.open_reminders,
+            "Ctrl+Shift+R")
         file_menu.addSeparator()
-        settings = QAction(self.tr("&Settings…"), self)
-        settings.triggered.connect(self.open_settings)
-        file_menu.addAction(settings)
+        self.print_action = add(file_menu, "print_report", self.tr("&Print monthly report…"),
+                                self.print_report, key.Print)
         file_menu.addSeparator()
-        quit_ = QAction(self.tr("&Quit"), self)
-        quit_.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_.triggered.connect(self.close)
-        file_menu.addAction(quit_)
+        add(file_menu, "back_up", self.tr("&Back up database…"),
+            lambda: self.back_up_database(), "Ctrl+Shift+B")
+        add(file_menu, "restore", self.tr("Res&tore from backup…"),
+            lambda: self.restore_database())  # replaces the data: never at a key press
+        file_menu.addSeparator()
+        add(file_menu, "settings", self.tr("&Settings…"), self.open_settings, "Ctrl+,")
+        file_menu.addSeparator()
+        add(file_menu, "quit", self.tr("&Quit"), self.close, "Ctrl+Q")
+
+        go_menu = self.menuBar().addMenu(self.tr("&Go"))
+        self.go_actions: list[QAction] = []
+        for n, (section, item) in enumerate(
+                zip(self.sections, (self.nav.item(i) for i in range(self.nav.count())))):
+            action = add(go_menu, f"go_{section}", item.text(),
+                         lambda k=section: self.show_section(k),
+                         f"Ctrl+{n + 1}" if n < 9 else None)
+            self.go_actions.append(action)
+        go_menu.addSeparator()
+        add(go_menu, "refresh", self.tr("&Refresh"), self.refresh_current, key.Refresh)
+
         data_menu = self.menuBar().addMenu(self.tr("&Data"))
-        import_ = QAction(self.tr("&Import from Excel or CSV…"), self)
-        import_.setObjectName("import")
-        import_.setShortcut(QKeySequence("Ctrl+I"))
-        import_.triggered.connect(lambda: self.open_import())
-        data_menu.addAction(import_)
-        history = QAction(self.tr("Import &history…"), self)
-        history.setObjectName("import_history")
-        history.triggered.connect(self.open_import_history)
-        data_menu.addAction(history)
+        add(data_menu, "import", self.tr("&Import from Excel or CSV…"),
+            lambda: self.open_import(), "Ctrl+I")
+        add(data_menu, "import_history", self.tr("Import &history…"),
+            self.open_import_history, "Ctrl+Shift+H")
         data_menu.addSeparator()
+        add(data_menu, "export", self.tr("&Export what this section lists…"),
+            self.export_current, "Ctrl+E")
         for kind, text in (("customers", self.tr("Export &customers (the list's filter)…")),
                            ("contacts", self.tr("Export c&ontacts…")),
                            ("orders", self.tr("Export &orders…")),
                            ("activities", self.tr("Export &follow-ups…")),
                            ("tickets", self.tr("Export &tickets…"))):
-            action = QAction(text, self)
-            action.setObjectName(f"export_{kind}")
-            action.triggered.connect(lambda _c=False, k=kind: self.open_export(k))
-            data_menu.addAction(action)
+            add(data_menu, f"export_{kind}", text, lambda k=kind: self.open_export(k))
         data_menu.addSeparator()
-        duplicates = QAction(self.tr("Find &duplicates…"), self)
-        duplicates.setObjectName("find_duplicates")
-        duplicates.triggered.connect(self.open_duplicates)
-        data_menu.addAction(duplicates)
+        add(data_menu, "find_duplicates", self.tr("Find &duplicates…"), self.open_duplicates,
+            "Ctrl+Shift+D")
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
-        about = QAction(self.tr("&About"), self)
-        about.triggered.connect(self.about)
-        help_menu.addAction(about)
+        add(help_menu, "shortcuts", self.tr("&Keyboard shortcuts"), self.show_shortcuts,
+            key.HelpContents)
+        add(help_menu, "about", self.tr("&About"), self.about)
+        self.nav.currentRowChanged.connect(lambda _r: self._section_changed())
+        self.print_action.setEnabled(False)
+
+    def _section_changed(self) -> None:
+        self.print_action.setEnabled(self.current_section() == "reports")
+        ui_state.save_value("main/section", self.current_section())
+
+    def refresh_current(self) -> None:
+        """F5: the section on screen reloads what it shows."""
+        section = self.current_section()
+        if section == "tiers":
+            self.tiers.load()
+        elif section == "reports":
+            if self.reports.build_button.isEnabled():
+                self.reports.build()
+        else:
+            self.sections[section].refresh(None)
+        self.statusBar().showMessage(self.tr("Refreshed"), 2000)
+
+    def export_current(self):
+        """Ctrl+E: export what the section on screen lists (the customers otherwise)."""
+        kind = {"tickets": "tickets", "calendar": "activities"}.get(
+            self.current_section(), "customers")
+        return self.open_export(kind)
+
+    def print_report(self) -> None:
+        """Ctrl+P in Reports: print the report on screen (build it first)."""
+        if self.current_section() != "reports":
+            return
+        if self.reports.report is None:
+            self.statusBar().showMessage(self.tr("Build the report first"), 5000)
+            return
+        self.reports.print_report()
+
+    def log_interaction(self):
+        """Log a call, visit or message with the customer whose profile is open."""
+        self.show_section("customers")
+        dialog = self.customers.add_interaction()
+        if dialog is None:
+            self.statusBar().showMessage(self.tr("Choose a customer first"), 5000)
+        return dialog
+
+    def show_shortcuts(self):
+        """F1: every menu entry with a shortcut, read from the menus themselves."""
+        dialog = ShortcutsDialog(self.menuBar(), self)
+        dialog.open()
+        return dialog
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        ui_state.save_window(self, "main")
+        ui_state.sync()
+        super().closeEvent(event)
 
     def broadcast(self, changes: ChangeSet) -> None:
         """A change made outside the sections (a merge, an import): every section reloads

@@ -17,6 +17,7 @@ from desktop_crm.services.merge import MergePreview, MergeService
 
 from . import labels
 from .widgets import error_label
+from . import ui_state
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,7 @@ class MergeDialog(QDialog):
         self.result = None
         self.setWindowTitle(self.tr("Merge customers"))
         self.setMinimumSize(760, 560)
+        ui_state.remember_size(self, "merge")
 
         self.intro = QLabel()
         self.intro.setWordWrap(True)

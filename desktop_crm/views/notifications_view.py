@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 
 from desktop_crm.services.notifications import NotificationInfo
 
-from . import labels
+from . import fmt, labels, ui_state
 
 
 _C = "Notifications"
@@ -73,7 +73,7 @@ def _reason(code: str) -> str:
 
 
 def _counts(table: dict[str, Any], name=lambda k: k) -> str:
-    return ", ".join(f"{name(k)} {v:,}" for k, v in sorted(table.items(),
+    return ", ".join(f"{name(k)} {fmt.number(v)}" for k, v in sorted(table.items(),
                                                           key=lambda kv: -kv[1]))
 
 
@@ -85,7 +85,7 @@ def notification_text(n: NotificationInfo) -> str:
         text = _t("assigned", customer, _reason(p.get("reason", "")))
         return text + (" " + _t("by", p["by_name"]) if p.get("by_name") else "")
     if n.kind == "pool_assigned_summary":
-        return _t("assigned_summary", f"{p.get('count', 0):,}",
+        return _t("assigned_summary", fmt.number(p.get('count', 0)),
                   _counts(p.get("reasons", {}), _reason))
     if n.kind == "pool_return":
         why = _t("lost" if p.get("reason") == "lost" else "no_follow_up",
@@ -94,7 +94,7 @@ def notification_text(n: NotificationInfo) -> str:
             return _t("return_manager", customer, p.get("owner_name", ""), why)
         return _t("return_owner", customer, why)
     if n.kind == "pool_return_summary":
-        text = _t("return_summary", f"{p.get('count', 0):,}",
+        text = _t("return_summary", fmt.number(p.get('count', 0)),
                   _counts(p.get("reasons", {}), _reason))
         if p.get("to") == "manager" and p.get("owners"):
             text += " " + _counts(p["owners"])
@@ -111,7 +111,7 @@ def notification_text(n: NotificationInfo) -> str:
             key = "resolve_breached" if late else "resolve_soon"
         due = p.get("due", "")
         try:
-            due = dt.datetime.fromisoformat(due).astimezone().strftime("%Y-%m-%d %H:%M")
+            due = fmt.datetime_long(dt.datetime.fromisoformat(due))
         except (TypeError, ValueError):
             pass
         return _t(key, p.get("number", ""), p.get("subject", ""),
@@ -130,7 +130,7 @@ class NotificationsButton(QToolButton):
         self.set_count(0)
 
     def set_count(self, n: int) -> None:
-        self.setText(self.tr("Notifications (%1)").replace("%1", f"{n:,}") if n
+        self.setText(self.tr("Notifications (%1)").replace("%1", fmt.number(n)) if n
                      else self.tr("Notifications"))
         self.setStyleSheet("QToolButton { color: #c62828; font-weight: bold; }" if n else "")
 
@@ -151,6 +151,7 @@ class NotificationsDialog(QDialog):
         self.service = service
         self.setWindowTitle(self.tr("Notifications"))
         self.resize(640, 460)
+        ui_state.remember_size(self, "notifications")
         self.list = QListWidget()
         self.list.setWordWrap(True)
         self.list.itemActivated.connect(self._activated)
@@ -173,7 +174,7 @@ class NotificationsDialog(QDialog):
         self.items = self.service.list(200)
         self.list.clear()
         for n in self.items:
-            when = n.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
+            when = fmt.datetime_cell(n.created_at)
             item = QListWidgetItem(f"{when}  {notification_text(n)}")
             item.setData(Qt.ItemDataRole.UserRole, n)
             if n.read_at is None:

@@ -23,8 +23,8 @@ from desktop_crm.services.customers import CustomerQuery
 from desktop_crm.services.errors import ConflictError, FieldError, ServiceError, ValidationError
 from desktop_crm.services.pipeline import Card, OpportunityDetail
 
-from . import labels
-from .widgets import dialog_buttons, error_label, field_row
+from . import fmt, labels, ui_state
+from .widgets import dialog_buttons, error_label, field_row, tab_moves_focus
 
 DEFAULT_LOST_REASONS = (
     QT_TRANSLATE_NOOP("Labels", "Price too high"),
@@ -147,6 +147,7 @@ class OpportunityDialog(QDialog):
         card = detail.card if detail else None
         self.setWindowTitle(self.tr("Edit opportunity") if card else self.tr("New opportunity"))
         self.setMinimumWidth(540)
+        ui_state.remember_size(self, "opportunity")
         self.errors: dict[str, QLabel] = {}
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -202,7 +203,7 @@ class OpportunityDialog(QDialog):
         nxt = detail.next_follow_up if detail else None
         self.next_label = QLabel(
             self.tr("%1 on %2 (%3)").replace("%1", nxt.subject)
-            .replace("%2", nxt.due_at.astimezone().strftime("%Y-%m-%d %H:%M"))
+            .replace("%2", fmt.datetime_long(nxt.due_at))
             .replace("%3", labels.label(labels.ACTIVITY_TYPES, nxt.type))
             if nxt else self.tr("None planned"))
         self.next_label.setWordWrap(True)
@@ -254,6 +255,9 @@ class OpportunityDialog(QDialog):
         bottom.addStretch(1)
         bottom.addWidget(buttons)
         lay.addLayout(bottom)
+        if card:  # made after the buttons, shown left of them: Tab reaches it first
+            self.setTabOrder(self.fu_when, self.delete_button)
+        tab_moves_focus(self)
 
     def _stage_probability(self) -> int:
         stages = self.services.pipeline.stages()
@@ -369,6 +373,7 @@ class WonDialog(QDialog):
         lay = QVBoxLayout(self)
         lay.addLayout(form)
         lay.addWidget(dialog_buttons(self, self._accept, save=False))
+        tab_moves_focus(self)
 
     @property
     def final_amount(self) -> Decimal | None:
@@ -411,6 +416,7 @@ class LostDialog(QDialog):
         lay = QVBoxLayout(self)
         lay.addLayout(form)
         lay.addWidget(self.ok)
+        tab_moves_focus(self)
 
     @property
     def chosen(self) -> str:

@@ -14,6 +14,7 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
+from matplotlib.ticker import FuncFormatter
 from PySide6.QtCore import QCoreApplication, QThreadPool, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox, QHBoxLayout, QLabel, QLineEdit, QMenu, QMessageBox, QPushButton, QSplitter,
@@ -24,13 +25,14 @@ from desktop_crm.services.container import Services
 from desktop_crm.services.errors import ChangeSet, ConflictError, ServiceError, ValidationError
 from desktop_crm.services.pipeline import BoardFilter, Card, Column, Funnel, StageInfo
 
-from . import labels
+from . import fmt, labels
 from .charts import ChartView
 from .kanban import STAGE_COLOURS, OTHER_STAGE, KanbanBoard
 from .opportunity_dialog import (
     LostDialog, OpportunityDialog, WonDialog, default_lost_reasons, parse_amount,
 )
 from .workers import Worker, guarded
+from . import ui_state
 
 MANAGER_ROLES = ("admin", "manager")
 PERIODS = ("any", "overdue", "this_month", "next_month", "this_quarter", "next_90")
@@ -216,6 +218,7 @@ class PipelineSection(QWidget):
         self.splitter.addWidget(analytics)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
+        ui_state.remember_splitter(self.splitter, "pipeline/splitter")
         lay = QVBoxLayout(self)
         lay.addLayout(top)
         lay.addWidget(self.splitter, 1)
@@ -352,8 +355,8 @@ class PipelineSection(QWidget):
             self.tr("%1 open deals · %2 · weighted %3 · %4 with no change for a long time · "
                     "Won and Lost show the last 30 days. Drag a card to move it; double-click "
                     "to open it, or an empty place in a column for a new deal there.")
-            .replace("%1", f"{count:,}").replace("%2", labels.money(total))
-            .replace("%3", labels.money(weighted)).replace("%4", f"{stale:,}"))
+            .replace("%1", fmt.number(count)).replace("%2", labels.money(total))
+            .replace("%3", labels.money(weighted)).replace("%4", fmt.number(stale)))
 
     def refresh(self, changes: ChangeSet | None = None) -> None:
         """Another section changed data: reload when it concerns deals or customers."""
@@ -525,13 +528,13 @@ class PipelineSection(QWidget):
         if generation != self._funnel_generation:
             return
         self.funnel = funnel
-        rate = (f"{funnel.win_rate:.0%}" if funnel.win_rate is not None else "–")
+        rate = fmt.percent(funnel.win_rate, dash="–")
         cycle = (self.tr("%n day(s)", "", round(funnel.avg_cycle_days))
                  if funnel.avg_cycle_days is not None else "–")
         self.kpis.setText(
             self.tr("Win rate %1 · won %2 deals for %3 · lost %4 · average sales cycle %5")
-            .replace("%1", rate).replace("%2", f"{funnel.won:,}")
-            .replace("%3", labels.money(funnel.won_amount)).replace("%4", f"{funnel.lost:,}")
+            .replace("%1", rate).replace("%2", fmt.number(funnel.won))
+            .replace("%3", labels.money(funnel.won_amount)).replace("%4", fmt.number(funnel.lost))
             .replace("%5", cycle))
         self._drawn: set[int] = set()
         self._draw_tab(self.tabs.currentIndex())
@@ -561,7 +564,7 @@ class PipelineSection(QWidget):
         ax1.barh(ys, entered, left=[(widest - n) / 2 for n in entered],
                  color=self._colours(figures), height=0.8)
         for y, n in zip(ys, entered):
-            ax1.text(widest / 2, y, f"{n:,}", ha="center", va="center", fontsize=9,
+            ax1.text(widest / 2, y, fmt.number(n), ha="center", va="center", fontsize=9,
                      color="black")
         ax1.set_yticks(ys, names)
         ax1.set_xticks([])
@@ -569,13 +572,13 @@ class PipelineSection(QWidget):
             ax1.spines[side].set_visible(False)
         ax1.set_title(self.tr("Deals entering each stage"))
         open_figs = [f for f in funnel.stages if not (f.stage.is_won or f.stage.is_lost)]
-        amounts = [float(f.open_amount) / 10_000 for f in open_figs]
+        amounts = [float(f.open_amount) for f in open_figs]
         ys2 = list(range(len(open_figs)))[::-1]
         ax2.barh(ys2, amounts, color=self._colours(open_figs))
         for y, f, a in zip(ys2, open_figs, amounts):
-            ax2.text(a, y, f" {f.open_count:,}", va="center", fontsize=9)
+            ax2.text(a, y, " " + fmt.number(f.open_count), va="center", fontsize=9)
         ax2.set_yticks(ys2, [labels.stage_name(f.stage) for f in open_figs])
-        ax2.set_xlabel(self.tr("10,000 CNY"))
+        ax2.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt.money_short(v)))
         ax2.set_title(self.tr("Open amount by stage (number of deals)"))
         ax2.margins(x=0.2)
         self.funnel_chart.draw()
@@ -589,7 +592,7 @@ class PipelineSection(QWidget):
         conv = [(f.conversion or 0) * 100 for f in steps]
         ax1.bar(names, conv, color=self._colours(steps))
         for i, (f, c) in enumerate(zip(steps, conv)):
-            ax1.annotate(f"{c:.0f}%" if f.conversion is not None else "–", (i, c),
+            ax1.annotate(fmt.percent(f.conversion, dash="–"), (i, c),
                          ha="center", va="bottom", fontsize=9)
         ax1.set_ylim(0, 110)
         ax1.set_ylabel("%")
@@ -610,11 +613,11 @@ class PipelineSection(QWidget):
         fig.clear()
         ax = fig.subplots()
         months = list(funnel.forecast)[:12]
-        values = [float(funnel.forecast[m]) / 10_000 for m in months]
+        values = [float(funnel.forecast[m]) for m in months]
         ax.bar(months, values, color="#2563eb")
         for i, v in enumerate(values):
-            ax.annotate(f"{v:,.1f}", (i, v), ha="center", va="bottom", fontsize=8)
-        ax.set_ylabel(self.tr("10,000 CNY"))
+            ax.annotate(fmt.money_short(v), (i, v), ha="center", va="bottom", fontsize=8)
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt.money_short(v)))
         ax.set_title(self.tr("Expected revenue by month of expected close (amount × "
                              "probability)"))
         ax.tick_params(axis="x", labelrotation=30)

@@ -28,12 +28,13 @@ from desktop_crm.services.errors import (
 )
 from desktop_crm.services.pool import CLAIM_ROLES, PoolRules
 
-from . import labels
+from . import fmt, labels
 from .customer_dialog import REGIONS
 from .itemmodels.customer_table import CustomerTableModel
 from .notifications_view import REASONS
-from .widgets import dialog_buttons, error_label, settings_error
+from .widgets import dialog_buttons, error_label, settings_error, row_height, scaled
 from .workers import Worker, guarded
+from . import ui_state
 
 MANAGER_ROLES = ("admin", "manager")
 ACTIONS = {
@@ -152,13 +153,13 @@ class PoolSection(QWidget):
         self.table.setSelectionMode(QTableView.SelectionMode.ExtendedSelection)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(26)
+        self.table.verticalHeader().setDefaultSectionSize(row_height(self.table, 26))
         header = self.table.horizontalHeader()
         header.setStretchLastSection(True)
         header.setSortIndicator(1, Qt.SortOrder.AscendingOrder)
         self.table.hideColumn(self.model.COLUMNS.index("owner"))
         for col, width in enumerate((80, 240, 120, 80, 70, 110, 90, 80, 120)):
-            self.table.setColumnWidth(col, width)
+            self.table.setColumnWidth(col, scaled(self.table, width))
         self.table.doubleClicked.connect(lambda _i: self.claim_selected())
 
         self.history = QTableWidget(0, 4)
@@ -196,6 +197,10 @@ class PoolSection(QWidget):
         self.model.reloaded.connect(self._count)
         self.model.set_query(CustomerQuery(unowned=True))
         self._update_claims_left()
+        ui_state.install_column_menu(self.table.horizontalHeader())
+        ui_state.remember_header(self.table.horizontalHeader(), "pool/table")
+        ui_state.remember_header(self.history.horizontalHeader(), "pool/history")
+        ui_state.remember_splitter(split, "pool/splitter")
 
     # -- list -------------------------------------------------------------------------------------
 
@@ -233,7 +238,7 @@ class PoolSection(QWidget):
     def _counted(self, generation: int, n: int) -> None:
         if generation == self._count_generation:
             self.count_label.setText(self.tr("%1 customers in the public pool match")
-                                     .replace("%1", f"{n:,}"))
+                                     .replace("%1", fmt.number(n)))
 
     def _update_claims_left(self) -> None:
         left = self.services.pool.claims_left_today()
@@ -266,7 +271,7 @@ class PoolSection(QWidget):
                    if rec.reason in REASONS else rec.reason if rec.reason != rec.action else "")
             pool = self.tr("public pool")
             owner = f"{rec.from_name or pool} → {rec.to_name or pool}"
-            cells = (rec.at.astimezone().strftime("%Y-%m-%d %H:%M"),
+            cells = (fmt.datetime_cell(rec.at),
                      f"{what} ({why})" if why else what, owner,
                      rec.by_name or self.tr("pool rules"))
             for c, text in enumerate(cells):
@@ -342,12 +347,12 @@ class PoolSection(QWidget):
         answer = QMessageBox.question(self, self.tr("Return rules"), self.tr(
             "%1 customers have had no follow-up, or lost their last deal, for longer than "
             "the pool rules allow. Return them to the public pool now? Their owners and "
-            "managers are told.").replace("%1", f"{n:,}"))
+            "managers are told.").replace("%1", fmt.number(n)))
         if answer != QMessageBox.StandardButton.Yes:
             self._reset_return_button()
             self.returned.emit(0)
             return
-        self.return_button.setText(self.tr("Returning %1 customers…").replace("%1", f"{n:,}"))
+        self.return_button.setText(self.tr("Returning %1 customers…").replace("%1", fmt.number(n)))
         self._background(self.services.pool.return_due, self._returned)
 
     def _returned(self, returned: list) -> None:

@@ -16,20 +16,18 @@ from PySide6.QtWidgets import (
 from desktop_crm.services.errors import ValidationError
 from desktop_crm.services.profile import Profile
 
-from . import labels
-from .widgets import dialog_buttons, error_label
+from . import fmt, labels
+from .widgets import dialog_buttons, error_label, font_px
 
 log = logging.getLogger(__name__)
 
 
-def local(ts: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    return ts.astimezone().strftime(fmt) if ts else ""
+def local(ts: dt.datetime | None) -> str:
+    return fmt.datetime_cell(ts)
 
 
 def money(value, currency: str = "CNY") -> str:
-    if currency == "CNY":
-        return f"¥{value:,.2f}"
-    return f"{value:,.2f} {currency}"
+    return fmt.money(value, currency)
 
 
 class InteractionDialog(QDialog):
@@ -118,7 +116,7 @@ class ProfilePane(QWidget):
         self.profile: Profile | None = None
         self.title = QLabel()
         self.title.setObjectName("profileTitle")
-        self.title.setStyleSheet("font-size: 18px; font-weight: 600;")
+        self.title.setStyleSheet(f"font-size: {font_px(1.5)}px; font-weight: 600;")
         self.title.setWordWrap(True)
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.facts = QLabel()
@@ -285,9 +283,9 @@ class ProfilePane(QWidget):
         o = p.orders
         self.figures.setText(self.tr(
             "Orders: %1   Total: %2   First: %3   Last: %4   Open opportunities: %5"
-        ).replace("%1", f"{o.count:,}").replace("%2", money(o.total))
-         .replace("%3", o.first_date.isoformat() if o.first_date else "-")
-         .replace("%4", o.last_date.isoformat() if o.last_date else "-")
+        ).replace("%1", fmt.number(o.count)).replace("%2", money(o.total))
+         .replace("%3", fmt.date_long(o.first_date, "-"))
+         .replace("%4", fmt.date_long(o.last_date, "-"))
          .replace("%5", str(sum(1 for x in p.opportunities if x.status == "open"))))
         self.delete_button.setText(self.tr("Restore") if deleted else self.tr("Delete"))
         self.edit_button.setEnabled(not deleted)
@@ -296,16 +294,17 @@ class ProfilePane(QWidget):
         self.ticket_button.setEnabled(not deleted)
 
         self._fill(self.timeline, [
-            [e.at.date().isoformat() if e.date_only else local(e.at), self._event_what(e),
+            [fmt.date_cell(e.at.date()) if e.date_only else local(e.at), self._event_what(e),
              self._event_detail(e), e.user] for e in p.timeline])
         self._fill(self.contacts, [[x.name + (" ★" if x.is_primary else ""), x.title,
                                     x.phone_display, x.email, x.wechat] for x in p.contacts])
-        self._fill(self.orders, [[x.order_date.isoformat(), x.order_no, money(x.amount),
+        self._fill(self.orders, [[fmt.date_cell(x.order_date), x.order_no,
+                                  money(x.amount, x.currency),
                                   labels.label(labels.ORDER_STATUS, x.status)]
                                  for x in p.recent_orders])
         self._fill(self.opportunities, [
             [x.title, x.stage_name or labels.label(labels.STAGES, x.stage_code), money(x.amount),
-             x.expected_close.isoformat() if x.expected_close else "", x.owner]
+             fmt.date_cell(x.expected_close), x.owner]
             for x in p.opportunities])
         self._fill(self.activities, [
             [local(x.due_at), labels.label(labels.ACTIVITY_TYPES, x.type), x.subject,

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from desktop_crm.services.errors import ServiceError
 from desktop_crm.services.followups import Reminder
 
-from . import labels
+from . import fmt, labels
 from .workers import Worker, guarded
 
 POLL_MS = 30_000
@@ -200,7 +200,7 @@ class RemindersDialog(QDialog):
         self.tree.clear()
         for r in due:
             it = r.item
-            row = QTreeWidgetItem([it.start.astimezone(tz).strftime("%m-%d %H:%M"),
+            row = QTreeWidgetItem([fmt.month_day_time(it.start, tz),
                                    labels.label(labels.ACTIVITY_TYPES, it.type),
                                    it.customer_name, it.subject])
             row.setData(0, Qt.ItemDataRole.UserRole, str(it.id))

@@ -30,7 +30,7 @@ from PySide6.QtSvg import QSvgRenderer
 
 from desktop_crm.services.report_model import Chart, Figure, MonthlyReport, Section, Table
 
-from . import labels
+from . import fmt, labels
 from .report_labels import (
     DASH, TIER_COLUMNS, format_value, generated_text, month_text, report_tr, scope_text,
 )
@@ -653,12 +653,12 @@ def tier_code(label: str, bare: bool = False) -> str | None:
 
 def axis_text(kind: str, value: float) -> str:
     if kind == "money":
-        return labels.money_short(value)
+        return fmt.money_short(value)
     if kind == "percent":
-        return f"{value * 100:.0f}%"
+        return fmt.percent(value)
     if kind in ("days", "score"):
-        return f"{value:,.1f}".rstrip("0").rstrip(".")
-    return f"{value:,.0f}"
+        return fmt.number_trimmed(value, 1)
+    return fmt.number(value)
 
 
 def chart_svg(chart: Chart, width_mm: float, height_mm: float, family: str) -> bytes:

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QCoreApplication, QDate, QLocale, QT_TRANSLATE_NOOP
+from PySide6.QtCore import QCoreApplication, QT_TRANSLATE_NOOP
+
+from . import fmt
 
 _C = "Report"
 DASH = "–"
@@ -24,8 +26,6 @@ LABELS = {
     "report.generated": QT_TRANSLATE_NOOP("Report", "Generated %1"),
     "report.page": QT_TRANSLATE_NOOP("Report", "Page %1 of %2"),
     "report.no_data": QT_TRANSLATE_NOOP("Report", "No data"),
-    # a QDate format for the report's month: "October 2026"; Chinese: "yyyy年M月"
-    "report.month_format": QT_TRANSLATE_NOOP("Report", "MMMM yyyy"),
     "scope.company": QT_TRANSLATE_NOOP("Report", "Whole company"),
     "scope.team": QT_TRANSLATE_NOOP("Report", "Team %1"),
     "scope.owner": QT_TRANSLATE_NOOP("Report", "Salesperson %1"),
@@ -127,33 +127,25 @@ def format_value(kind: str, value) -> str:
     if kind == "text":
         return str(value)
     if kind == "date":
-        return value.isoformat() if isinstance(value, dt.date) else str(value)
+        return fmt.date_cell(value) if isinstance(value, dt.date) else str(value)
     try:
-        v = float(value)
+        float(value)
     except (TypeError, ValueError):
         return str(value)
-    if v != v:  # NaN: no data either
-        return DASH
+    # NaN is no data either; a small negative number reads 0, never -0
     if kind == "money":
-        text = f"{abs(v):,.0f}"
-        return f"-¥{text}" if v < 0 and text != "0" else f"¥{text}"
+        return fmt.money(value, decimals=0, dash=DASH)
     if kind == "percent":
-        return _signed(f"{v * 100:,.1f}") + "%"
+        return fmt.percent(value, 1, dash=DASH)
     if kind in ("days", "score"):
-        return _signed(f"{v:,.1f}")
+        return fmt.number(value, 1, dash=DASH)
     # count, minutes
-    return _signed(f"{v:,.0f}")
-
-
-def _signed(text: str) -> str:
-    """No "-0" for a small negative number."""
-    return text[1:] if text.startswith("-") and not text.strip("-0.,") else text
+    return fmt.number(value, dash=DASH)
 
 
 def month_text(month: dt.date) -> str:
     """The report's month in the UI language: "October 2026", "2026年10月"."""
-    return QLocale().toString(QDate(month.year, month.month, 1),
-                              report_tr("report.month_format"))
+    return fmt.month_long(month)
 
 
 def scope_text(scope) -> str:
@@ -166,4 +158,5 @@ def scope_text(scope) -> str:
 
 
 def generated_text(at: dt.datetime) -> str:
-    return report_tr("report.generated").replace("%1", f"{at:%Y-%m-%d %H:%M}")
+    """When the report was made, in the computer's time zone: "2026年11月23日 14:05"."""
+    return report_tr("report.generated").replace("%1", fmt.datetime_long(at))

@@ -9,7 +9,7 @@ import datetime as dt
 import os
 
 import shiboken6
-from PySide6.QtCore import QLocale, QThreadPool, Qt, Signal
+from PySide6.QtCore import QThreadPool, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
@@ -22,10 +22,11 @@ from desktop_crm.services.periods import add_months, month_start
 from desktop_crm.services.report import ReportService
 from desktop_crm.services.report_model import MonthlyReport
 
-from . import labels
+from . import fmt, labels
 from .report_document import ReportDocument
 from .report_labels import format_value, report_tr
 from .workers import Worker, guarded
+from . import ui_state
 
 MONTHS_BACK = 36
 
@@ -51,11 +52,10 @@ class ReportsSection(QWidget):
         self._workers: set[Worker] = set()
         self.month = QComboBox()
         first = month_start(today or dt.date.today())
-        loc = QLocale()
         for k in range(1, MONTHS_BACK + 1):
             m = add_months(first, -k)
-            self.month.addItem(loc.toString(m, self.tr("MMMM yyyy")), m.isoformat())
-        self.month.addItem(loc.toString(first, self.tr("MMMM yyyy")) + " "
+            self.month.addItem(fmt.month_long(m), m.isoformat())
+        self.month.addItem(fmt.month_long(first) + " "
                            + self.tr("(so far)"), first.isoformat())
         self.scope = QComboBox()
         self._scopes = self.reports.allowed_scopes()
@@ -111,6 +111,7 @@ class ReportsSection(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        ui_state.remember_header(self.table.horizontalHeader(), "reports/table")
         self.message = QLabel()
         self.message.setStyleSheet("color: #c62828;")
         self.message.setWordWrap(True)
@@ -174,7 +175,7 @@ class ReportsSection(QWidget):
             return
         self.report = report
         self.heading.setText(self.tr("%1 · %2").replace(
-            "%1", QLocale().toString(report.month, self.tr("MMMM yyyy")))
+            "%1", fmt.month_long(report.month))
             .replace("%2", self.scope.currentText()))
         rows = [f for s in report.sections for f in s.figures]
         self.table.setRowCount(len(rows))
@@ -184,7 +185,7 @@ class ReportsSection(QWidget):
                                                else "")
             cells = (report_tr(f.key), format_value(f.kind, f.value),
                      format_value(f.kind, f.previous), format_value(f.kind, f.year_ago),
-                     "–" if change is None else f"{arrow}{change:+.1%}")
+                     "–" if change is None else arrow + fmt.percent(change, 1, signed=True))
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if c:

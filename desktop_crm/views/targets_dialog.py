@@ -27,8 +27,9 @@ from desktop_crm.services.targets import (
     previous_period,
 )
 
-from . import labels
+from . import fmt, labels
 from .workers import Worker, guarded
+from . import ui_state
 
 MANAGER_ROLES = ("admin", "manager")
 MONTHS_AROUND = (12, 12)  # months listed before and after the current one
@@ -53,12 +54,12 @@ def money_text(value: Decimal | None) -> str:
     """¥ with thousands separators; cents only when there are some."""
     if value is None:
         return ""
-    return f"¥{value:,.2f}" if value != value.to_integral_value() else f"¥{value:,.0f}"
+    return fmt.money(value, decimals=0 if value == value.to_integral_value() else 2)
 
 
 def whole_money(value: Decimal) -> str:
     """¥ with thousands separators, rounded to the yuan (figures reached, not typed)."""
-    return f"¥{value:,.0f}"
+    return fmt.money(value, decimals=0)
 
 
 def parse_money(text: str) -> Decimal | None:
@@ -165,6 +166,7 @@ class TargetsDialog(QDialog):
         self._filling = False
         self.setWindowTitle(self.tr("Sales targets"))
         self.resize(1180, 640)
+        ui_state.remember_size(self, "targets")
 
         self.kind = QComboBox()
         self.kind.addItem(self.tr("Month"), False)
@@ -205,10 +207,13 @@ class TargetsDialog(QDialog):
             self.table.horizontalHeaderItem(col).setToolTip(tip)
         head = self.table.horizontalHeader()
         head.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
+        # a layout the user arranged is kept; else the columns fit their figures
+        self._columns_restored = ui_state.remember_header(head, "targets/table")
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setItemDelegate(_TargetDelegate(self))
+        self.table.installEventFilter(self)  # Tab leaves the grid after its last cell
         self.table.setEditTriggers(
             QAbstractItemView.EditTrigger.DoubleClicked
             | QAbstractItemView.EditTrigger.EditKeyPressed
@@ -264,7 +269,7 @@ class TargetsDialog(QDialog):
         first, _after = parse_period(period)
         if "Q" in period:
             return self.tr("Q%1 %2").replace("%1", period[-1]).replace("%2", str(first.year))
-        return QLocale().toString(first, self.tr("MMMM yyyy"))
+        return fmt.month_long(first)
 
     def _fill_periods(self, wanted: str) -> None:
         quarter = "Q" in wanted
@@ -389,7 +394,7 @@ class TargetsDialog(QDialog):
         if done == 0 and self.today < first:
             return self.tr("The period has not begun.")
         return self.tr("Day %1 of %2 (%3 of the period gone).").replace(
-            "%1", str(done + 1)).replace("%2", str(days)).replace("%3", f"{done / days:.0%}")
+            "%1", str(done + 1)).replace("%2", str(days)).replace("%3", fmt.percent(done / days))
 
     def _elapsed(self) -> float:
         first, after = parse_period(self.period)
@@ -405,7 +410,7 @@ class TargetsDialog(QDialog):
         for i, r in enumerate(self.rows):
             a = r.attainment
             cells = {COL_NAME: r.name if r.is_team else "    " + r.name,
-                     COL_REV: whole_money(a.revenue), COL_NEW: f"{a.new_customers:,}",
+                     COL_REV: whole_money(a.revenue), COL_NEW: fmt.number(a.new_customers),
                      COL_WEIGHTED: whole_money(a.weighted_open)}
             for col in range(self.table.columnCount()):
                 item = QTableWidgetItem(cells.get(col, ""))
@@ -429,8 +434,27 @@ class TargetsDialog(QDialog):
             self._show_row(i)
         self._size_columns()
 
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
+        """Tab moves from cell to cell as in a spreadsheet, and from the last cell (Shift+Tab:
+        the first) on to the buttons, instead of going round the grid for ever."""
+        if obj is self.table and event.type() == event.Type.KeyPress \
+                and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) \
+                and not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            back = event.key() == Qt.Key.Key_Backtab
+            head = self.table.horizontalHeader()
+            shown = [head.logicalIndex(v) for v in range(head.count())
+                     if not head.isSectionHidden(head.logicalIndex(v))]
+            row, col = self.table.currentRow(), self.table.currentColumn()
+            edge = (0, shown[0]) if back else (self.table.rowCount() - 1, shown[-1])
+            if not shown or self.table.rowCount() == 0 or (row, col) == edge:
+                self.focusPreviousChild() if back else self.focusNextChild()
+                return True
+        return super().eventFilter(obj, event)
+
     def _size_columns(self) -> None:
         """Figures get their width plus some air; the name column takes what is left."""
+        if self._columns_restored:
+            return
         head = self.table.horizontalHeader()
         self.table.resizeColumnsToContents()
         for col in range(1, self.table.columnCount()):
@@ -463,7 +487,7 @@ class TargetsDialog(QDialog):
         rev_t, new_t = self._effective(r)
         for col, value, text in ((COL_REV_T, r.values[0], money_text(r.values[0])),
                                  (COL_NEW_T, r.values[1],
-                                  "" if r.values[1] is None else f"{r.values[1]:,}")):
+                                  fmt.number(r.values[1]))):
             item = self.table.item(i, col)
             item.setText(text)
             hint = ""
@@ -471,7 +495,7 @@ class TargetsDialog(QDialog):
                 total = rev_t if col == COL_REV_T else new_t
                 if total is not None:
                     hint = self.tr("sum of members: %1").replace(
-                        "%1", money_text(total) if col == COL_REV_T else f"{total:,}")
+                        "%1", money_text(total) if col == COL_REV_T else fmt.number(total))
             item.setData(PLACEHOLDER, hint)
             loaded = r.loaded[0 if col == COL_REV_T else 1]
             changed = value != loaded
@@ -496,11 +520,11 @@ class TargetsDialog(QDialog):
                 item.setToolTip("")
                 continue
             share = float(Decimal(reached) / Decimal(target))
-            item.setText(f"{share:.0%}")
+            item.setText(fmt.percent(share))
             item.setForeground(QBrush(GOOD if share >= 1 else BEHIND
                                       if share < elapsed - 0.1 else QColor("#222")))
             item.setToolTip(self.tr("At an even pace, %1 would be reached by today.")
-                            .replace("%1", f"{elapsed:.0%}"))
+                            .replace("%1", fmt.percent(elapsed)))
         cov = self.table.item(i, COL_COVERAGE)
         missing = None if rev_t is None else max(Decimal(0), rev_t - a.revenue)
         if rev_t is None:

@@ -30,13 +30,14 @@ from desktop_crm.services.tickets import (
     clock_of,
 )
 
-from . import labels
+from . import fmt, labels
 from .itemmodels.ticket_table import (
     BREACHED_BACKGROUND, PAUSED_TEXT, SOON_BACKGROUND, STATE_TEXT, target_text,
     time_left_text, working_day_seconds,
 )
 from .opportunity_dialog import CustomerPicker, customer_search
-from .widgets import dialog_buttons, error_label, field_row
+from .widgets import dialog_buttons, error_label, field_row, tab_moves_focus, row_height, font_px
+from . import ui_state
 
 # the workflow buttons: action, target status, the statuses it is offered in
 WORKFLOW = (
@@ -120,6 +121,7 @@ class NewTicketDialog(QDialog):
         self.interaction_id = interaction_id
         self.setWindowTitle(self.tr("New ticket"))
         self.setMinimumWidth(560)
+        ui_state.remember_size(self, "new_ticket")
         self.errors: dict[str, QLabel] = {}
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -152,6 +154,7 @@ class NewTicketDialog(QDialog):
         lay.addWidget(self.message)
         self.buttons = dialog_buttons(self, self.save)
         lay.addWidget(self.buttons)
+        tab_moves_focus(self)
 
     def _row(self, form: QFormLayout, key: str, text: str, field) -> None:
         field_row(form, self.errors, key, text, field)
@@ -242,6 +245,7 @@ class ResolveDialog(QDialog):
         lay.addWidget(self.message)
         self.buttons = dialog_buttons(self, self.save, save=False)
         lay.addWidget(self.buttons)
+        tab_moves_focus(self)
 
     @property
     def satisfaction(self) -> int | None:
@@ -298,10 +302,11 @@ class TicketDialog(QDialog):
                        for u in services.users.list(include_inactive=True)}
         self.setWindowTitle(self.tr("Ticket"))
         self.resize(1180, 780)
+        ui_state.remember_size(self, "ticket")
 
         self.title = QLabel()
         self.title.setObjectName("ticketTitle")
-        self.title.setStyleSheet("font-size: 16px; font-weight: 600;")
+        self.title.setStyleSheet(f"font-size: {font_px(1.33)}px; font-weight: 600;")
         self.title.setWordWrap(True)
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.message = error_label()
@@ -446,6 +451,7 @@ class TicketDialog(QDialog):
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
         split.setSizes([820, 340])
+        ui_state.remember_splitter(split, "ticket/splitter")
         lay = QVBoxLayout(self)
         lay.addWidget(self.title)
         lay.addWidget(self.message)
@@ -461,6 +467,7 @@ class TicketDialog(QDialog):
         self._clock_timer.timeout.connect(self._show_clock)
         self._clock_timer.start()
         self.load()
+        tab_moves_focus(self)
 
     @staticmethod
     def _table(headers: list[str]) -> QTableWidget:
@@ -470,7 +477,7 @@ class TicketDialog(QDialog):
         t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         t.horizontalHeader().setStretchLastSection(True)
-        t.verticalHeader().setDefaultSectionSize(24)
+        t.verticalHeader().setDefaultSectionSize(row_height(t, 24))
         return t
 
     # -- showing ------------------------------------------------------------------------------
@@ -480,7 +487,7 @@ class TicketDialog(QDialog):
         return self.detail.row if self.detail else None
 
     def _time(self, when: dt.datetime | None) -> str:
-        return when.astimezone(self.tz).strftime("%Y-%m-%d %H:%M") if when else ""
+        return fmt.datetime_cell(when, self.tz)
 
     def load(self) -> None:
         """Read the ticket again and show it (after every save, and after a refusal)."""
@@ -640,8 +647,7 @@ class TicketDialog(QDialog):
         self.contact.setText(d.contact_name or "—")
         self.orders.setRowCount(0)
         for order_no, day, amount, status in d.recent_orders:
-            self._add(self.orders, [order_no, day.isoformat() if day else "",
-                                    labels.money(amount) if amount is not None else "",
+            self._add(self.orders, [order_no, fmt.date_cell(day), labels.money(amount),
                                     labels.label(labels.ORDER_STATUS, status)])
         self.others.setRowCount(0)
         for t in d.other_tickets:

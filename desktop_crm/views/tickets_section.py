@@ -31,6 +31,8 @@ from .itemmodels.ticket_table import PAGE_SIZE, TicketTableModel
 from .sla_settings import SlaSettingsDialog
 from .ticket_dialog import NewTicketDialog, TicketDialog
 from .workers import Worker, guarded
+from . import ui_state
+from .widgets import row_height, scaled
 
 CLOCK_INTERVAL_MS = 60_000
 SEARCH_DELAY_MS = 250
@@ -136,7 +138,7 @@ class TicketsSection(QWidget):
         self.table.setAlternatingRowColors(False)
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(26)
+        self.table.verticalHeader().setDefaultSectionSize(row_height(self.table, 26))
         header = self.table.horizontalHeader()
         header.setSectionsClickable(True)
         header.setSortIndicatorShown(True)
@@ -144,7 +146,7 @@ class TicketsSection(QWidget):
         header.sortIndicatorChanged.connect(self._sort_clicked)
         header.setStretchLastSection(False)
         for col, width in enumerate((90, 380, 240, 70, 120, 110, 130, 170)):
-            self.table.setColumnWidth(col, width)
+            self.table.setColumnWidth(col, scaled(self.table, width))
         header.setSectionResizeMode(1, header.ResizeMode.Stretch)
         self.table.doubleClicked.connect(self._activated)
         QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, self.open_current,
@@ -175,6 +177,8 @@ class TicketsSection(QWidget):
         self.clock_timer.timeout.connect(self.tick)
         self.clock_timer.start()
         self.reload()
+        ui_state.install_column_menu(self.table.horizontalHeader())
+        ui_state.remember_header(self.table.horizontalHeader(), "tickets/table")
 
     # -- loading ------------------------------------------------------------------------------
 

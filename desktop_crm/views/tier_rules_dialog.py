@@ -17,7 +17,8 @@ from desktop_crm.services.rfm import (
 
 from .labels import PRESETS as PRESET_LABELS, RULE_METRICS as METRIC_LABELS
 from .labels import SEGMENTS as SEGMENT_LABELS, TIERS as TIER_LABELS, error_text, label
-from .widgets import dialog_buttons, error_label
+from .widgets import dialog_buttons, error_label, row_height
+from . import ui_state
 
 
 class TierRulesDialog(QDialog):
@@ -31,7 +32,7 @@ class TierRulesDialog(QDialog):
             [self.tr("Tier"), self.tr("When"), self.tr("Is"), self.tr("Value")])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.verticalHeader().setDefaultSectionSize(30)
+        self.table.verticalHeader().setDefaultSectionSize(row_height(self.table, 30))
 
         self.preset = QComboBox()
         for key in PRESETS:
@@ -96,6 +97,7 @@ class TierRulesDialog(QDialog):
         lay.addWidget(self.error)
         lay.addWidget(box)
         self.resize(760, 560)
+        ui_state.remember_size(self, "tier_rules")
         self.show_settings(self.settings)
 
     # -- rows -------------------------------------------------------------------------------

@@ -10,10 +10,10 @@ create win-back follow-ups for its customers.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from typing import Any
 
 import numpy as np
+from matplotlib.ticker import FuncFormatter
 from PySide6.QtCore import QDate, QDateTime, QThreadPool, QTime, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QDateEdit, QHBoxLayout, QHeaderView, QLabel, QMessageBox,
@@ -26,9 +26,11 @@ from desktop_crm.services.errors import Cancelled, ChangeSet, ServiceError
 from desktop_crm.services.rfm import TIERS
 from desktop_crm.services.tiers import RunInfo, Selection
 
+from . import fmt
 from .charts import ChartView
 from .labels import SEGMENTS, TIERS as TIER_LABELS, label
 from .workers import Worker
+from . import ui_state
 
 TIER_COLOURS = {"strategic": "#1565c0", "growth": "#2e7d32", "basic": "#9e9e9e",
                 "dormant": "#c62828", "": "#e0e0e0"}
@@ -36,9 +38,7 @@ LIST_LIMIT = 500
 
 
 def _money(v: float | None) -> str:
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return ""
-    return f"{v:,.0f}"
+    return fmt.money(v, decimals=0)
 
 
 class TiersSection(QWidget):
@@ -187,6 +187,8 @@ class TiersSection(QWidget):
         lay.addWidget(self.info)
         lay.addWidget(split, 1)
         self.rows: list = []
+        ui_state.remember_header(self.table.horizontalHeader(), "tiers/table")
+        ui_state.remember_splitter(split, "tiers/splitter")
         self.load()
 
     # -- loading and drawing ------------------------------------------------------------------
@@ -218,7 +220,7 @@ class TiersSection(QWidget):
             self.risk_info.setText("")
             return
         applied = (self.tr("applied %1").replace(
-            "%1", run.applied_at.astimezone().strftime("%Y-%m-%d %H:%M"))
+            "%1", fmt.datetime_long(run.applied_at))
             if run.applied_at else self.tr("not applied to customers yet"))
         fit = run.params.get("fit", {})
         bg = fit.get("bgnbd")
@@ -228,10 +230,10 @@ class TiersSection(QWidget):
                  if bg else self.tr("no purchase model (too few repeat orders)"))
         self.info.setText(
             self.tr("As of %1 · computed %2 by %3 · %4 customers, %5 with paid orders · %6 · %7")
-            .replace("%1", run.as_of.isoformat())
-            .replace("%2", run.computed_at.astimezone().strftime("%Y-%m-%d %H:%M"))
+            .replace("%1", fmt.date_long(run.as_of))
+            .replace("%2", fmt.datetime_long(run.computed_at))
             .replace("%3", run.computed_by or "-")
-            .replace("%4", f"{run.customers:,}").replace("%5", f"{run.buyers:,}")
+            .replace("%4", fmt.number(run.customers)).replace("%5", fmt.number(run.buyers))
             .replace("%6", applied).replace("%7", model))
         c = run.charts
         self._draw_tiers(c.get("tiers", {}))
@@ -246,9 +248,9 @@ class TiersSection(QWidget):
                     "months. A customer is at risk when P(alive) is below %3, or when the days "
                     "since the last order exceed %4 times the customer's usual interval "
                     "between purchases.")
-            .replace("%1", f"{risk.get('count', 0):,}")
+            .replace("%1", fmt.number(risk.get('count', 0)))
             .replace("%2", _money(risk.get("revenue", 0.0)))
-            .replace("%3", f"{settings.get('churn_p_alive', 0.5):.0%}")
+            .replace("%3", fmt.percent(settings.get('churn_p_alive', 0.5)))
             .replace("%4", f"{settings.get('churn_interval_factor', 3.0):g}"))
         self._draw_risk(risk.get("by_tier") or {})
 
@@ -259,15 +261,16 @@ class TiersSection(QWidget):
         names = [label(TIER_LABELS, t) for t in TIERS]
         colours = [TIER_COLOURS[t] for t in TIERS]
         counts = [tiers.get(t, {}).get("count", 0) for t in TIERS]
-        revenue = [tiers.get(t, {}).get("revenue", 0.0) / 10_000 for t in TIERS]
+        revenue = [float(tiers.get(t, {}).get("revenue", 0.0)) for t in TIERS]
         ax1.bar(names, counts, color=colours)
         ax1.set_title(self.tr("Customers per tier"))
         ax2.bar(names, revenue, color=colours)
-        ax2.set_title(self.tr("Purchases in the last 12 months (10,000 CNY)"))
+        ax2.set_title(self.tr("Purchases in the last 12 months"))
+        ax2.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt.money_short(v)))
         for ax, values in ((ax1, counts), (ax2, revenue)):
             total = sum(values) or 1
             for i, v in enumerate(values):
-                ax.annotate(f"{v / total:.0%}", (i, v), ha="center", va="bottom", fontsize=9)
+                ax.annotate(fmt.percent(v / total), (i, v), ha="center", va="bottom", fontsize=9)
             ax.margins(y=0.15)
         self.tier_chart.hint.setText(self.tr("Click a bar to list the tier's customers."))
         self.tier_chart.draw()
@@ -283,14 +286,14 @@ class TiersSection(QWidget):
             top20 = p.get("top20", 0.0)
             ax.axvline(20, color="#c62828", linewidth=1)
             ax.annotate(self.tr("top 20% of customers: %1 of revenue")
-                        .replace("%1", f"{top20:.0%}"), (21, top20 * 100 - 8), fontsize=9)
+                        .replace("%1", fmt.percent(top20)), (21, top20 * 100 - 8), fontsize=9)
         ax.set_xlabel(self.tr("Share of customers, largest buyers first (%)"))
         ax.set_ylabel(self.tr("Share of total purchases (%)"))
         ax.set_xlim(0, 100)
         ax.set_ylim(0, 101)
         ax.grid(True, alpha=0.3)
         ax.set_title(self.tr("Pareto curve of %1 buyers").replace(
-            "%1", f"{p.get('buyers', 0):,}"))
+            "%1", fmt.number(p.get('buyers', 0))))
         self.pareto_chart.hint.setText(self.tr("Click the curve to list the top customers up "
                                                "to that share."))
         self.pareto_chart.draw()
@@ -307,7 +310,8 @@ class TiersSection(QWidget):
         for r in range(5):
             for f in range(5):
                 v = grid[r, f]
-                txt = "" if np.isnan(v) else (f"{int(v):,}" if key == "count" else _money(v))
+                txt = "" if np.isnan(v) else (fmt.number(int(v)) if key == "count"
+                                              else fmt.money_short(v))
                 dark = not np.isnan(v) and v > np.nanmin(grid) + 0.6 * (np.nanmax(grid)
                                                                      - np.nanmin(grid))
                 ax.text(f + 1, r + 1, txt, ha="center", va="center", fontsize=9,
@@ -344,7 +348,7 @@ class TiersSection(QWidget):
         for i in range(len(order)):
             for j in range(len(order)):
                 if grid[i, j]:
-                    ax.text(j, i, f"{int(grid[i, j]):,}", ha="center", va="center", fontsize=8,
+                    ax.text(j, i, fmt.number(int(grid[i, j])), ha="center", va="center", fontsize=8,
                             color="white" if grid[i, j] > grid.max() / 2 else "black")
         names = [label(TIER_LABELS, t) if t else self.tr("(none)") for t in order]
         ax.set_xticks(range(len(order)), names)
@@ -399,7 +403,7 @@ class TiersSection(QWidget):
             revenue = by_tier.get(t, {}).get("revenue", 0.0)
             if left[i]:
                 ax.annotate(self.tr("%1 customers, %2 bought in 12 months")
-                            .replace("%1", f"{int(left[i]):,}").replace("%2", _money(revenue)),
+                            .replace("%1", fmt.number(int(left[i]))).replace("%2", _money(revenue)),
                             (left[i], i), xytext=(4, 0), textcoords="offset points",
                             va="center", fontsize=9)
         ax.set_yticks(y, names)
@@ -469,7 +473,7 @@ class TiersSection(QWidget):
             return self.tr("R = %1, F = %2").replace("%1", str(sel.r)).replace("%2", str(sel.f))
         if sel.top_share is not None:
             return self.tr("Top %1 of buyers by purchases").replace(
-                "%1", f"{sel.top_share:.1%}")
+                "%1", fmt.percent(sel.top_share, 1))
         if sel.clv_min is not None:
             return self.tr("Predicted value %1 to %2").replace(
                 "%1", _money(sel.clv_min)).replace("%2", _money(sel.clv_max))
@@ -488,7 +492,7 @@ class TiersSection(QWidget):
         rows, total = self.services.tiers.list_customers(sel, limit=LIST_LIMIT, order=order)
         self.rows = rows
         shown = self.tr("%1: %2 customers").replace("%1", self.describe(sel)).replace(
-            "%2", f"{total:,}")
+            "%2", fmt.number(total))
         if total > len(rows):
             shown += self.tr(" (the first %1 shown)").replace("%1", str(len(rows)))
         self.list_title.setText(shown)
@@ -498,9 +502,9 @@ class TiersSection(QWidget):
         for i, r in enumerate(rows):
             values = [r.code, r.name, r.owner, label(TIER_LABELS, r.tier),
                       label(TIER_LABELS, r.computed_tier), label(SEGMENTS, r.segment),
-                      f"{r.r} {r.f} {r.m}" if r.r else "", f"{r.orders:,}",
+                      f"{r.r} {r.f} {r.m}" if r.r else "", fmt.number(r.orders),
                       _money(r.spend_365),
-                      "" if r.p_alive is None else f"{r.p_alive:.0%}",
+                      fmt.percent(r.p_alive),
                       _money(r.predicted_clv), self.reason_text(r, settings)]
             for j, v in enumerate(values):
                 item = QTableWidgetItem(v)
@@ -515,8 +519,8 @@ class TiersSection(QWidget):
         parts = []
         if "p_alive" in r.risk_reason.split(","):
             parts.append(self.tr("P(alive) %1 below %2").replace(
-                "%1", f"{r.p_alive or 0:.0%}").replace(
-                "%2", f"{settings.get('churn_p_alive', 0.5):.0%}"))
+                "%1", fmt.percent(r.p_alive or 0)).replace(
+                "%2", fmt.percent(settings.get('churn_p_alive', 0.5))))
         if "overdue" in r.risk_reason.split(","):
             usual = r.usual_interval_days or 0.0
             times = (r.recency_days or 0) / max(usual, 1e-9)
@@ -597,7 +601,7 @@ class TiersSection(QWidget):
             self, self.tr("Apply tiers"),
             self.tr("Give every customer the tier computed as of %1? Each change is recorded "
                     "in the customer's history, and this month's tier snapshot is replaced.")
-            .replace("%1", self.run.as_of.isoformat()))
+            .replace("%1", fmt.date_long(self.run.as_of)))
         if sure != QMessageBox.StandardButton.Yes:
             return
         try:
@@ -608,7 +612,7 @@ class TiersSection(QWidget):
         QMessageBox.information(
             self, self.tr("Apply tiers"),
             self.tr("%1 customers changed tier; snapshot %2 stored.")
-            .replace("%1", f"{result.changed:,}").replace("%2", result.month))
+            .replace("%1", fmt.number(result.changed)).replace("%2", result.month))
         self.data_changed.emit(ChangeSet.of("customers"))
         self.load()
 

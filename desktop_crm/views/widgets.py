@@ -65,3 +65,35 @@ def settings_error(err, fields: dict[str, str] | None = None) -> str:
         return "\n".join(f"{names.get(e.field, e.field)}: {labels.error_text(e)}"
                          for e in err.errors)
     return str(err)
+
+
+def tab_moves_focus(dialog: QWidget) -> None:
+    """Tab leaves a multi-line text box for the next field, as in any Windows form, instead
+    of typing a tab character into it (so Tab walks a form from top to bottom)."""
+    from PySide6.QtWidgets import QPlainTextEdit, QTextEdit
+
+    for edit in dialog.findChildren(QPlainTextEdit) + dialog.findChildren(QTextEdit):
+        edit.setTabChangesFocus(True)
+
+
+USUAL_FONT_PX = 12  # the application font at 100 %: 9 pt (Microsoft YaHei UI, Noto Sans CJK)
+USUAL_LINE_PX = 17  # its line spacing
+
+
+def font_px(scale: float) -> int:
+    """A font size in pixels for a style sheet, ``scale`` times the application font's, so
+    the text follows a larger font or Windows text size (Qt scales pixels for 150 %, 200 %)."""
+    from PySide6.QtGui import QFontInfo
+    from PySide6.QtWidgets import QApplication
+
+    return max(1, round(QFontInfo(QApplication.font()).pixelSize() * scale))
+
+
+def row_height(view: QWidget, usual: int) -> int:
+    """A table row height: ``usual`` pixels at the usual font, taller with a larger one."""
+    return max(usual, view.fontMetrics().lineSpacing() + usual - USUAL_LINE_PX)
+
+
+def scaled(widget: QWidget, pixels: int) -> int:
+    """``pixels`` at the usual font, more with a larger one (a default column width)."""
+    return round(pixels * max(1.0, widget.fontMetrics().lineSpacing() / USUAL_LINE_PX))

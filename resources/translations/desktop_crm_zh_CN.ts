@@ -304,10 +304,6 @@
 <context>
     <name>Calendar</name>
     <message>
-        <source>dddd, d MMMM</source>
-        <translation>M月d日 dddd</translation>
-    </message>
-    <message>
         <source>Time</source>
         <translation>时间</translation>
     </message>
@@ -447,24 +443,8 @@
         <translation>类型（%1）</translation>
     </message>
     <message>
-        <source>dddd, d MMMM yyyy</source>
-        <translation>yyyy年M月d日 dddd</translation>
-    </message>
-    <message>
         <source>%1 – %2</source>
         <translation>%1 – %2</translation>
-    </message>
-    <message>
-        <source>d MMM</source>
-        <translation>M月d日</translation>
-    </message>
-    <message>
-        <source>d MMM yyyy</source>
-        <translation>yyyy年M月d日</translation>
-    </message>
-    <message>
-        <source>MMMM yyyy</source>
-        <translation>yyyy年M月</translation>
     </message>
     <message>
         <source>Could not load the calendar: %1</source>
@@ -605,6 +585,13 @@
     <message>
         <source>Check cancelled; nothing was written.</source>
         <translation>检查已取消，未写入任何数据。</translation>
+    </message>
+</context>
+<context>
+    <name>ColumnMenu</name>
+    <message>
+        <source>Restore default columns</source>
+        <translation>恢复默认列</translation>
     </message>
 </context>
 <context>
@@ -2082,10 +2069,6 @@
         <translation>同比去年（%1）</translation>
     </message>
     <message>
-        <source>10k ¥</source>
-        <translation>万元</translation>
-    </message>
-    <message>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
@@ -3171,10 +3154,6 @@
         <translation>活跃概率</translation>
     </message>
     <message>
-        <source>MONEY_UNITS 1e3:K 1e6:M 1e9:B</source>
-        <translation>MONEY_UNITS 1e4:万 1e8:亿</translation>
-    </message>
-    <message>
         <source>Price too high</source>
         <translation>价格偏高</translation>
     </message>
@@ -3421,8 +3400,24 @@
         <translation>新建跟进(&amp;U)</translation>
     </message>
     <message>
+        <source>New &amp;ticket</source>
+        <translation>新建工单(&amp;T)</translation>
+    </message>
+    <message>
+        <source>New &amp;opportunity</source>
+        <translation>新建商机(&amp;O)</translation>
+    </message>
+    <message>
+        <source>&amp;Log an interaction with the customer</source>
+        <translation>记录与客户的沟通(&amp;L)</translation>
+    </message>
+    <message>
         <source>&amp;Reminders…</source>
         <translation>提醒(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>&amp;Print monthly report…</source>
+        <translation>打印月度报表(&amp;P)…</translation>
     </message>
     <message>
         <source>&amp;Back up database…</source>
@@ -3441,6 +3436,14 @@
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
+        <source>&amp;Go</source>
+        <translation>转到(&amp;G)</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>刷新(&amp;R)</translation>
+    </message>
+    <message>
         <source>&amp;Data</source>
         <translation>数据(&amp;D)</translation>
     </message>
@@ -3451,6 +3454,10 @@
     <message>
         <source>Import &amp;history…</source>
         <translation>导入记录(&amp;H)…</translation>
+    </message>
+    <message>
+        <source>&amp;Export what this section lists…</source>
+        <translation>导出当前列表(&amp;E)…</translation>
     </message>
     <message>
         <source>Export &amp;customers (the list&apos;s filter)…</source>
@@ -3481,8 +3488,24 @@
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>键盘快捷键(&amp;K)</translation>
+    </message>
+    <message>
         <source>&amp;About</source>
         <translation>关于(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Refreshed</source>
+        <translation>已刷新</translation>
+    </message>
+    <message>
+        <source>Build the report first</source>
+        <translation>请先生成报表</translation>
+    </message>
+    <message>
+        <source>Choose a customer first</source>
+        <translation>请先选择一个客户</translation>
     </message>
     <message numerus="yes">
         <source>%n row(s) exported</source>
@@ -4351,10 +4374,6 @@ Desktop CRM 现在将关闭；请重新启动以使用恢复的数据。</transl
         <translation>进入各阶段的商机数</translation>
     </message>
     <message>
-        <source>10,000 CNY</source>
-        <translation>万元</translation>
-    </message>
-    <message>
         <source>Open amount by stage (number of deals)</source>
         <translation>各阶段进行中金额（商机数）</translation>
     </message>
@@ -5083,10 +5102,6 @@ Desktop CRM 现在将关闭；请重新启动以使用恢复的数据。</transl
         <translation>无数据</translation>
     </message>
     <message>
-        <source>MMMM yyyy</source>
-        <translation>yyyy年M月</translation>
-    </message>
-    <message>
         <source>Whole company</source>
         <translation>全公司</translation>
     </message>
@@ -5381,10 +5396,6 @@ Desktop CRM 现在将关闭；请重新启动以使用恢复的数据。</transl
 </context>
 <context>
     <name>ReportsSection</name>
-    <message>
-        <source>MMMM yyyy</source>
-        <translation>yyyy年M月</translation>
-    </message>
     <message>
         <source>(so far)</source>
         <translation>（截至目前）</translation>
@@ -5809,6 +5820,25 @@ Desktop CRM 现在将关闭；请重新启动以使用恢复的数据。</transl
     </message>
 </context>
 <context>
+    <name>ShortcutsDialog</name>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>键盘快捷键</translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation>按键</translation>
+    </message>
+    <message>
+        <source>Does</source>
+        <translation>功能</translation>
+    </message>
+    <message>
+        <source>Menu</source>
+        <translation>菜单</translation>
+    </message>
+</context>
+<context>
     <name>SlaSettingsDialog</name>
     <message>
         <source>SLA settings</source>
@@ -6079,10 +6109,6 @@ Desktop CRM 现在将关闭；请重新启动以使用恢复的数据。</transl
     <message>
         <source>Q%1 %2</source>
         <translation>%2年第%1季度</translation>
-    </message>
-    <message>
-        <source>MMMM yyyy</source>
-        <translation>yyyy年M月</translation>
     </message>
     <message>
         <source>(current)</source>
@@ -7033,8 +7059,8 @@ Desktop CRM 现在将关闭；请重新启动以使用恢复的数据。</transl
         <translation>各层级客户数</translation>
     </message>
     <message>
-        <source>Purchases in the last 12 months (10,000 CNY)</source>
-        <translation>近12个月采购额（万元）</translation>
+        <source>Purchases in the last 12 months</source>
+        <translation>近12个月采购额</translation>
     </message>
     <message>
         <source>Click a bar to list the tier&apos;s customers.</source>

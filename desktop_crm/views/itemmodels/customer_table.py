@@ -10,7 +10,7 @@ from PySide6.QtGui import QColor
 
 from desktop_crm.services.customers import CustomerQuery, CustomerRow, CustomerService
 
-from .. import labels
+from .. import fmt, labels
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +122,7 @@ class CustomerTableModel(QAbstractTableModel):
             if col == "tier":
                 return labels.label(labels.TIERS, row.tier) if row.tier else ""
             if col == "updated_at":
-                return row.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
+                return fmt.datetime_cell(row.updated_at)
             if col == "health":
                 return "" if row.health is None else str(row.health)
             return getattr(row, col)

@@ -20,7 +20,7 @@ from PySide6.QtGui import QColor
 from desktop_crm.services.business_hours import BusinessCalendar
 from desktop_crm.services.tickets import SlaClock, TicketQuery, TicketRow, clock_of
 
-from .. import labels
+from .. import fmt, labels
 
 PAGE_SIZE = 200
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -276,7 +276,7 @@ class TicketTableModel(QAbstractTableModel):
             if col == "assignee":
                 return row.assignee_name or self.tr("Unassigned")
             if col == "opened":
-                return row.opened_at.astimezone(self._tz).strftime("%Y-%m-%d %H:%M")
+                return fmt.datetime_cell(row.opened_at, self._tz)
             return time_left_text(self._clocks[index.row()], self._day_seconds)
         if role == Qt.ItemDataRole.BackgroundRole:
             return state_background(self._clocks[index.row()])
@@ -298,7 +298,7 @@ class TicketTableModel(QAbstractTableModel):
                 clock = self._clocks[index.row()]
                 if clock.due is None:
                     return None
-                due = clock.due.astimezone(self._tz).strftime("%Y-%m-%d %H:%M")
+                due = fmt.datetime_long(clock.due, self._tz)
                 if clock.target is None:
                     return self.tr("Resolution was due %1").replace("%1", due)
                 return self.tr("%1 due %2").replace("%1", target_text(clock.target)) \

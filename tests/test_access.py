@@ -1,0 +1,137 @@
+"""The services' half of the permission rules, on both engines: what each role sees, edits,
+exports, and which sensitive fields it sees masked."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from desktop_crm.services.access import mask_address, mask_email, mask_phone
+from desktop_crm.services.container import Services
+from desktop_crm.services.customers import CustomerQuery
+from desktop_crm.services.errors import NotFound, PermissionDenied
+from desktop_crm.services.exporting import ExportService
+from desktop_crm.services.staff import StaffService
+
+
+def test_masks():
+    assert mask_phone("138 1234 5678") == "138 **** 5678"
+    assert mask_phone("13812345678") == "138****5678"
+    assert mask_phone("021-6234 5678") == "021-**** 5678"
+    assert mask_phone("") == ""
+    assert mask_email("wang.wei@example.com") == "w***@example.com"
+    assert mask_address("上海市浦东新区张江路88号") == "上海市浦****"
+
+
+@pytest.fixture
+def company(db_url):
+    svc = Services.open(db_url, upgrade=True)
+    staff = StaffService(svc.db, svc.user)
+    people = {}
+    for key, role, team in (("boss", "manager", "EAST"), ("anna", "sales", "EAST"),
+                            ("wang", "sales", "WEST"), ("desk", "service", "")):
+        people[key] = staff.add(key, key.title(), role, team, "Passw0rd-123")[0]
+    as_ = {k: svc.as_user(svc.users.get(m.id)) for k, m in people.items()}
+    c = svc.customers
+    ids = {
+        "anna": c.create({"name": "安娜客户", "phone": "13800000001", "email": "a@x.cn",
+                          "address": "上海市浦东新区张江路88号", "owner_id": people["anna"].id}).id,
+        "wang": c.create({"name": "王五客户", "phone": "13800000002",
+                          "owner_id": people["wang"].id}).id,
+        "pool": c.create({"name": "公海客户", "phone": "13800000003", "owner_id": None}).id,
+        "ticket": c.create({"name": "工单客户", "phone": "13800000004",
+                            "owner_id": people["wang"].id}).id,
+    }
+    svc.tickets.create({"customer_id": ids["ticket"], "subject": "打印机坏了",
+                        "assignee_id": people["desk"].id})
+    yield svc, as_, ids, people
+    svc.close()
+
+
+def names(svc) -> set[str]:
+    return {r.name for r in svc.customers.page(CustomerQuery()).rows}
+
+
+def test_each_role_lists_what_it_may_see(company):
+    admin, as_, _ids, _people = company
+    assert names(admin) == {"安娜客户", "王五客户", "公海客户", "工单客户"}
+    assert names(as_["anna"]) == {"安娜客户", "公海客户"}
+    assert names(as_["boss"]) == {"安娜客户", "公海客户"}
+    assert names(as_["wang"]) == {"王五客户", "公海客户", "工单客户"}
+    assert names(as_["desk"]) == {"工单客户", "公海客户"}
+    assert as_["anna"].customers.count(CustomerQuery()) == 2
+
+
+def test_another_reps_customer_cannot_be_opened_or_changed(company):
+    _admin, as_, ids, people = company
+    anna = as_["anna"].customers
+    with pytest.raises(NotFound):
+        anna.get(ids["wang"])
+    with pytest.raises(NotFound):
+        anna.update(ids["wang"], {"name": "改名"}, 1)
+    with pytest.raises(NotFound):
+        anna.delete(ids["wang"])
+    own = anna.get(ids["anna"])
+    with pytest.raises(PermissionDenied):  # not handed to a colleague outside her rules
+        anna.update(own.id, {"owner_id": people["wang"].id}, own.version)
+    released = anna.update(own.id, {"owner_id": None}, own.version)  # to the pool: fine
+    assert released.owner_id is None
+
+
+def test_sensitive_fields_are_masked_unless_yours_or_allowed(company):
+    _admin, as_, ids, _people = company
+    anna = as_["anna"].customers
+    rows = {r.name: r.phone for r in anna.page(CustomerQuery()).rows}
+    assert rows["安娜客户"] == "138 0000 0001"          # her own: in full
+    assert "****" in rows["公海客户"]                    # the pool's: masked
+    pool = anna.get(ids["pool"])
+    assert pool.masked == ("phone",) and pool.phone_display == "138 **** 0003"
+    boss = as_["boss"].customers.get(ids["anna"])
+    assert boss.masked == () and boss.address == "上海市浦东新区张江路88号"
+    desk = as_["desk"].customers.get(ids["ticket"])
+    assert set(desk.masked) == {"phone"} and "****" in desk.phone
+
+
+def test_a_masked_value_sent_back_unchanged_is_no_change_and_cannot_be_replaced(company):
+    _admin, as_, ids, _people = company
+    anna = as_["anna"].customers
+    pool = anna.get(ids["pool"])
+    saved = anna.update(pool.id, {"phone": pool.phone, "notes": "回访过"}, pool.version)
+    assert saved.notes == "回访过"
+    assert _admin.customers.get(ids["pool"]).phone.endswith("13800000003")
+    with pytest.raises(PermissionDenied):
+        anna.update(pool.id, {"phone": "13999999999"}, saved.version)
+
+
+def test_service_staff_read_but_do_not_edit_customers(company):
+    _admin, as_, ids, _people = company
+    desk = as_["desk"].customers
+    rec = desk.get(ids["ticket"])
+    with pytest.raises(PermissionDenied):
+        desk.update(rec.id, {"notes": "x"}, rec.version)
+    with pytest.raises(PermissionDenied):
+        desk.create({"name": "新客户"})
+
+
+def test_exports_need_the_right_and_mask_without_see_sensitive(company, tmp_path):
+    admin, as_, ids, people = company
+    with pytest.raises(PermissionDenied):
+        ExportService(as_["anna"].db, as_["anna"].user).export("customers",
+                                                               tmp_path / "a.csv")
+    assert not (tmp_path / "a.csv").exists()
+    StaffService(admin.db, admin.user).update(people["anna"].id, permissions=["export"])
+    anna = admin.users.get(people["anna"].id)
+    assert anna.permissions == ("export",)
+    ExportService(admin.db, anna).export("customers", tmp_path / "a.csv",
+                                         columns=["name", "phone", "email", "address"])
+    with open(tmp_path / "a.csv", encoding="utf-8-sig") as f:
+        rows = {r[0]: r[1:] for r in list(csv.reader(f))[1:]}
+    assert set(rows) == {"安娜客户", "公海客户"}  # what she may see
+    assert rows["安娜客户"] == ["138 **** 0001", "a***@x.cn", "上海市浦****"]
+    boss = as_["boss"]
+    ExportService(boss.db, boss.user).export("customers", tmp_path / "b.csv",
+                                             columns=["name", "phone"])
+    with open(tmp_path / "b.csv", encoding="utf-8-sig") as f:
+        rows = {r[0]: r[1] for r in list(csv.reader(f))[1:]}
+    assert rows == {"安娜客户": "138 0000 0001", "公海客户": "138 0000 0003"}
