@@ -26,7 +26,8 @@ def services(db_url):
 
 def test_customer_dialog_history_tab(qtbot, services):
     anna = services.users.create("anna", "安娜", "sales")
-    made = services.customers.create({"name": "张三", "tier": "basic", "city": "北京"})
+    made = services.customers.create({"name": "张三", "tier": "basic", "city": "北京",
+                                      "owner_id": anna.id})
     one = services.as_user(anna).customers.update(made.id, {"city": "上海"}, made.version)
     services.customers.update(made.id, {"tier": "growth"}, one.version)
 

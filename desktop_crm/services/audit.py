@@ -10,7 +10,7 @@ import os
 import re
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from desktop_crm.models import AuditEntry, User
 
-from .errors import PermissionDenied
+from .access import SENSITIVE, may, require
 
 
 def _text(value: Any) -> str | None:
@@ -88,7 +88,7 @@ def history(session: Session, table: str, row_id: uuid.UUID, limit: int = 500) -
 
 # -- reading the log: one record's history, and the admins' view of the whole log -------------
 
-ADMIN_ROLE = "admin"
+AUDIT_RIGHT = "audit"  # services/access.py: admins have it; it can be granted one by one
 _ILLEGAL_TITLE = re.compile(r"[\\/*?:\[\]]")  # characters Excel refuses in a sheet name
 MAX_PAGE = 1000
 
@@ -273,6 +273,17 @@ def _where(q: AuditQuery) -> list:
     return cond
 
 
+def _mask(field: str, value: str | None) -> str | None:
+    from .access import mask_value
+    from .text import display_phone
+
+    if not value:
+        return value
+    if field in ("phone", "phone2"):
+        value = display_phone(value) if value.startswith("+") else value
+    return mask_value(field, value)
+
+
 class AuditService:
     """The audit log as people read it: a record's history (anyone who may open the record)
     and the whole log, filtered, paged and exported (administrators only)."""
@@ -303,13 +314,45 @@ class AuditService:
 
     @property
     def may_search(self) -> bool:
-        return getattr(self.user, "role", None) == ADMIN_ROLE
+        """Whether this user may read the whole log (the ``audit`` right)."""
+        return may(self.user, AUDIT_RIGHT)
 
-    def _require_admin(self, what: str) -> None:
-        if not self.may_search:
-            raise PermissionDenied(
-                f"{self.user.username} ({self.user.role}) may not {what}; "
-                "only an administrator can read the whole audit log", code="admin_only")
+    def _require_admin(self, _what: str) -> None:
+        """Refuse without the ``audit`` right: PermissionDenied("permission:audit", ...)."""
+        require(self.user, AUDIT_RIGHT)
+
+    def _masked(self, session: Session, items: list[AuditItem]) -> list[AuditItem]:
+        """Items with the old and new phones, e-mails and addresses of customers and their
+        contacts masked as the customer form masks them for this user (services/access.py:
+        shown to the owner and to whoever has ``see_sensitive``)."""
+        if may(self.user, "see_sensitive"):
+            return items
+        hidden = [it for it in items
+                  if it.table in ("customers", "contacts") and it.field in SENSITIVE]
+        if not hidden:
+            return items
+        from desktop_crm.models import Contact, Customer
+
+        owners: dict[uuid.UUID, uuid.UUID | None] = {}
+        ids = {it.row_id for it in hidden if it.table == "customers"}
+        if ids:
+            owners.update(session.execute(select(Customer.id, Customer.owner_id)
+                                          .where(Customer.id.in_(list(ids)))).all())
+        ids = {it.row_id for it in hidden if it.table == "contacts"}
+        if ids:
+            owners.update(session.execute(
+                select(Contact.id, Customer.owner_id)
+                .join(Customer, Customer.id == Contact.customer_id)
+                .where(Contact.id.in_(list(ids)))).all())
+        out, hidden_ids = [], {it.id for it in hidden}
+        for it in items:
+            if it.id in hidden_ids and owners.get(it.row_id) != self.user.id:
+                def m(v: str | None, field: str = it.field) -> str | None:
+                    return _mask(field, v)
+                it = replace(it, old_value=m(it.old_value), new_value=m(it.new_value),
+                             old_text=m(it.old_text), new_text=m(it.new_text))
+            out.append(it)
+        return out
 
     # -- one record ---------------------------------------------------------------------------
 
@@ -324,7 +367,7 @@ class AuditService:
                 .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
                 .limit(limit)
             ).all()
-            return _items(s, rows)
+            return self._masked(s, _items(s, rows))
 
     # -- the whole log (administrators) --------------------------------------------------------
 
@@ -337,7 +380,7 @@ class AuditService:
         limit = max(1, min(limit, MAX_PAGE))
         with self.db.read() as s:
             rows = s.execute(self._select(query, after).limit(limit + 1)).all()
-            return AuditPage(tuple(_items(s, rows[:limit])), len(rows) > limit)
+            return AuditPage(tuple(self._masked(s, _items(s, rows[:limit]))), len(rows) > limit)
 
     @staticmethod
     def _select(query: AuditQuery, after: tuple[dt.datetime, uuid.UUID] | None = None):
@@ -445,7 +488,8 @@ class AuditService:
     def _export_page(self, query, after) -> AuditPage:
         with self.db.read() as s:
             rows = s.execute(self._select(query, after).limit(MAX_PAGE + 1)).all()
-            return AuditPage(tuple(_items(s, rows[:MAX_PAGE])), len(rows) > MAX_PAGE)
+            return AuditPage(tuple(self._masked(s, _items(s, rows[:MAX_PAGE]))),
+                             len(rows) > MAX_PAGE)
 
 
 class _CsvAudit:

@@ -57,15 +57,7 @@ class NotFound(ServiceError):
 
 
 class PermissionDenied(ServiceError):
-    """The user's role may not do this. ``code`` says what was refused (views translate it),
-    e.g. ``admin_only``; plain ``permission_denied`` when the caller gave none."""
-
-    code = "permission_denied"
-
-    def __init__(self, message: str = "", code: str | None = None):
-        if code:
-            self.code = code
-        super().__init__(message or self.code.replace("_", " "))
+    pass
 
 
 @dataclass(frozen=True)
