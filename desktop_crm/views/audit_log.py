@@ -21,7 +21,9 @@ from desktop_crm.services.errors import PermissionDenied, ServiceError
 from desktop_crm.services.exporting import ExportError
 
 from . import history_tab as names
+from . import ui_state
 from .itemmodels.audit_table import AuditTableModel
+from .widgets import row_height
 from .workers import Worker, guarded
 
 log = logging.getLogger(__name__)
@@ -50,6 +52,7 @@ class AuditLogDialog(QDialog):
         self.worker: Worker | None = None
         self.setWindowTitle(self.tr("Audit log"))
         self.resize(1180, 720)
+        ui_state.remember_size(self, "audit_log")
 
         self.user_combo = QComboBox()
         self.user_combo.setObjectName("audit_user")
@@ -107,7 +110,7 @@ class AuditLogDialog(QDialog):
         self.view.setObjectName("audit_view")
         self.view.setModel(self.model)
         self.view.verticalHeader().hide()
-        self.view.verticalHeader().setDefaultSectionSize(24)
+        self.view.verticalHeader().setDefaultSectionSize(row_height(self.view, 24))
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setAlternatingRowColors(True)
         self.view.setWordWrap(False)
@@ -117,6 +120,7 @@ class AuditLogDialog(QDialog):
         header.setStretchLastSection(True)
         for col, width in enumerate((150, 90, 100, 200, 70, 110, 190)):
             header.resizeSection(col, width)
+        ui_state.remember_header(header, "audit_log/columns")
 
         self.count_label = QLabel()
         self.count_label.setObjectName("audit_count")

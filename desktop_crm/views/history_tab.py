@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
 from desktop_crm.services.audit import AuditItem, AuditService
 from desktop_crm.services.text import display_phone
 
-from . import labels
+from . import fmt, labels
+from .widgets import row_height
 from .workers import Worker, guarded
 
 log = logging.getLogger(__name__)
@@ -101,7 +102,7 @@ def value_text(table: str, field: str, value: str | None) -> str:
         return display_phone(value)
     if field == "amount":
         try:
-            return f"{Decimal(value):,.2f}"
+            return fmt.number(Decimal(value), 2)
         except (InvalidOperation, ValueError):
             return value
     if field == "probability" and value.isdigit():
@@ -176,7 +177,7 @@ class HistoryWidget(QWidget):
         for col in range(3):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
-        self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table.verticalHeader().setDefaultSectionSize(row_height(self.table, 24))
         lay = QVBoxLayout(self)
         lay.addWidget(self.status)
         lay.addWidget(self.table, 1)
