@@ -75,6 +75,9 @@ class CustomerDialog(QDialog):
     changes, and existing customers that look the same are named under the form, with a
     link that opens them.
 
+    An existing customer's form has a History tab: ``history()`` returns its audit entries
+    (by default the parent's ``services`` are asked).
+
     Signals:
         saved(object): the CustomerRecord as stored
         open_existing(object): the id of an existing customer the user chose to open
@@ -86,7 +89,8 @@ class CustomerDialog(QDialog):
     def __init__(self, save: Callable[[dict[str, Any]], CustomerRecord], *,
                  record: CustomerRecord | None = None, owners: list[tuple[str, Any]] = (),
                  industries: list[str] = (), sources: list[str] = (), parent=None,
-                 check_duplicates: Callable[[dict[str, Any]], list] | None = None):
+                 check_duplicates: Callable[[dict[str, Any]], list] | None = None,
+                 history: Callable[[], list] | None = None):
         super().__init__(parent)
         self._save = save
         self._record = record
@@ -168,7 +172,19 @@ class CustomerDialog(QDialog):
         buttons = self.buttons = dialog_buttons(self, self.try_save)
 
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
+        from .history_tab import HistoryWidget, with_history
+
+        self.history: HistoryWidget | None = None
+        services = getattr(parent, "services", None)
+        if record is not None and history is None and hasattr(services, "db"):
+            self.history = HistoryWidget.for_record(services, "customers", record.id)
+        elif record is not None and history is not None:
+            self.history = HistoryWidget(history)
+        if self.history is not None:
+            self.tabs = with_history(form, self.history)
+            layout.addWidget(self.tabs)
+        else:
+            layout.addLayout(form)
         layout.addWidget(self.duplicate_warning)
         layout.addWidget(self.general_error)
         layout.addWidget(buttons)

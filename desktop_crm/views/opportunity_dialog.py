@@ -233,8 +233,19 @@ class OpportunityDialog(QDialog):
         self.message = error_label()
         buttons = dialog_buttons(self, self.save)
         lay = QVBoxLayout(self)
-        lay.addLayout(form)
-        lay.addWidget(box)
+        from .history_tab import HistoryWidget, with_history
+
+        self.history: HistoryWidget | None = None
+        if card:  # an existing opportunity: the form and its History on tabs
+            details = QVBoxLayout()
+            details.addLayout(form)
+            details.addWidget(box)
+            self.history = HistoryWidget.for_record(services, "opportunities", card.id)
+            self.tabs = with_history(details, self.history)
+            lay.addWidget(self.tabs)
+        else:
+            lay.addLayout(form)
+            lay.addWidget(box)
         lay.addWidget(self.message)
         bottom = QHBoxLayout()
         if card:
