@@ -412,6 +412,9 @@ class MainWindow(QMainWindow):
 
         if access.may(self.services.user, "manage_users"):
             add(file_menu, "staff", self.tr("Staff &accounts…"), self.open_staff)
+        if access.may(self.services.user, "audit"):
+            add(file_menu, "audit_log", self.tr("A&udit log…"), self.open_audit_log,
+                "Ctrl+Shift+A")
         file_menu.addSeparator()
         add(file_menu, "quit", self.tr("&Quit"), self.close, "Ctrl+Q")
 
@@ -555,6 +558,12 @@ class MainWindow(QMainWindow):
             "tickets")))
         dialog.open()
         return dialog
+
+    def open_audit_log(self):
+        """The whole audit log, filtered and exported (administrators, or the audit right)."""
+        from .audit_log import open_audit_log
+
+        return open_audit_log(self, self.services)
 
     def open_staff(self):
         """Staff accounts (administrators): add, disable, reset passwords, roles and teams."""
