@@ -119,6 +119,17 @@ def _excepthook(exc_type, exc, tb) -> None:
     """Show an unexpected error in one line with where the log is; keep the app running, with
     every open window and form as it was (nothing is closed, nothing is discarded)."""
     global _showing_error
+    from desktop_crm.services.db import is_connection_error
+
+    if is_connection_error(exc):  # the server went away: the banner, not an error box
+        from desktop_crm.views import connection_banner
+
+        import shiboken6
+
+        if connection_banner.current is not None and shiboken6.isValid(connection_banner.current):
+            log.warning("lost connection in a slot: %s", str(exc).splitlines()[0])
+            connection_banner.current.report(exc)
+            return
     text = "".join(traceback.format_exception(exc_type, exc, tb))
     log.error("unexpected error\n%s", text)
     app = QApplication.instance()

@@ -8,7 +8,8 @@ from PySide6.QtCore import QSize, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
     QApplication, QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow,
-    QMessageBox, QScrollArea, QSizePolicy, QStackedWidget, QSystemTrayIcon, QWidget,
+    QMessageBox, QScrollArea, QSizePolicy, QStackedWidget, QSystemTrayIcon, QVBoxLayout,
+    QWidget,
 )
 
 from desktop_crm import __version__
@@ -16,6 +17,7 @@ from desktop_crm.services.container import Services
 from desktop_crm.services.errors import ChangeSet, PermissionDenied
 
 from .calendar_section import CalendarSection
+from .connection_banner import ConnectionBanner, ConnectionWatch
 from .customers_section import CustomersSection
 from .health_keeper import HealthKeeper
 from .home_section import HomeSection
@@ -140,7 +142,17 @@ class MainWindow(QMainWindow):
         self.stack_scroll.setWidgetResizable(True)
         self.stack_scroll.setWidget(self.stack)
         self.stack.currentChanged.connect(self._fit_section)
-        row.addWidget(self.stack_scroll, 1)
+        # a lost connection to the office database: a banner over the sections, retries,
+        # saves that wait for the server, and a refresh once it is back
+        self.connection_banner = ConnectionBanner()
+        self.connection_watch = ConnectionWatch(services.db, self.connection_banner, self)
+        self.connection_watch.restored.connect(lambda: self.broadcast(self.EVERYTHING))
+        right = QVBoxLayout()
+        right.setContentsMargins(0, 0, 0, 0)
+        right.setSpacing(0)
+        right.addWidget(self.connection_banner)
+        right.addWidget(self.stack_scroll, 1)
+        row.addLayout(right, 1)
         self.setCentralWidget(central)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.nav.setCurrentRow(0)
@@ -511,6 +523,8 @@ class MainWindow(QMainWindow):
         self.data_changed.emit(changes)
 
     IMPORTED = ChangeSet.of("customers", "contacts", "orders", "interactions", "activities")
+    EVERYTHING = ChangeSet.of("customers", "contacts", "orders", "interactions", "activities",
+                              "opportunities", "tickets", "stages", "targets", "users")
 
     def open_import(self, path: str | None = None, kind: str | None = None):
         """The import wizard; what it wrote reaches every section."""
