@@ -111,7 +111,7 @@ def test_the_choice_is_saved_and_both_edits_are_audited(qtbot, section, services
     else:
         combo.setCurrentIndex(cd.EDIT)
         edit = conflict.merged_edits["notes"]
-        assert not edit.isReadOnly() and edit.text() == "老客户，已回访"
+        assert not edit.isReadOnly() and cd.text_of(edit) == "老客户，已回访"
         _retype(qtbot, edit, "已回访，要发票")
         expected = "已回访，要发票"
     assert conflict.save_button.isEnabled()

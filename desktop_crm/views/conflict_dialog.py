@@ -22,7 +22,7 @@ from typing import Any
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-    QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout,
+    QPlainTextEdit, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from desktop_crm.services import conflicts as cf
@@ -46,6 +46,7 @@ COLUMNS = (QT_TRANSLATE_NOOP("ConflictDialog", "Field"),
            QT_TRANSLATE_NOOP("ConflictDialog", "Choice"),
            QT_TRANSLATE_NOOP("ConflictDialog", "Saved value"))
 COL_FIELD, COL_BASE, COL_MINE, COL_THEIRS, COL_CHOICE, COL_RESULT = range(6)
+MULTILINE = frozenset({"notes", "description"})  # edited in a box of several lines
 SAVED, DISCARDED = 1, 2  # results besides Rejected (Cancel)
 MINE_STYLE = "background: #e8f0fe;"
 
@@ -89,7 +90,7 @@ class ConflictDialog(QDialog):
         self.rounds = 1  # how many comparisons were shown (a third person's save adds one)
         self.setObjectName("conflict_dialog")
         self.setWindowTitle(self.tr("Changed by someone else"))
-        self.setMinimumWidth(760)
+        self.setMinimumWidth(900)
 
         self.heading = QLabel()
         self.heading.setObjectName("conflict_heading")
@@ -112,9 +113,12 @@ class ConflictDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.table.setWordWrap(True)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        mode = QHeaderView.ResizeMode
+        for col in range(len(COLUMNS)):  # the values share the width; the rest fit
+            header.setSectionResizeMode(col, mode.ResizeToContents
+                                        if col in (COL_FIELD, COL_CHOICE) else mode.Stretch)
 
         self.auto_title = QLabel(self.tr("Merged without asking (only one of you changed "
                                          "these):"))
@@ -191,15 +195,14 @@ class ConflictDialog(QDialog):
         self.table.setRowCount(len(conflicts))
         self.table.setVisible(bool(conflicts))
         self.choices: dict[str, QComboBox] = {}
-        self.merged_edits: dict[str, QLineEdit] = {}
+        self.merged_edits: dict[str, QLineEdit | QPlainTextEdit] = {}
         self._typed: dict[str, str] = {}
         for row, d in enumerate(conflicts):
             self._fill_row(row, d)
-        self.table.resizeColumnsToContents()
-        for col in (COL_BASE, COL_MINE, COL_THEIRS):
-            if self.table.columnWidth(col) > 220:
-                self.table.setColumnWidth(col, 220)
         self.table.resizeRowsToContents()
+        rows = sum(self.table.rowHeight(r) for r in range(self.table.rowCount()))
+        self.table.setMinimumHeight(min(rows, 360) + self.table.horizontalHeader().height()
+                                    + 2 * self.table.frameWidth() + 2)
         auto = comparison.merged_automatically
         lines = []
         for d in auto:
@@ -240,14 +243,21 @@ class ConflictDialog(QDialog):
         if d.editable:
             combo.addItem(self.tr("Edit merged value"))
         combo.currentIndexChanged.connect(lambda _i, d=d: self._choice_changed(d))
-        self.table.setCellWidget(row, COL_CHOICE, combo)
+        holder = QWidget()  # the combo box at the top of a tall row, not stretched
+        box = QVBoxLayout(holder)
+        box.setContentsMargins(2, 2, 2, 2)
+        box.addWidget(combo)
+        box.addStretch(1)
+        self.table.setCellWidget(row, COL_CHOICE, holder)
         self.choices[d.field] = combo
         if d.editable:  # the value to save, typed when "Edit merged value" is chosen
-            edit = QLineEdit()
+            edit = QPlainTextEdit() if d.field in MULTILINE else QLineEdit()
             edit.setObjectName(f"merged_{d.field}")
+            if isinstance(edit, QPlainTextEdit):
+                edit.setFixedHeight(4 * edit.fontMetrics().lineSpacing() + 12)
             edit.setReadOnly(True)
-            edit.setFrame(False)
-            edit.textEdited.connect(lambda text, f=d.field: self._typed.__setitem__(f, text))
+            _set_frame(edit, False)
+            edit.textChanged.connect(lambda f=d.field, e=edit: self._edited(f, e))
             self.merged_edits[d.field] = edit
             self._typed[d.field] = self._text(d, d.mine)
             self.table.setCellWidget(row, COL_RESULT, edit)
@@ -265,12 +275,18 @@ class ConflictDialog(QDialog):
             self.table.item(row, COL_RESULT).setText(text)
         else:
             editing = i == EDIT
+            typed = self._typed[d.field]
+            edit.setReadOnly(True)  # (while the text is set: not a user's typing)
+            set_text(edit, typed if editing else text)
             edit.setReadOnly(not editing)
-            edit.setFrame(editing)
-            edit.setText(self._typed[d.field] if editing else text)
+            _set_frame(edit, editing)
             if editing:
                 edit.setFocus()
         self._update_save()
+
+    def _edited(self, field: str, edit) -> None:
+        if not edit.isReadOnly():  # the user's typing, kept while they look at other sides
+            self._typed[field] = text_of(edit)
 
     def choices_made(self) -> dict[str, Any] | None:
         """The choice for every conflict, or None while one is missing."""
@@ -282,7 +298,7 @@ class ConflictDialog(QDialog):
             elif i == THEIRS:
                 out[d.field] = cf.TAKE_THEIRS
             elif i == EDIT:
-                out[d.field] = cf.Edited(self.merged_edits[d.field].text())
+                out[d.field] = cf.Edited(text_of(self.merged_edits[d.field]))
             else:
                 return None
         return out
@@ -296,7 +312,7 @@ class ConflictDialog(QDialog):
         """Pick ``MINE``, ``THEIRS`` or ``EDIT`` (with ``text``) for a field (as a user would)."""
         self.choices[field].setCurrentIndex(choice)
         if text is not None:
-            self.merged_edits[field].setText(text)
+            set_text(self.merged_edits[field], text)
             self._typed[field] = text
 
     def save_merged(self) -> bool:
@@ -339,6 +355,25 @@ class ConflictDialog(QDialog):
         """Keep the other person's version (nothing is written)."""
         self.record = self.comparison.current
         self.done(DISCARDED)
+
+
+def text_of(edit: QLineEdit | QPlainTextEdit) -> str:
+    return edit.toPlainText() if isinstance(edit, QPlainTextEdit) else edit.text()
+
+
+def set_text(edit: QLineEdit | QPlainTextEdit, text: str) -> None:
+    if isinstance(edit, QPlainTextEdit):
+        edit.setPlainText(text)
+    else:
+        edit.setText(text)
+
+
+def _set_frame(edit: QLineEdit | QPlainTextEdit, on: bool) -> None:
+    if isinstance(edit, QPlainTextEdit):
+        edit.setFrameShape(QPlainTextEdit.Shape.StyledPanel if on
+                           else QPlainTextEdit.Shape.NoFrame)
+    else:
+        edit.setFrame(on)
 
 
 def fmt_html(text: str) -> str:
