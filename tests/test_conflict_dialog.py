@@ -176,3 +176,45 @@ def test_discard_keeps_theirs_and_cancel_keeps_my_form(qtbot, section, services,
     after = services.customers.get(dlg._record.id)
     assert (after.version, after.notes, after.name, after.tier) == (
         stored.version, "老客户，要发票", "深圳华为", "basic")
+
+
+def test_stale_opportunity_save_after_a_move_on_the_board(qtbot, services, li):
+    """I edit a deal while a colleague moves it on the board and edits its notes: the move's
+    probability and their notes are theirs, my amount is mine, and I choose for the rest."""
+    from decimal import Decimal
+
+    from desktop_crm.services.pipeline import PipelineService
+    from desktop_crm.views.opportunity_dialog import OpportunityDialog
+
+    cid = services.customers.get_by_code("C000001").id
+    pipe = services.pipeline
+    card = pipe.create({"title": "服务器采购", "customer_id": cid, "amount": "100000",
+                        "notes": "两台"})
+    dlg = OpportunityDialog(services, detail=pipe.get(card.id), owners=[])
+    qtbot.addWidget(dlg)
+    dlg.show()
+    li_user, _ = li
+    their = PipelineService(services.db, li_user)
+    proposal = next(s for s in their.stages() if s.code == "proposal")
+    moved = their.move(card.id, proposal.id, expected_version=card.version)
+    their.update(card.id, {"notes": "两台，含安装"}, moved.version)
+    _retype(qtbot, dlg.amount, "120000")
+    dlg.probability.setValue(45)
+    dlg.notes.setPlainText("两台，下周报价")
+    dlg.plan.setChecked(False)
+    dlg.save()
+    conflict = dlg.conflict_dialog
+    assert conflict is not None and conflict.isVisible()
+    assert conflict.heading.text() == "Someone else changed this opportunity"
+    rows = _rows(conflict)
+    assert set(rows) == {"probability", "notes"}
+    assert rows["probability"][:3] == ["Win probability", "10 %", "45 %"]
+    assert rows["probability"][3].startswith(f"{proposal.probability} %\n(李四, ")
+    assert "Amount (¥)</b>: ¥120,000.00 — yours" in conflict.auto_list.text()
+    conflict.choose("probability", cd.MINE)
+    conflict.choose("notes", cd.EDIT, "两台，含安装，下周报价")
+    qtbot.mouseClick(conflict.save_button, Qt.MouseButton.LeftButton)
+    assert conflict.result() == cd.SAVED and not dlg.isVisible()
+    saved = pipe.get(card.id)
+    assert (saved.card.amount, saved.card.probability, saved.notes, saved.card.stage_id) == (
+        Decimal("120000.00"), 45, "两台，含安装，下周报价", proposal.id)

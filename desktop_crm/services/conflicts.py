@@ -314,3 +314,41 @@ def save_customer(customers, comparison: Comparison, choices: Mapping[str, Any])
         return comparison.current
     return customers.update(comparison.row_id, changes, comparison.current_version)
 
+
+# -- opportunities ----------------------------------------------------------------------
+
+OPPORTUNITY_FIELDS: tuple[str, ...] = (
+    "title", "customer_id", "amount", "probability", "expected_close", "owner_id", "notes",
+)
+
+
+def opportunity_form_values(detail) -> dict[str, Any]:
+    """An ``OpportunityDetail`` as the opportunity form edits it."""
+    c = detail.card
+    return {"title": c.title, "customer_id": c.customer_id, "amount": c.amount,
+            "probability": c.probability, "expected_close": c.expected_close,
+            "owner_id": c.owner_id, "notes": detail.notes}
+
+
+def compare_opportunity(pipeline, base, mine: Mapping[str, Any]) -> Comparison:
+    """The comparison for a stale opportunity save (``base``: the ``OpportunityDetail`` the
+    form loaded; ``pipeline``: a ``PipelineService``). A move on the board in between shows as
+    their change of the probability (the stage itself is not a form field)."""
+    current = pipeline.get(base.card.id)
+    authors = _with_fallback(
+        authors_since(pipeline.db, "opportunities", base.card.id, base.updated_at,
+                      current.updated_at), OPPORTUNITY_FIELDS)
+    theirs = opportunity_form_values(current)
+    diffs = compare(opportunity_form_values(base), mine, theirs, OPPORTUNITY_FIELDS,
+                    authors=authors)
+    return Comparison("opportunities", base.card.id, base.card.version, current.card.version,
+                      diffs, current, theirs)
+
+
+def save_opportunity(pipeline, comparison: Comparison, choices: Mapping[str, Any]):
+    """Save the merged opportunity at the compared version; returns the ``Card``.
+    ``ConflictError`` again when a third person saved meanwhile."""
+    changes = comparison.changes(choices)
+    if not changes:
+        return comparison.current.card
+    return pipeline.update(comparison.row_id, changes, comparison.current_version)

@@ -135,6 +135,7 @@ class OpportunityDetail:
     created_at: dt.datetime
     closed_at: dt.datetime | None
     next_follow_up: "FollowUp | None"
+    updated_at: dt.datetime | None = None  # when it was saved last (a conflict's "since")
 
 
 @dataclass(frozen=True)
@@ -356,7 +357,8 @@ class PipelineService:
                        Activity.done_at.is_(None), Activity.cancelled_at.is_(None))
                 .order_by(Activity.due_at).limit(1)).first()
             return OpportunityDetail(self._card(s, o.id), o.notes, o.lost_reason, o.created_at,
-                                     o.closed_at, FollowUp(*nxt) if nxt else None)
+                                     o.closed_at, FollowUp(*nxt) if nxt else None,
+                                     o.updated_at)
 
     def update(self, opportunity_id: uuid.UUID, changes: dict[str, Any],
                expected_version: int) -> Card:
