@@ -113,6 +113,7 @@ class ConflictDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.table.setWordWrap(True)
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # its choice boxes take the focus
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         header = self.table.horizontalHeader()
         mode = QHeaderView.ResizeMode
@@ -151,10 +152,11 @@ class ConflictDialog(QDialog):
         layout.addWidget(self.heading)
         layout.addWidget(self.intro)
         layout.addWidget(self.again)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(self.table)
         layout.addWidget(self.auto_title)
         layout.addWidget(self.auto_list)
         layout.addWidget(self.error)
+        layout.addStretch(1)
         layout.addLayout(buttons)
         self.show_comparison(comparison)
 
@@ -199,10 +201,7 @@ class ConflictDialog(QDialog):
         self._typed: dict[str, str] = {}
         for row, d in enumerate(conflicts):
             self._fill_row(row, d)
-        self.table.resizeRowsToContents()
-        rows = sum(self.table.rowHeight(r) for r in range(self.table.rowCount()))
-        self.table.setMinimumHeight(min(rows, 360) + self.table.horizontalHeader().height()
-                                    + 2 * self.table.frameWidth() + 2)
+        self._fit_rows()
         auto = comparison.merged_automatically
         lines = []
         for d in auto:
@@ -220,6 +219,25 @@ class ConflictDialog(QDialog):
         self.auto_title.setVisible(bool(lines))
         self.auto_list.setVisible(bool(lines))
         self._update_save()
+
+    def _fit_rows(self) -> None:
+        """Rows as tall as their text at the columns' present widths, and the table as tall
+        as its rows (up to a point; then it scrolls)."""
+        self.table.resizeRowsToContents()
+        rows = sum(self.table.rowHeight(r) for r in range(self.table.rowCount()))
+        height = (min(rows, 360) + self.table.horizontalHeader().sizeHint().height()
+                  + 2 * self.table.frameWidth())
+        self.table.setFixedHeight(height)
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        self._fit_rows()
+        if self.choices:  # the first choice to make, not a button that closes the dialog
+            next(iter(self.choices.values())).setFocus()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._fit_rows()
 
     def _fill_row(self, row: int, d: cf.FieldDiff) -> None:
         def cell(col: int, text: str, tip: str = "") -> QTableWidgetItem:
