@@ -218,3 +218,22 @@ def test_stale_opportunity_save_after_a_move_on_the_board(qtbot, services, li):
     saved = pipe.get(card.id)
     assert (saved.card.amount, saved.card.probability, saved.notes, saved.card.stage_id) == (
         Decimal("120000.00"), 45, "两台，含安装，下周报价", proposal.id)
+
+
+def test_a_merged_value_the_service_refuses_keeps_the_dialog_open(qtbot, section, services,
+                                                                  li):
+    dlg = _open_form(section)
+    _user, their = li
+    record = their.get(dlg._record.id)
+    their.update(record.id, {"email": "li@huawei.com"}, record.version)
+    _retype(qtbot, dlg.edits["email"], "me@huawei.com")
+    _save(qtbot, dlg)
+    conflict = dlg.conflict_dialog
+    conflict.choose("email", cd.EDIT, "not an address")
+    qtbot.mouseClick(conflict.save_button, Qt.MouseButton.LeftButton)
+    assert conflict.isVisible() and conflict.error.isVisible()
+    assert services.customers.get(record.id).email == "li@huawei.com"
+    conflict.choose("email", cd.EDIT, "sales@huawei.com")
+    qtbot.mouseClick(conflict.save_button, Qt.MouseButton.LeftButton)
+    assert conflict.result() == cd.SAVED
+    assert services.customers.get(record.id).email == "sales@huawei.com"

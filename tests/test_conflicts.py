@@ -159,3 +159,12 @@ def test_stale_customer_save_is_compared_merged_and_saved_with_both_edits_audite
     assert next(d for d in cmp3.diffs if d.field == "notes").author.name == "王五"
     final = cf.save_customer(mine_svc, cmp3, {"notes": cf.TAKE_THEIRS})
     assert (final.notes, final.email, final.city) == ("王五的备注", "hw@example.com", "东莞")
+
+
+def test_a_customer_deleted_meanwhile_has_nothing_to_merge_into(svc):
+    from desktop_crm.services.errors import NotFound
+
+    base = svc.customers.create({"name": "华为"})
+    svc.customers.delete(base.id, base.version)
+    with pytest.raises(NotFound):
+        cf.compare_customer(svc.customers, base, {"name": "华为技术"})

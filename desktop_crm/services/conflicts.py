@@ -41,6 +41,7 @@ from sqlalchemy import select
 from desktop_crm.models import AuditEntry, User
 
 from .db import Database
+from .errors import NotFound
 from .text import PhoneError, normalize_phone
 
 UNCHANGED, MINE, THEIRS, SAME, CONFLICT = "unchanged", "mine", "theirs", "same", "conflict"
@@ -294,6 +295,8 @@ def compare_customer(customers, base, mine: Mapping[str, Any]) -> Comparison:
     loaded, ``mine`` the form's values (all, or only the changed ones); the stored record is
     read through ``customers`` (a ``CustomerService``, so its access rules apply)."""
     current = customers.get(base.id)
+    if current.deleted_at is not None:  # deleted meanwhile: nothing to merge into
+        raise NotFound("customers", base.id)
     authors = _with_fallback(
         authors_since(customers.db, "customers", base.id, base.updated_at, current.updated_at),
         CUSTOMER_FIELDS)
