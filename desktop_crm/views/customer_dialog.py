@@ -13,13 +13,15 @@ from PySide6.QtWidgets import (
     QPlainTextEdit, QVBoxLayout, QWidget,
 )
 
+from desktop_crm.services import conflicts
 from desktop_crm.services.customers import CustomerRecord
 from desktop_crm.services.errors import (
-    ConflictError, FieldError, PermissionDenied, ValidationError,
+    ConflictError, FieldError, PermissionDenied, ServiceError, ValidationError,
 )
 from desktop_crm.services.text import EmailError, PhoneError, normalize_email, normalize_phone
 
 from . import labels
+from .conflict_dialog import DISCARDED, SAVED, ConflictDialog
 from .widgets import dialog_buttons, error_label, tab_moves_focus
 from . import ui_state
 
@@ -78,6 +80,11 @@ class CustomerDialog(QDialog):
     An existing customer's form has a History tab: ``history()`` returns its audit entries
     (by default the parent's ``services`` are asked).
 
+    When an edit's save is stale (someone else saved the customer meanwhile) and the dialog
+    has the ``service`` (``CustomerService``; by default the parent's ``services.customers``),
+    the conflict dialog (``conflict_dialog``, issue 8) shows both versions field by field and
+    saves what the user chooses; Cancel there comes back to this form as the user left it.
+
     Signals:
         saved(object): the CustomerRecord as stored
         open_existing(object): the id of an existing customer the user chose to open
@@ -90,10 +97,15 @@ class CustomerDialog(QDialog):
                  record: CustomerRecord | None = None, owners: list[tuple[str, Any]] = (),
                  industries: list[str] = (), sources: list[str] = (), parent=None,
                  check_duplicates: Callable[[dict[str, Any]], list] | None = None,
-                 history: Callable[[], list] | None = None):
+                 history: Callable[[], list] | None = None,
+                 service=None):
         super().__init__(parent)
         self._save = save
         self._record = record
+        if service is None:
+            service = getattr(getattr(parent, "services", None), "customers", None)
+        self._service = service
+        self.conflict_dialog: ConflictDialog | None = None
         if check_duplicates is None and record is None:
             check_duplicates = _default_check(parent)
         self._check_duplicates = check_duplicates
@@ -377,6 +389,8 @@ class CustomerDialog(QDialog):
             self.show_error("", labels.permission_text(exc))
             return False
         except ConflictError:
+            if self._service is not None and self._open_conflict(values):
+                return False
             self.show_error("", self.tr(
                 "Someone else changed this customer after you opened it. Nothing was saved: "
                 "your edits are still in this form. Copy what you need, then close it and "
@@ -388,3 +402,45 @@ class CustomerDialog(QDialog):
         self.saved.emit(record)
         self.accept()
         return True
+
+    # -- someone else saved meanwhile (issue 8) ---------------------------------------
+
+    def _display(self, field: str, value) -> str:
+        """A value as this form shows it (for the conflict dialog)."""
+        if field == "kind":
+            return labels.label(labels.KINDS, value or "")
+        if field == "tier":
+            return labels.label(labels.TIERS, value or "")
+        if field == "owner_id":
+            combo = self.edits["owner_id"]
+            i = combo.findData(str(value) if value else "")
+            return combo.itemText(i) if i >= 0 else str(value or "")
+        if isinstance(value, (list, tuple)):
+            return ", ".join(str(v) for v in value)
+        return "" if value is None else str(value)
+
+    def _open_conflict(self, values: dict[str, Any]) -> bool:
+        """Show the conflict dialog for a stale save of ``values`` (False: it could not)."""
+        service = self._service
+        try:
+            comparison = conflicts.compare_customer(service, self._record, values)
+        except ServiceError as exc:  # deleted or hidden meanwhile: the plain message
+            log.info("conflict comparison failed: %r", exc)
+            return False
+        dlg = ConflictDialog(
+            comparison, save=lambda c, choices: conflicts.save_customer(service, c, choices),
+            recompare=lambda base, mine: conflicts.compare_customer(service, base, mine),
+            display=self._display, parent=self)
+        dlg.finished.connect(lambda result: self._conflict_done(dlg, result))
+        self.conflict_dialog = dlg
+        dlg.open()
+        return True
+
+    def _conflict_done(self, dlg: ConflictDialog, result: int) -> None:
+        if result in (SAVED, DISCARDED):
+            self.saved.emit(dlg.record)
+            self.accept()
+            return
+        self.show_error("", self.tr(
+            "Not saved: someone else changed this customer after you opened it. Your "
+            "edits are still in this form; save again to compare them with theirs."))
