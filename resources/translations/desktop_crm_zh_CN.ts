@@ -936,6 +936,117 @@
     </message>
 </context>
 <context>
+    <name>ConflictDialog</name>
+    <message>
+        <source>Someone else changed this customer</source>
+        <translation>其他人修改了这个客户</translation>
+    </message>
+    <message>
+        <source>Someone else changed this opportunity</source>
+        <translation>其他人修改了这个商机</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <source>Original</source>
+        <translation>原值</translation>
+    </message>
+    <message>
+        <source>Yours</source>
+        <translation>您的修改</translation>
+    </message>
+    <message>
+        <source>Theirs</source>
+        <translation>对方的修改</translation>
+    </message>
+    <message>
+        <source>Choice</source>
+        <translation>选择</translation>
+    </message>
+    <message>
+        <source>Saved value</source>
+        <translation>将保存的值</translation>
+    </message>
+    <message>
+        <source>Changed by someone else</source>
+        <translation>已被他人修改</translation>
+    </message>
+    <message>
+        <source>Merged without asking (only one of you changed these):</source>
+        <translation>已自动合并（只有一方修改了这些字段）：</translation>
+    </message>
+    <message>
+        <source>Save merged</source>
+        <translation>保存合并结果</translation>
+    </message>
+    <message>
+        <source>Discard my changes</source>
+        <translation>放弃我的修改</translation>
+    </message>
+    <message>
+        <source>Keep the other person&apos;s version as it is and close your form</source>
+        <translation>保留对方的版本不变，并关闭您的表单</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Back to your form, with your changes as you left them (nothing is saved)</source>
+        <translation>返回您的表单，您的修改保持原样（不保存任何内容）</translation>
+    </message>
+    <message>
+        <source>%1, %2</source>
+        <translation>%1，%2</translation>
+    </message>
+    <message>
+        <source>They saved after you opened the form. For each field you both changed, choose what to keep. Nothing is saved until you choose.</source>
+        <translation>对方在您打开表单后保存了修改。对于双方都修改过的每个字段，请选择要保留的值。选择之前不会保存任何内容。</translation>
+    </message>
+    <message>
+        <source>They saved after you opened the form, but you did not change the same fields: both sets of changes can be kept.</source>
+        <translation>对方在您打开表单后保存了修改，但你们没有修改相同的字段：双方的修改都可以保留。</translation>
+    </message>
+    <message>
+        <source>theirs (%1)</source>
+        <translation>对方的（%1）</translation>
+    </message>
+    <message>
+        <source>theirs</source>
+        <translation>对方的</translation>
+    </message>
+    <message>
+        <source>you both made this change</source>
+        <translation>双方做了相同的修改</translation>
+    </message>
+    <message>
+        <source>yours</source>
+        <translation>您的</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>请选择…</translation>
+    </message>
+    <message>
+        <source>Keep mine</source>
+        <translation>保留我的</translation>
+    </message>
+    <message>
+        <source>Take theirs</source>
+        <translation>采用对方的</translation>
+    </message>
+    <message>
+        <source>Edit merged value</source>
+        <translation>编辑合并值</translation>
+    </message>
+    <message>
+        <source>Someone else saved again while you were choosing. These are the newest values; your choices so far are your side now.</source>
+        <translation>您选择期间又有人保存了修改。以下是最新的值；您刚才的选择现在作为您这一方的值。</translation>
+    </message>
+</context>
+<context>
     <name>Connection</name>
     <message>
         <source>Connected. The database is ready (PostgreSQL %1).</source>
@@ -992,6 +1103,37 @@
     <message>
         <source>Could not connect: %1</source>
         <translation>无法连接：%1</translation>
+    </message>
+</context>
+<context>
+    <name>ConnectionBanner</name>
+    <message>
+        <source>Retry now</source>
+        <translation>立即重试</translation>
+    </message>
+    <message>
+        <source>The database server cannot be reached. Trying again in %1 s; your work stays as it is.</source>
+        <translation>无法连接数据库服务器。%1 秒后重试；您正在做的工作保持不变。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n change(s) will be saved when it is back.</source>
+        <translation>
+            <numerusform>连接恢复后将保存 %n 项更改。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Connecting to the database server…</source>
+        <translation>正在连接数据库服务器…</translation>
+    </message>
+    <message>
+        <source>Connected again.</source>
+        <translation>已重新连接。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n waiting change(s) saved.</source>
+        <translation>
+            <numerusform>已保存 %n 项等待中的更改。</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1189,6 +1331,10 @@
     <message>
         <source>This customer was changed by someone else after you opened it, so your changes were not saved. They are still in the form.</source>
         <translation>您打开此客户后，其他人修改了它，因此您的修改没有保存。修改内容仍保留在表单中。</translation>
+    </message>
+    <message>
+        <source>Not saved: someone else changed this customer after you opened it. Your edits are still in this form; save again to compare them with theirs.</source>
+        <translation>未保存：您打开此客户后，其他人修改了它。您的修改仍在表单中；再次保存即可与对方的修改进行比较。</translation>
     </message>
 </context>
 <context>
@@ -4567,6 +4713,10 @@ Desktop CRM 现在将关闭；请重新启动以使用恢复的数据。</transl
     <message>
         <source>Someone else changed this opportunity after you opened it; nothing was saved. Close the form and open it again to see their changes.</source>
         <translation>您打开后，其他人修改了这个商机；本次未保存。请关闭表单后重新打开，查看对方的修改。</translation>
+    </message>
+    <message>
+        <source>Not saved: someone else changed this opportunity after you opened it. Your edits are still in this form; save again to compare them with theirs.</source>
+        <translation>未保存：您打开此商机后，其他人修改了它。您的修改仍在表单中；再次保存即可与对方的修改进行比较。</translation>
     </message>
     <message>
         <source>Delete opportunity</source>
