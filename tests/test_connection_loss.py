@@ -127,3 +127,32 @@ def test_a_background_worker_that_loses_the_server_raises_the_banner(qtbot, pg_u
     finally:
         outage.end()
         svc.close()
+
+
+def test_a_customer_form_saved_during_an_outage_keeps_its_values_and_saves_when_back(
+        qtbot, pg_url, outage):
+    from desktop_crm.views.main_window import MainWindow
+
+    svc = Services.open(pg_url, upgrade=True)
+    try:
+        rec = svc.customers.create({"name": "老客户", "notes": ""})
+        w = MainWindow(svc)
+        qtbot.addWidget(w)
+        w.show()
+        qtbot.waitUntil(lambda: w.customers.model.row_of(rec.id) >= 0, timeout=20000)
+        w.customers.select_row(w.customers.model.row_of(rec.id))
+        dlg = w.customers.edit_customer()
+        dlg.edits["notes"].setPlainText("断网时写的备注")
+        outage.start()
+        assert dlg.try_save() is False
+        assert dlg.isVisible() and dlg.edits["notes"].toPlainText() == "断网时写的备注"
+        assert "Not saved yet" in dlg.general_error.text()
+        assert w.connection_watch.down and "1 change" in w.connection_banner.label.text()
+        outage.end()
+        w.connection_watch.try_now()
+        qtbot.waitUntil(lambda: not w.connection_watch.down, timeout=20000)
+        assert svc.customers.get(rec.id).notes == "断网时写的备注"
+        assert not dlg.isVisible()
+    finally:
+        outage.end()
+        svc.close()

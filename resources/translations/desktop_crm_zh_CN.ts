@@ -1333,6 +1333,10 @@
         <translation>您打开此客户后，其他人修改了它，因此您的修改没有保存。修改内容仍保留在表单中。</translation>
     </message>
     <message>
+        <source>Not saved yet: the database server cannot be reached. Your changes stay in this form and are saved as soon as it answers again.</source>
+        <translation>尚未保存：无法连接数据库服务器。您的修改保留在此表单中，服务器恢复后会立即保存。</translation>
+    </message>
+    <message>
         <source>Not saved: someone else changed this customer after you opened it. Your edits are still in this form; save again to compare them with theirs.</source>
         <translation>未保存：您打开此客户后，其他人修改了它。您的修改仍在表单中；再次保存即可与对方的修改进行比较。</translation>
     </message>
