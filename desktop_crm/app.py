@@ -119,6 +119,17 @@ def _excepthook(exc_type, exc, tb) -> None:
     """Show an unexpected error in one line with where the log is; keep the app running, with
     every open window and form as it was (nothing is closed, nothing is discarded)."""
     global _showing_error
+    from desktop_crm.services.db import is_connection_error
+
+    if is_connection_error(exc):  # the server went away: the banner, not an error box
+        from desktop_crm.views import connection_banner
+
+        import shiboken6
+
+        if connection_banner.current is not None and shiboken6.isValid(connection_banner.current):
+            log.warning("lost connection in a slot: %s", str(exc).splitlines()[0])
+            connection_banner.current.report(exc)
+            return
     text = "".join(traceback.format_exception(exc_type, exc, tb))
     log.error("unexpected error\n%s", text)
     app = QApplication.instance()
@@ -275,6 +286,18 @@ def run_gui(url: str | None = None, lang: str | None = None) -> int:
             .replace("%1", safe_url(url or "") or QCoreApplication.translate("App", "(default)"))
             .replace("%2", line))
         return 1
+    from desktop_crm.services.staff import needs_sign_in
+
+    if needs_sign_in(services.db):  # several people share this PC's database
+        from desktop_crm.views.sign_in_dialog import SignInDialog
+
+        sign = SignInDialog(services)
+        if sign.exec() != SignInDialog.DialogCode.Accepted:
+            services.close()
+            if lock:
+                lock.unlock()
+            return 0
+        services = services.as_user(sign.user)
     from desktop_crm.views.demo_offer import offer_demo_data
     from desktop_crm.views.main_window import MainWindow
 
@@ -288,6 +311,19 @@ def run_gui(url: str | None = None, lang: str | None = None) -> int:
         after_welcome(window, wizard)
     else:
         offer_demo_data(window)
+    import os
+
+    launched = os.environ.get("DESKTOP_CRM_QUIT_AFTER_START")  # bench/bench_startup.py
+    if launched:
+        import time
+
+        from PySide6.QtCore import QTimer
+
+        def painted() -> None:  # the first paint of the window is done
+            print(f"window shown {time.time() - float(launched):.2f} s after launch",
+                  flush=True)
+            app.quit()
+        QTimer.singleShot(0, painted)
     code = app.exec()
     QThreadPool.globalInstance().waitForDone(5000)
     services.close()

@@ -14,7 +14,7 @@ from desktop_crm.views.main_window import MainWindow
 from desktop_crm.views.shortcuts_dialog import ShortcutsDialog
 
 # menu entries that deliberately have no key: rare, or (restore) replacing the data
-NO_KEY = {"restore", "about", "export_customers", "export_contacts", "export_orders",
+NO_KEY = {"restore", "about", "staff", "export_customers", "export_contacts", "export_orders",
           "export_activities", "export_tickets"}
 MAIN_ACTIONS = {"new_customer", "find_customer", "new_follow_up", "new_ticket",
                 "new_opportunity", "log_interaction", "import", "export", "print_report",

@@ -33,10 +33,17 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
-import pandas as pd
-from scipy.linalg import eigh_tridiagonal
-from scipy.optimize import minimize
-from scipy.special import digamma, expit, gammaln, hyp2f1
+
+from ._lazy import lazy, lazy_function
+
+pd = lazy("pandas")  # pandas and scipy: imported on first use (start-up time)
+eigh_tridiagonal = lazy_function("scipy.linalg", "eigh_tridiagonal")
+minimize = lazy_function("scipy.optimize", "minimize")
+digamma = lazy_function("scipy.special", "digamma")
+expit = lazy_function("scipy.special", "expit")
+gammaln = lazy_function("scipy.special", "gammaln")
+hyp2f1 = lazy_function("scipy.special", "hyp2f1")
+
 
 __all__ = [
     "AGGREGATE_COLUMNS",

@@ -58,6 +58,39 @@ def safe_url(url: str | URL) -> str:
     return make_url(url).render_as_string(hide_password=True) if url else ""
 
 
+# libpq / psycopg words for "the server went away or cannot be reached" (psycopg 3 gives no
+# SQLSTATE for these); a lost connection is retried, every other database error is a bug
+_LOST = ("server closed the connection", "terminating connection", "connection refused",
+         "could not connect", "connection is closed", "the connection is lost",
+         "consuming input failed", "ssl syscall", "connection timed out", "timeout expired",
+         "no route to host", "network is unreachable", "not currently accepting connections",
+         "the database system is shutting down", "the database system is starting up",
+         "connection to server at", "server conn crashed", "broken pipe",
+         "connection reset by peer", "failed to resolve host")
+
+
+def is_connection_error(exc: BaseException) -> bool:
+    """Whether ``exc`` means the database server could not be reached (retry later), not
+    that a statement was wrong."""
+    from sqlalchemy.exc import DBAPIError
+
+    if isinstance(exc, DBAPIError):
+        if exc.connection_invalidated:
+            return True
+        exc = exc.orig or exc
+    try:
+        import psycopg
+
+        if isinstance(exc, psycopg.errors.AdminShutdown):
+            return True
+        if not isinstance(exc, (psycopg.OperationalError, psycopg.InterfaceError)):
+            return False
+    except ImportError:  # pragma: no cover - psycopg is a dependency
+        return False
+    text_ = str(exc).lower()
+    return any(w in text_ for w in _LOST)
+
+
 def describe(url: str | URL) -> str:
     u = make_url(url)
     if u.get_backend_name() == "sqlite":

@@ -34,7 +34,6 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
-import pandas as pd
 from sqlalchemy import delete, func, insert, select, union, update
 
 from desktop_crm.models import (
@@ -42,10 +41,13 @@ from desktop_crm.models import (
     Ticket, TierRun, User,
 )
 
+from ._lazy import lazy
 from .db import Database
 from .errors import Cancelled
 from .followups import CADENCE_KEY, DEFAULT_CADENCE, FollowUpService
 from .users import UserInfo
+
+pd = lazy("pandas")  # imported on first use (start-up time)
 
 WEIGHTS = {"recency": 30, "trend": 20, "tickets": 15, "satisfaction": 10, "follow_up": 15,
            "alive": 10}

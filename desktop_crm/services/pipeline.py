@@ -37,6 +37,7 @@ from .users import UserInfo
 STALE_DAYS = 30  # a card that sat in its stage longer than this is flagged
 AUTOMATION_KEY = "pipeline_automation"
 LOST_REASONS_KEY = "lost_reasons"
+MOVE_ATTEMPTS = 5  # a move that keeps finding the card changed under it gives up
 POSITION_GAP = 1024  # room between neighbouring cards, so a drop writes one row
 
 # Texts of what the automation creates, when neither the team's settings nor the caller (the
@@ -134,6 +135,7 @@ class OpportunityDetail:
     created_at: dt.datetime
     closed_at: dt.datetime | None
     next_follow_up: "FollowUp | None"
+    updated_at: dt.datetime | None = None  # when it was saved last (a conflict's "since")
 
 
 @dataclass(frozen=True)
@@ -355,7 +357,8 @@ class PipelineService:
                        Activity.done_at.is_(None), Activity.cancelled_at.is_(None))
                 .order_by(Activity.due_at).limit(1)).first()
             return OpportunityDetail(self._card(s, o.id), o.notes, o.lost_reason, o.created_at,
-                                     o.closed_at, FollowUp(*nxt) if nxt else None)
+                                     o.closed_at, FollowUp(*nxt) if nxt else None,
+                                     o.updated_at)
 
     def update(self, opportunity_id: uuid.UUID, changes: dict[str, Any],
                expected_version: int) -> Card:
@@ -480,14 +483,44 @@ class PipelineService:
 
         Moving into Won needs ``final_amount`` and ``close_date``; into Lost a
         ``lost_reason``. ``note`` (what happened) is added to the deal's notes with the date.
-        Refuses (nothing written) when the card changed since it was loaded.
         The first time a deal is won, the won-deal automation runs in the same transaction
         (``texts``: the subjects in the user's language, see ``AutomationSettings``).
+
+        A move is a command on the card as it is *now*, not an edit of the form the user
+        loaded: two people dragging the same card at the same moment both succeed, one after
+        the other, and the stage history keeps both moves (the second one's "from" is the
+        first one's "to"); the last committed move is the card's stage. So a newer version
+        than ``expected_version`` is not refused. The row is locked while the move is decided
+        (``SELECT ... FOR UPDATE`` on PostgreSQL); on SQLite, whose writers take turns, a move
+        that finds the row changed under it (the version check of its UPDATE) is redone on the
+        new row.
         """
-        now = _now()
-        self.tickets.calendar(now)  # loaded (holidays seeded) before the write transaction
+        self.tickets.calendar(_now())  # loaded (holidays seeded) before the write transaction
+        for attempt in range(MOVE_ATTEMPTS):
+            try:
+                return self._move(opportunity_id, to_stage_id, index=index,
+                                  after_id=after_id, final_amount=final_amount,
+                                  close_date=close_date, lost_reason=lost_reason, note=note,
+                                  texts=texts)
+            except StaleDataError:
+                if attempt == MOVE_ATTEMPTS - 1:
+                    break
+        with self.db.read() as s:
+            actual = s.scalar(select(Opportunity.version).where(Opportunity.id == opportunity_id))
+        raise ConflictError("opportunities", opportunity_id, expected_version, actual)
+
+    def _move(self, opportunity_id: uuid.UUID, to_stage_id: uuid.UUID, *,
+              index: int | None, after_id: uuid.UUID | None, final_amount: Decimal | None,
+              close_date: dt.date | None, lost_reason: str, note: str,
+              texts: dict[str, str] | None) -> Card:
+        """One attempt of ``move``; StaleDataError when the row changed under it."""
         with self.db.session() as s:
-            o = _live(s, opportunity_id, expected_version)
+            o = s.scalars(select(Opportunity).where(Opportunity.id == opportunity_id)
+                          .with_for_update()
+                          .execution_options(populate_existing=True)).first()
+            if o is None or o.deleted_at is not None:
+                raise NotFound("opportunities", opportunity_id)
+            now = _now()  # after the lock: the history's times follow the order of commits
             to = s.get(PipelineStage, to_stage_id)
             if to is None or to.deleted_at is not None:
                 raise NotFound("pipeline_stages", to_stage_id)
@@ -530,11 +563,7 @@ class PipelineService:
                     o.closed_at = None
                     o.lost_reason = ""
             self._place(s, o, to.id, index=index, after_id=after_id, now=now)
-            try:
-                s.flush()
-            except StaleDataError:
-                raise ConflictError("opportunities", opportunity_id, expected_version,
-                                    None) from None
+            s.flush()  # StaleDataError: someone moved it first (SQLite); move() redoes it
             new = {"stage_id": str(o.stage_id), "status": o.status, "amount": str(o.amount),
                    "probability": o.probability}
             if changed_stage:

@@ -14,10 +14,13 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Callable
 
 import numpy as np
-import pandas as pd
 
 from . import clv
 from .errors import FieldError, ValidationError
+from ._lazy import lazy
+
+pd = lazy("pandas")  # imported on first use (start-up time)
+
 
 TIERS = ("strategic", "growth", "basic", "dormant")
 

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from sqlalchemy import func, select, text
 
 from desktop_crm.models import (
@@ -31,6 +30,10 @@ from .db import Database, loose_distinct
 from .errors import Cancelled, ConflictError, NotFound
 from .rfm import TierSettings
 from .users import UserInfo
+from ._lazy import lazy
+
+pd = lazy("pandas")  # imported on first use (start-up time)
+
 
 Progress = Callable[[str, int, int], bool | None]
 SETTINGS_KEY = "tier_rules"

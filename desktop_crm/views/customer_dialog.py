@@ -13,11 +13,15 @@ from PySide6.QtWidgets import (
     QPlainTextEdit, QVBoxLayout, QWidget,
 )
 
+from desktop_crm.services import conflicts
 from desktop_crm.services.customers import CustomerRecord
-from desktop_crm.services.errors import ConflictError, FieldError, ValidationError
+from desktop_crm.services.errors import (
+    ConflictError, FieldError, PermissionDenied, ServiceError, ValidationError,
+)
 from desktop_crm.services.text import EmailError, PhoneError, normalize_email, normalize_phone
 
 from . import labels
+from .conflict_dialog import DISCARDED, SAVED, ConflictDialog
 from .widgets import dialog_buttons, error_label, tab_moves_focus
 from . import ui_state
 
@@ -73,6 +77,14 @@ class CustomerDialog(QDialog):
     changes, and existing customers that look the same are named under the form, with a
     link that opens them.
 
+    An existing customer's form has a History tab: ``history()`` returns its audit entries
+    (by default the parent's ``services`` are asked).
+
+    When an edit's save is stale (someone else saved the customer meanwhile) and the dialog
+    has the ``service`` (``CustomerService``; by default the parent's ``services.customers``),
+    the conflict dialog (``conflict_dialog``, issue 8) shows both versions field by field and
+    saves what the user chooses; Cancel there comes back to this form as the user left it.
+
     Signals:
         saved(object): the CustomerRecord as stored
         open_existing(object): the id of an existing customer the user chose to open
@@ -84,10 +96,16 @@ class CustomerDialog(QDialog):
     def __init__(self, save: Callable[[dict[str, Any]], CustomerRecord], *,
                  record: CustomerRecord | None = None, owners: list[tuple[str, Any]] = (),
                  industries: list[str] = (), sources: list[str] = (), parent=None,
-                 check_duplicates: Callable[[dict[str, Any]], list] | None = None):
+                 check_duplicates: Callable[[dict[str, Any]], list] | None = None,
+                 history: Callable[[], list] | None = None,
+                 service=None):
         super().__init__(parent)
         self._save = save
         self._record = record
+        if service is None:
+            service = getattr(getattr(parent, "services", None), "customers", None)
+        self._service = service
+        self.conflict_dialog: ConflictDialog | None = None
         if check_duplicates is None and record is None:
             check_duplicates = _default_check(parent)
         self._check_duplicates = check_duplicates
@@ -166,7 +184,19 @@ class CustomerDialog(QDialog):
         buttons = self.buttons = dialog_buttons(self, self.try_save)
 
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
+        from .history_tab import HistoryWidget, with_history
+
+        self.history: HistoryWidget | None = None
+        services = getattr(parent, "services", None)
+        if record is not None and history is None and hasattr(services, "db"):
+            self.history = HistoryWidget.for_record(services, "customers", record.id)
+        elif record is not None and history is not None:
+            self.history = HistoryWidget(history)
+        if self.history is not None:
+            self.tabs = with_history(form, self.history)
+            layout.addWidget(self.tabs)
+        else:
+            layout.addLayout(form)
         layout.addWidget(self.duplicate_warning)
         layout.addWidget(self.general_error)
         layout.addWidget(buttons)
@@ -220,6 +250,12 @@ class CustomerDialog(QDialog):
         self._set("owner_id", str(r.owner_id) if r.owner_id else "")
         self._set("tags", ", ".join(r.tags))
         self._set("employees", "" if r.employees is None else str(r.employees))
+        for f in getattr(r, "masked", ()):  # shown as 138****1234: not this user's to change
+            w = self.edits.get(f)
+            if isinstance(w, QLineEdit):
+                w.setReadOnly(True)
+                w.setToolTip(self.tr("Hidden: only the customer's owner, a manager or someone "
+                                     "given the right sees it in full."))
 
     def _set(self, field: str, value) -> None:
         w = self.edits[field]
@@ -349,7 +385,12 @@ class CustomerDialog(QDialog):
             if first in self.edits:
                 self.edits[first].setFocus(Qt.FocusReason.OtherFocusReason)
             return False
+        except PermissionDenied as exc:
+            self.show_error("", labels.permission_text(exc))
+            return False
         except ConflictError:
+            if self._service is not None and self._open_conflict(values):
+                return False
             self.show_error("", self.tr(
                 "Someone else changed this customer after you opened it. Nothing was saved: "
                 "your edits are still in this form. Copy what you need, then close it and "
@@ -358,6 +399,77 @@ class CustomerDialog(QDialog):
                 "This customer was changed by someone else after you opened it, so your "
                 "changes were not saved. They are still in the form."))
             return False
+        except Exception as exc:  # noqa: BLE001 - only a lost server is handled here
+            if not self._wait_for_server(exc):
+                raise
+            return False
         self.saved.emit(record)
         self.accept()
         return True
+
+    def _wait_for_server(self, exc: BaseException) -> bool:
+        """The office database cannot be reached: keep the form as typed and save it when the
+        server is back (the banner says so). False when ``exc`` is something else."""
+        import shiboken6
+
+        from desktop_crm.services.db import is_connection_error
+
+        from . import connection_banner
+
+        watch = connection_banner.current
+        if not is_connection_error(exc) or watch is None or not shiboken6.isValid(watch):
+            return False
+        watch.report(exc)
+        self.show_error("", self.tr(
+            "Not saved yet: the database server cannot be reached. Your changes stay in this "
+            "form and are saved as soon as it answers again."))
+        if not getattr(self, "_waiting", False):
+            self._waiting = True
+
+            def save_again() -> bool:
+                self._waiting = False
+                return shiboken6.isValid(self) and self.isVisible() and self.try_save()
+            watch.save_when_back(save_again)
+        return True
+
+    # -- someone else saved meanwhile (issue 8) ---------------------------------------
+
+    def _display(self, field: str, value) -> str:
+        """A value as this form shows it (for the conflict dialog)."""
+        if field == "kind":
+            return labels.label(labels.KINDS, value or "")
+        if field == "tier":
+            return labels.label(labels.TIERS, value or "")
+        if field == "owner_id":
+            combo = self.edits["owner_id"]
+            i = combo.findData(str(value) if value else "")
+            return combo.itemText(i) if i >= 0 else str(value or "")
+        if isinstance(value, (list, tuple)):
+            return ", ".join(str(v) for v in value)
+        return "" if value is None else str(value)
+
+    def _open_conflict(self, values: dict[str, Any]) -> bool:
+        """Show the conflict dialog for a stale save of ``values`` (False: it could not)."""
+        service = self._service
+        try:
+            comparison = conflicts.compare_customer(service, self._record, values)
+        except ServiceError as exc:  # deleted or hidden meanwhile: the plain message
+            log.info("conflict comparison failed: %r", exc)
+            return False
+        dlg = ConflictDialog(
+            comparison, save=lambda c, choices: conflicts.save_customer(service, c, choices),
+            recompare=lambda base, mine: conflicts.compare_customer(service, base, mine),
+            display=self._display, parent=self)
+        dlg.finished.connect(lambda result: self._conflict_done(dlg, result))
+        self.conflict_dialog = dlg
+        dlg.open()
+        return True
+
+    def _conflict_done(self, dlg: ConflictDialog, result: int) -> None:
+        if result in (SAVED, DISCARDED):
+            self.saved.emit(dlg.record)
+            self.accept()
+            return
+        self.show_error("", self.tr(
+            "Not saved: someone else changed this customer after you opened it. Your "
+            "edits are still in this form; save again to compare them with theirs."))

@@ -15,12 +15,12 @@ from PySide6.QtWidgets import (
     QListWidget, QListWidgetItem, QProgressBar, QPushButton, QRadioButton, QVBoxLayout,
 )
 
-from desktop_crm.services.errors import Cancelled, ServiceError
+from desktop_crm.services.errors import Cancelled, PermissionDenied, ServiceError
 from desktop_crm.services.exporting import (
     ExportError, ExportResult, ExportService, default_file_name,
 )
 
-from . import fmt
+from . import fmt, labels
 from .workers import Worker, guarded
 from . import ui_state
 
@@ -354,6 +354,8 @@ class ExportDialog(QDialog):
             return self.tr("Cannot write %1 (%2). Is the file open in another program, or "
                            "the disk full?").replace("%1", exc.path).replace(
                                "%2", exc.detail or "-")
+        if isinstance(exc, PermissionDenied):
+            return labels.permission_text(exc)
         if isinstance(exc, ServiceError):
             return self.tr("Export failed: %1").replace("%1", str(exc))
         return self.tr("Export failed: %1").replace("%1", repr(exc))

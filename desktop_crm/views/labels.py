@@ -206,3 +206,33 @@ def money_short(value) -> str:
     """¥ amounts for tight places: 12.5万 / 3.2亿 in Chinese, 125K / 3.2M / 1.2B in English
     (``fmt.money_short``)."""
     return fmt.money_short(value)
+
+
+PERMISSION_ERRORS = {
+    "permission:export": QT_TRANSLATE_NOOP(
+        "Labels", "You may not export data. An administrator can give you the right."),
+    "permission:bulk_delete": QT_TRANSLATE_NOOP(
+        "Labels", "You may not delete several records at once. An administrator can give you "
+        "the right."),
+    "permission:see_sensitive": QT_TRANSLATE_NOOP(
+        "Labels", "You may not see or change this customer's phone, e-mail or address."),
+    "permission:manage_users": QT_TRANSLATE_NOOP(
+        "Labels", "Only an administrator manages staff accounts."),
+    "permission:audit": QT_TRANSLATE_NOOP(
+        "Labels", "Only an administrator reads the whole audit log."),
+    "permission:owner": QT_TRANSLATE_NOOP(
+        "Labels", "You may not give this customer to that person: they are outside your team."),
+    "permission:edit_customers": QT_TRANSLATE_NOOP(
+        "Labels", "Your role may look at customers but not change them."),
+    "account_disabled": QT_TRANSLATE_NOOP(
+        "Labels", "This account has been disabled. Ask your administrator."),
+}
+
+
+def permission_text(err) -> str:
+    """Why a PermissionDenied refused, in the user's language."""
+    code = err.args[0] if getattr(err, "args", None) else ""
+    text = PERMISSION_ERRORS.get(code)
+    if text:
+        return QCoreApplication.translate("Labels", text)
+    return QCoreApplication.translate("Labels", "You do not have the right to do this.")

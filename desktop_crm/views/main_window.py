@@ -8,14 +8,16 @@ from PySide6.QtCore import QSize, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
     QApplication, QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow,
-    QMessageBox, QScrollArea, QSizePolicy, QStackedWidget, QSystemTrayIcon, QWidget,
+    QMessageBox, QScrollArea, QSizePolicy, QStackedWidget, QSystemTrayIcon, QVBoxLayout,
+    QWidget,
 )
 
 from desktop_crm import __version__
 from desktop_crm.services.container import Services
-from desktop_crm.services.errors import ChangeSet
+from desktop_crm.services.errors import ChangeSet, PermissionDenied
 
 from .calendar_section import CalendarSection
+from .connection_banner import ConnectionBanner, ConnectionWatch
 from .customers_section import CustomersSection
 from .health_keeper import HealthKeeper
 from .home_section import HomeSection
@@ -28,7 +30,7 @@ from .tickets_section import TicketsSection
 from .tiers_section import TiersSection
 from .settings_dialog import SettingsDialog
 from .shortcuts_dialog import ShortcutsDialog
-from . import ui_state
+from . import labels, ui_state
 from .widgets import font_px
 from .workers import Worker, guarded
 
@@ -140,7 +142,17 @@ class MainWindow(QMainWindow):
         self.stack_scroll.setWidgetResizable(True)
         self.stack_scroll.setWidget(self.stack)
         self.stack.currentChanged.connect(self._fit_section)
-        row.addWidget(self.stack_scroll, 1)
+        # a lost connection to the office database: a banner over the sections, retries,
+        # saves that wait for the server, and a refresh once it is back
+        self.connection_banner = ConnectionBanner()
+        self.connection_watch = ConnectionWatch(services.db, self.connection_banner, self)
+        self.connection_watch.restored.connect(lambda: self.broadcast(self.EVERYTHING))
+        right = QVBoxLayout()
+        right.setContentsMargins(0, 0, 0, 0)
+        right.setSpacing(0)
+        right.addWidget(self.connection_banner)
+        right.addWidget(self.stack_scroll, 1)
+        row.addLayout(right, 1)
         self.setCentralWidget(central)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.nav.setCurrentRow(0)
@@ -408,6 +420,13 @@ class MainWindow(QMainWindow):
             lambda: self.restore_database())  # replaces the data: never at a key press
         file_menu.addSeparator()
         add(file_menu, "settings", self.tr("&Settings…"), self.open_settings, "Ctrl+,")
+        from desktop_crm.services import access
+
+        if access.may(self.services.user, "manage_users"):
+            add(file_menu, "staff", self.tr("Staff &accounts…"), self.open_staff)
+        if access.may(self.services.user, "audit"):
+            add(file_menu, "audit_log", self.tr("A&udit log…"), self.open_audit_log,
+                "Ctrl+Shift+A")
         file_menu.addSeparator()
         add(file_menu, "quit", self.tr("&Quit"), self.close, "Ctrl+Q")
 
@@ -504,6 +523,8 @@ class MainWindow(QMainWindow):
         self.data_changed.emit(changes)
 
     IMPORTED = ChangeSet.of("customers", "contacts", "orders", "interactions", "activities")
+    EVERYTHING = ChangeSet.of("customers", "contacts", "orders", "interactions", "activities",
+                              "opportunities", "tickets", "stages", "targets", "users")
 
     def open_import(self, path: str | None = None, kind: str | None = None):
         """The import wizard; what it wrote reaches every section."""
@@ -526,8 +547,14 @@ class MainWindow(QMainWindow):
 
     def open_export(self, kind: str):
         """The export dialog; customers are exported as the list filters them now."""
+        from desktop_crm.services import access
+
         from .export_dialog import ExportDialog
 
+        if not access.may(self.services.user, "export"):
+            QMessageBox.information(self, self.tr("Export"), labels.permission_text(
+                PermissionDenied("permission:export")))
+            return None
         query = self.customers.current_query() if kind == "customers" else None
         dialog = ExportDialog(self.services, self, kind=kind, query=query)
         dialog.exported.connect(lambda result: self.statusBar().showMessage(
@@ -543,6 +570,20 @@ class MainWindow(QMainWindow):
         dialog.merged.connect(lambda _r: self.broadcast(ChangeSet.of(
             "customers", "contacts", "orders", "interactions", "activities", "opportunities",
             "tickets")))
+        dialog.open()
+        return dialog
+
+    def open_audit_log(self):
+        """The whole audit log, filtered and exported (administrators, or the audit right)."""
+        from .audit_log import open_audit_log
+
+        return open_audit_log(self, self.services)
+
+    def open_staff(self):
+        """Staff accounts (administrators): add, disable, reset passwords, roles and teams."""
+        from .staff_dialog import StaffDialog
+
+        dialog = StaffDialog(self.services, self)
         dialog.open()
         return dialog
 

@@ -19,11 +19,13 @@ from PySide6.QtWidgets import (
     QSpinBox, QVBoxLayout,
 )
 
+from desktop_crm.services import conflicts
 from desktop_crm.services.customers import CustomerQuery
 from desktop_crm.services.errors import ConflictError, FieldError, ServiceError, ValidationError
 from desktop_crm.services.pipeline import Card, OpportunityDetail
 
 from . import fmt, labels, ui_state
+from .conflict_dialog import DISCARDED, SAVED, ConflictDialog
 from .widgets import dialog_buttons, error_label, field_row, tab_moves_focus
 
 DEFAULT_LOST_REASONS = (
@@ -143,6 +145,7 @@ class OpportunityDialog(QDialog):
         super().__init__(parent)
         self.services = services
         self.detail = detail
+        self.conflict_dialog: ConflictDialog | None = None  # after a stale save (issue 8)
         self.stage_id = stage_id
         card = detail.card if detail else None
         self.setWindowTitle(self.tr("Edit opportunity") if card else self.tr("New opportunity"))
@@ -233,8 +236,19 @@ class OpportunityDialog(QDialog):
         self.message = error_label()
         buttons = dialog_buttons(self, self.save)
         lay = QVBoxLayout(self)
-        lay.addLayout(form)
-        lay.addWidget(box)
+        from .history_tab import HistoryWidget, with_history
+
+        self.history: HistoryWidget | None = None
+        if card:  # an existing opportunity: the form and its History on tabs
+            details = QVBoxLayout()
+            details.addLayout(form)
+            details.addWidget(box)
+            self.history = HistoryWidget.for_record(services, "opportunities", card.id)
+            self.tabs = with_history(details, self.history)
+            lay.addWidget(self.tabs)
+        else:
+            lay.addLayout(form)
+            lay.addWidget(box)
         lay.addWidget(self.message)
         bottom = QHBoxLayout()
         if card:
@@ -309,6 +323,8 @@ class OpportunityDialog(QDialog):
             self._show_errors(err)
             return
         except ConflictError:
+            if self.detail is not None and self._open_conflict(values):
+                return
             self.message.setText(self.tr(
                 "Someone else changed this opportunity after you opened it; nothing was saved. "
                 "Close the form and open it again to see their changes."))
@@ -318,6 +334,77 @@ class OpportunityDialog(QDialog):
             self.message.setText(str(err))
             self.message.show()
             return
+        self.saved.emit(card)
+        self.accept()
+
+    # -- someone else saved meanwhile (issue 8) ---------------------------------------
+
+    def _field_label(self, field: str) -> str:
+        return {"title": self.tr("Title"), "customer_id": self.tr("Customer"),
+                "amount": self.tr("Amount (¥)"), "probability": self.tr("Win probability"),
+                "expected_close": self.tr("Close date"), "owner_id": self.tr("Owner"),
+                "notes": self.tr("Products and notes")}.get(field, field)
+
+    def _display(self, field: str, value) -> str:
+        if value is None or value == "":
+            return ""
+        if field == "customer_id":
+            if value == self.customer.customer_id:
+                return self.customer.text()
+            try:
+                return self.services.customers.get(value).name
+            except ServiceError:
+                return str(value)
+        if field == "owner_id":
+            i = self.owner.findData(str(value))
+            return self.owner.itemText(i) if i >= 0 else str(value)
+        if field == "amount":
+            return fmt.money(value) if isinstance(value, Decimal) else str(value)
+        if field == "probability":
+            return f"{value} %"
+        if field == "expected_close":
+            return fmt.date_cell(value)
+        return str(value)
+
+    def _open_conflict(self, values: dict[str, Any]) -> bool:
+        """Show the conflict dialog for a stale save of ``values`` (False: it could not)."""
+        pipeline = self.services.pipeline
+        try:
+            comparison = conflicts.compare_opportunity(pipeline, self.detail, values)
+        except ServiceError:  # deleted meanwhile: the plain message
+            return False
+        dlg = ConflictDialog(
+            comparison,
+            save=lambda c, choices: conflicts.save_opportunity(pipeline, c, choices),
+            recompare=lambda base, mine: conflicts.compare_opportunity(pipeline, base, mine),
+            display=self._display, field_label=self._field_label, parent=self)
+        dlg.finished.connect(lambda result: self._conflict_done(dlg, result))
+        self.conflict_dialog = dlg
+        dlg.open()
+        return True
+
+    def _conflict_done(self, dlg: ConflictDialog, result: int) -> None:
+        if result == DISCARDED:
+            self.saved.emit(dlg.record.card)
+            self.accept()
+            return
+        if result != SAVED:
+            self.message.setText(self.tr(
+                "Not saved: someone else changed this opportunity after you opened it. Your "
+                "edits are still in this form; save again to compare them with theirs."))
+            self.message.show()
+            return
+        card = dlg.record
+        if self.plan.isChecked():
+            when = self.fu_when.dateTime().toPython().astimezone()
+            try:
+                self.services.pipeline.plan_follow_up(card.id, self.fu_subject.text(), when,
+                                                      self.fu_type.currentData())
+            except ServiceError as err:  # the deal is saved; the follow-up is not
+                self.saved.emit(card)
+                self.message.setText(str(err))
+                self.message.show()
+                return
         self.saved.emit(card)
         self.accept()
 

@@ -442,7 +442,11 @@ class TicketDialog(QDialog):
         sl.addWidget(self.others, 1)
 
         split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(main)
+        from .history_tab import HistoryWidget, with_history
+
+        self.history = HistoryWidget.for_record(services, "tickets", ticket_id, tz=self.tz)
+        self.tabs = with_history(main, self.history, self.tr("Conversation"))
+        split.addWidget(self.tabs)
         split.addWidget(side)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)

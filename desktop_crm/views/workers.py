@@ -24,6 +24,24 @@ class WorkerSignals(QObject):
     failed = Signal(object)
 
 
+class ConnectionNotices(QObject):
+    """Any worker's "the database server cannot be reached" goes here too (queued to the GUI
+    thread), so the main window's banner hears of it wherever it happened."""
+
+    lost = Signal(object)
+
+
+connection_notices: ConnectionNotices | None = None
+
+
+def notices() -> ConnectionNotices:
+    """The one notices object (made on first use, on the GUI thread)."""
+    global connection_notices
+    if connection_notices is None:
+        connection_notices = ConnectionNotices()
+    return connection_notices
+
+
 class Worker(QRunnable):
     """Runs ``fn(progress=callback)`` on the thread pool; the callback returns False once
     ``cancel()`` was called, and services stop at their next check."""
@@ -48,6 +66,10 @@ class Worker(QRunnable):
             result = self.fn(progress=self._progress) if self.with_progress else self.fn()
         except Exception as exc:  # noqa: BLE001 - handed to the GUI thread
             log.info("background work failed: %r", exc)
+            from desktop_crm.services.db import is_connection_error
+
+            if connection_notices is not None and is_connection_error(exc):
+                connection_notices.lost.emit(exc)
             self.signals.failed.emit(exc)
         else:
             self.signals.finished.emit(result)

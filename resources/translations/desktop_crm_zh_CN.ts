@@ -205,6 +205,285 @@
     </message>
 </context>
 <context>
+    <name>AuditLabels</name>
+    <message>
+        <source>Customers</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <source>Contacts</source>
+        <translation>联系人</translation>
+    </message>
+    <message>
+        <source>Opportunities</source>
+        <translation>商机</translation>
+    </message>
+    <message>
+        <source>Tickets</source>
+        <translation>工单</translation>
+    </message>
+    <message>
+        <source>Follow-ups</source>
+        <translation>跟进</translation>
+    </message>
+    <message>
+        <source>Repeating follow-ups</source>
+        <translation>重复跟进</translation>
+    </message>
+    <message>
+        <source>Interactions</source>
+        <translation>沟通记录</translation>
+    </message>
+    <message>
+        <source>Pipeline stages</source>
+        <translation>销售阶段</translation>
+    </message>
+    <message>
+        <source>Sales targets</source>
+        <translation>业绩目标</translation>
+    </message>
+    <message>
+        <source>Holidays</source>
+        <translation>节假日</translation>
+    </message>
+    <message>
+        <source>SLA policies</source>
+        <translation>SLA 规则</translation>
+    </message>
+    <message>
+        <source>Users</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>新建</translation>
+    </message>
+    <message>
+        <source>Changed</source>
+        <translation>修改</translation>
+    </message>
+    <message>
+        <source>Deleted</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Restored</source>
+        <translation>恢复</translation>
+    </message>
+    <message>
+        <source>Merged</source>
+        <translation>合并</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <source>Win probability</source>
+        <translation>赢率</translation>
+    </message>
+    <message>
+        <source>Close date</source>
+        <translation>成交日期</translation>
+    </message>
+    <message>
+        <source>Stage</source>
+        <translation>阶段</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation>优先级</translation>
+    </message>
+    <message>
+        <source>Assigned to</source>
+        <translation>处理人</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <source>First response</source>
+        <translation>首次响应</translation>
+    </message>
+    <message>
+        <source>Reason lost</source>
+        <translation>输单原因</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>期限</translation>
+    </message>
+    <message>
+        <source>Merged into</source>
+        <translation>合并到</translation>
+    </message>
+</context>
+<context>
+    <name>AuditLogDialog</name>
+    <message>
+        <source>Audit log</source>
+        <translation>审计日志</translation>
+    </message>
+    <message>
+        <source>All users</source>
+        <translation>全部用户</translation>
+    </message>
+    <message>
+        <source>%1 (inactive)</source>
+        <translation>%1（已停用）</translation>
+    </message>
+    <message>
+        <source>All records</source>
+        <translation>全部记录</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>从</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>到</translation>
+    </message>
+    <message>
+        <source>Find in fields and values…</source>
+        <translation>在字段和值中查找…</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <source>Record type</source>
+        <translation>记录类型</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <source>Save the entries the filters select as an Excel workbook or a CSV file</source>
+        <translation>把筛选出的记录保存为 Excel 工作簿或 CSV 文件</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>No entries</source>
+        <translation>没有记录</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n entries shown; scroll for more</source>
+        <translation>
+            <numerusform>已显示 %n 条，向下滚动查看更多</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n entries</source>
+        <translation>
+            <numerusform>共 %n 条</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>CSV file (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Export the audit log</source>
+        <translation>导出审计日志</translation>
+    </message>
+    <message>
+        <source>Exporting…</source>
+        <translation>正在导出…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n entries saved to %1</source>
+        <translation>
+            <numerusform>已将 %n 条记录保存到 %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Only an administrator can read or export the whole audit log.</source>
+        <translation>只有管理员可以查看或导出完整的审计日志。</translation>
+    </message>
+    <message>
+        <source>The folder of %1 does not exist.</source>
+        <translation>%1 所在的文件夹不存在。</translation>
+    </message>
+    <message>
+        <source>%1 is a folder; choose a file name.</source>
+        <translation>%1 是文件夹，请选择一个文件名。</translation>
+    </message>
+    <message>
+        <source>Cannot write %1 (%2). Is the file open in another program, or the disk full?</source>
+        <translation>无法写入 %1（%2）。文件是否在其他程序中打开，或磁盘已满？</translation>
+    </message>
+    <message>
+        <source>Export failed: %1</source>
+        <translation>导出失败：%1</translation>
+    </message>
+    <message>
+        <source>Only an administrator can read or export the whole audit log. The History tab of a customer, opportunity or ticket shows its own changes.</source>
+        <translation>只有管理员可以查看或导出完整的审计日志。客户、商机或工单的“历史记录”页签会显示它自己的变更。</translation>
+    </message>
+</context>
+<context>
+    <name>AuditTableModel</name>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <source>Record type</source>
+        <translation>记录类型</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation>记录</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <source>Old value</source>
+        <translation>原值</translation>
+    </message>
+    <message>
+        <source>New value</source>
+        <translation>新值</translation>
+    </message>
+    <message>
+        <source>(system)</source>
+        <translation>（系统）</translation>
+    </message>
+</context>
+<context>
     <name>AutomationDialog</name>
     <message>
         <source>Pipeline automation</source>
@@ -657,6 +936,117 @@
     </message>
 </context>
 <context>
+    <name>ConflictDialog</name>
+    <message>
+        <source>Someone else changed this customer</source>
+        <translation>其他人修改了这个客户</translation>
+    </message>
+    <message>
+        <source>Someone else changed this opportunity</source>
+        <translation>其他人修改了这个商机</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <source>Original</source>
+        <translation>原值</translation>
+    </message>
+    <message>
+        <source>Yours</source>
+        <translation>您的修改</translation>
+    </message>
+    <message>
+        <source>Theirs</source>
+        <translation>对方的修改</translation>
+    </message>
+    <message>
+        <source>Choice</source>
+        <translation>选择</translation>
+    </message>
+    <message>
+        <source>Saved value</source>
+        <translation>将保存的值</translation>
+    </message>
+    <message>
+        <source>Changed by someone else</source>
+        <translation>已被他人修改</translation>
+    </message>
+    <message>
+        <source>Merged without asking (only one of you changed these):</source>
+        <translation>已自动合并（只有一方修改了这些字段）：</translation>
+    </message>
+    <message>
+        <source>Save merged</source>
+        <translation>保存合并结果</translation>
+    </message>
+    <message>
+        <source>Discard my changes</source>
+        <translation>放弃我的修改</translation>
+    </message>
+    <message>
+        <source>Keep the other person&apos;s version as it is and close your form</source>
+        <translation>保留对方的版本不变，并关闭您的表单</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Back to your form, with your changes as you left them (nothing is saved)</source>
+        <translation>返回您的表单，您的修改保持原样（不保存任何内容）</translation>
+    </message>
+    <message>
+        <source>%1, %2</source>
+        <translation>%1，%2</translation>
+    </message>
+    <message>
+        <source>They saved after you opened the form. For each field you both changed, choose what to keep. Nothing is saved until you choose.</source>
+        <translation>对方在您打开表单后保存了修改。对于双方都修改过的每个字段，请选择要保留的值。选择之前不会保存任何内容。</translation>
+    </message>
+    <message>
+        <source>They saved after you opened the form, but you did not change the same fields: both sets of changes can be kept.</source>
+        <translation>对方在您打开表单后保存了修改，但你们没有修改相同的字段：双方的修改都可以保留。</translation>
+    </message>
+    <message>
+        <source>theirs (%1)</source>
+        <translation>对方的（%1）</translation>
+    </message>
+    <message>
+        <source>theirs</source>
+        <translation>对方的</translation>
+    </message>
+    <message>
+        <source>you both made this change</source>
+        <translation>双方做了相同的修改</translation>
+    </message>
+    <message>
+        <source>yours</source>
+        <translation>您的</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>请选择…</translation>
+    </message>
+    <message>
+        <source>Keep mine</source>
+        <translation>保留我的</translation>
+    </message>
+    <message>
+        <source>Take theirs</source>
+        <translation>采用对方的</translation>
+    </message>
+    <message>
+        <source>Edit merged value</source>
+        <translation>编辑合并值</translation>
+    </message>
+    <message>
+        <source>Someone else saved again while you were choosing. These are the newest values; your choices so far are your side now.</source>
+        <translation>您选择期间又有人保存了修改。以下是最新的值；您刚才的选择现在作为您这一方的值。</translation>
+    </message>
+</context>
+<context>
     <name>Connection</name>
     <message>
         <source>Connected. The database is ready (PostgreSQL %1).</source>
@@ -713,6 +1103,37 @@
     <message>
         <source>Could not connect: %1</source>
         <translation>无法连接：%1</translation>
+    </message>
+</context>
+<context>
+    <name>ConnectionBanner</name>
+    <message>
+        <source>Retry now</source>
+        <translation>立即重试</translation>
+    </message>
+    <message>
+        <source>The database server cannot be reached. Trying again in %1 s; your work stays as it is.</source>
+        <translation>无法连接数据库服务器。%1 秒后重试；您正在做的工作保持不变。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n change(s) will be saved when it is back.</source>
+        <translation>
+            <numerusform>连接恢复后将保存 %n 项更改。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Connecting to the database server…</source>
+        <translation>正在连接数据库服务器…</translation>
+    </message>
+    <message>
+        <source>Connected again.</source>
+        <translation>已重新连接。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n waiting change(s) saved.</source>
+        <translation>
+            <numerusform>已保存 %n 项等待中的更改。</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -892,6 +1313,10 @@
         <translation>多个标签用逗号分隔</translation>
     </message>
     <message>
+        <source>Hidden: only the customer&apos;s owner, a manager or someone given the right sees it in full.</source>
+        <translation>已隐藏：只有客户的负责人、经理或获得授权的人才能看到完整内容。</translation>
+    </message>
+    <message>
         <source>open</source>
         <translation>打开</translation>
     </message>
@@ -906,6 +1331,14 @@
     <message>
         <source>This customer was changed by someone else after you opened it, so your changes were not saved. They are still in the form.</source>
         <translation>您打开此客户后，其他人修改了它，因此您的修改没有保存。修改内容仍保留在表单中。</translation>
+    </message>
+    <message>
+        <source>Not saved yet: the database server cannot be reached. Your changes stay in this form and are saved as soon as it answers again.</source>
+        <translation>尚未保存：无法连接数据库服务器。您的修改保留在此表单中，服务器恢复后会立即保存。</translation>
+    </message>
+    <message>
+        <source>Not saved: someone else changed this customer after you opened it. Your edits are still in this form; save again to compare them with theirs.</source>
+        <translation>未保存：您打开此客户后，其他人修改了它。您的修改仍在表单中；再次保存即可与对方的修改进行比较。</translation>
     </message>
 </context>
 <context>
@@ -1690,6 +2123,53 @@
     <message>
         <source>Cancel</source>
         <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryWidget</name>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>操作人</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>变更</translation>
+    </message>
+    <message>
+        <source>(system)</source>
+        <translation>（系统）</translation>
+    </message>
+    <message>
+        <source>No changes recorded yet.</source>
+        <translation>还没有变更记录。</translation>
+    </message>
+    <message>
+        <source>The history could not be read: %1</source>
+        <translation>无法读取变更历史：%1</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>历史记录</translation>
+    </message>
+    <message>
+        <source>Who changed what and when</source>
+        <translation>谁在什么时候改了什么</translation>
     </message>
 </context>
 <context>
@@ -3154,6 +3634,42 @@
         <translation>活跃概率</translation>
     </message>
     <message>
+        <source>You may not export data. An administrator can give you the right.</source>
+        <translation>您没有导出数据的权限。管理员可以为您授权。</translation>
+    </message>
+    <message>
+        <source>You may not delete several records at once. An administrator can give you the right.</source>
+        <translation>您没有批量删除的权限。管理员可以为您授权。</translation>
+    </message>
+    <message>
+        <source>You may not see or change this customer&apos;s phone, e-mail or address.</source>
+        <translation>您无权查看或修改这位客户的电话、邮箱或地址。</translation>
+    </message>
+    <message>
+        <source>Only an administrator manages staff accounts.</source>
+        <translation>只有管理员可以管理员工账号。</translation>
+    </message>
+    <message>
+        <source>Only an administrator reads the whole audit log.</source>
+        <translation>只有管理员可以查看完整的操作日志。</translation>
+    </message>
+    <message>
+        <source>You may not give this customer to that person: they are outside your team.</source>
+        <translation>您不能把这位客户交给此人：对方不在您的团队中。</translation>
+    </message>
+    <message>
+        <source>Your role may look at customers but not change them.</source>
+        <translation>您的角色只能查看客户，不能修改。</translation>
+    </message>
+    <message>
+        <source>This account has been disabled. Ask your administrator.</source>
+        <translation>此账号已停用，请联系管理员。</translation>
+    </message>
+    <message>
+        <source>You do not have the right to do this.</source>
+        <translation>您没有执行此操作的权限。</translation>
+    </message>
+    <message>
         <source>Price too high</source>
         <translation>价格偏高</translation>
     </message>
@@ -3432,6 +3948,14 @@
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
+        <source>Staff &amp;accounts…</source>
+        <translation>员工账号(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>A&amp;udit log…</source>
+        <translation>操作日志(&amp;U)…</translation>
+    </message>
+    <message>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
@@ -3506,6 +4030,10 @@
     <message>
         <source>Choose a customer first</source>
         <translation>请先选择一个客户</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
     </message>
     <message numerus="yes">
         <source>%n row(s) exported</source>
@@ -3721,6 +4249,77 @@ Desktop CRM 现在将关闭；请重新启动以使用恢复的数据。</transl
     <message>
         <source>Saved as “%1”.</source>
         <translation>已保存为“%1”。</translation>
+    </message>
+</context>
+<context>
+    <name>MemberDialog</name>
+    <message>
+        <source>New staff member</source>
+        <translation>新员工</translation>
+    </message>
+    <message>
+        <source>Staff member %1</source>
+        <translation>员工 %1</translation>
+    </message>
+    <message>
+        <source>e.g. wangwei (used to log in)</source>
+        <translation>例如 wangwei（用于登录）</translation>
+    </message>
+    <message>
+        <source>e.g. 王伟</source>
+        <translation>例如：王伟</translation>
+    </message>
+    <message>
+        <source>Nobody</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>Team</source>
+        <translation>团队</translation>
+    </message>
+    <message>
+        <source>Reports to</source>
+        <translation>直属上级</translation>
+    </message>
+    <message>
+        <source>Leave empty to make one up</source>
+        <translation>留空则自动生成</translation>
+    </message>
+    <message>
+        <source>Only needed when several people share this PC</source>
+        <translation>仅在多人共用这台电脑时需要</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>Extra rights</source>
+        <translation>额外权限</translation>
+    </message>
+    <message>
+        <source>A role brings its own rights (a manager exports and sees phone numbers, an administrator everything); tick what this person needs beyond that.</source>
+        <translation>每个角色自带相应权限（经理可以导出并查看电话号码，管理员拥有全部权限）；此处勾选此人另外需要的权限。</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
     </message>
 </context>
 <context>
@@ -4118,6 +4717,10 @@ Desktop CRM 现在将关闭；请重新启动以使用恢复的数据。</transl
     <message>
         <source>Someone else changed this opportunity after you opened it; nothing was saved. Close the form and open it again to see their changes.</source>
         <translation>您打开后，其他人修改了这个商机；本次未保存。请关闭表单后重新打开，查看对方的修改。</translation>
+    </message>
+    <message>
+        <source>Not saved: someone else changed this opportunity after you opened it. Your edits are still in this form; save again to compare them with theirs.</source>
+        <translation>未保存：您打开此商机后，其他人修改了它。您的修改仍在表单中；再次保存即可与对方的修改进行比较。</translation>
     </message>
     <message>
         <source>Delete opportunity</source>
@@ -5851,6 +6454,33 @@ Desktop CRM 现在将关闭；请重新启动以使用恢复的数据。</transl
     </message>
 </context>
 <context>
+    <name>SignInDialog</name>
+    <message>
+        <source>Sign in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <source>Several people use Desktop CRM on this computer. Choose your name and type your password.</source>
+        <translation>这台电脑上有多人使用 Desktop CRM。请选择您的姓名并输入密码。</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>That password is not right for this name.</source>
+        <translation>密码与所选姓名不符。</translation>
+    </message>
+</context>
+<context>
     <name>SlaSettingsDialog</name>
     <message>
         <source>SLA settings</source>
@@ -5983,6 +6613,169 @@ Desktop CRM 现在将关闭；请重新启动以使用恢复的数据。</transl
     <message>
         <source>Warning</source>
         <translation>预警</translation>
+    </message>
+</context>
+<context>
+    <name>StaffDialog</name>
+    <message>
+        <source>Administrator</source>
+        <translation>管理员</translation>
+    </message>
+    <message>
+        <source>Manager</source>
+        <translation>经理</translation>
+    </message>
+    <message>
+        <source>Salesperson</source>
+        <translation>销售</translation>
+    </message>
+    <message>
+        <source>Service agent</source>
+        <translation>客服</translation>
+    </message>
+    <message>
+        <source>Export data</source>
+        <translation>导出数据</translation>
+    </message>
+    <message>
+        <source>Delete several records at once</source>
+        <translation>批量删除</translation>
+    </message>
+    <message>
+        <source>See every phone, e-mail and address</source>
+        <translation>查看所有电话、邮箱和地址</translation>
+    </message>
+    <message>
+        <source>Manage staff accounts</source>
+        <translation>管理员工账号</translation>
+    </message>
+    <message>
+        <source>Read the whole audit log</source>
+        <translation>查看完整操作日志</translation>
+    </message>
+    <message>
+        <source>The server already has a login called %1 (perhaps for another database). Choose another user name.</source>
+        <translation>服务器上已有名为 %1 的登录账号（可能属于另一个数据库）。请换一个用户名。</translation>
+    </message>
+    <message>
+        <source>A user name is 2-63 lower-case letters, digits, _ . or -, starting with a letter: %1</source>
+        <translation>用户名须为 2 到 63 个小写字母、数字、_、. 或 -，并以字母开头：%1</translation>
+    </message>
+    <message>
+        <source>You cannot disable your own account.</source>
+        <translation>不能停用自己的账号。</translation>
+    </message>
+    <message>
+        <source>You cannot take away your own administrator role.</source>
+        <translation>不能取消自己的管理员角色。</translation>
+    </message>
+    <message>
+        <source>Staff accounts</source>
+        <translation>员工账号</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>Team</source>
+        <translation>团队</translation>
+    </message>
+    <message>
+        <source>Reports to</source>
+        <translation>直属上级</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Add…</source>
+        <translation>添加…</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>编辑…</translation>
+    </message>
+    <message>
+        <source>Disable</source>
+        <translation>停用</translation>
+    </message>
+    <message>
+        <source>Reset password…</source>
+        <translation>重置密码…</translation>
+    </message>
+    <message>
+        <source>Each person logs in to the office database with their own user name and password; what they see follows their role.</source>
+        <translation>每个人用自己的用户名和密码登录办公室数据库，能看到的内容由其角色决定。</translation>
+    </message>
+    <message>
+        <source>On this computer&apos;s database, a password is asked at start-up only once someone has one: set one for everyone who shares this PC.</source>
+        <translation>使用本机数据库时，只有在有人设置了密码后，启动时才会要求登录：请为共用这台电脑的每个人都设置密码。</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <source>Disabled</source>
+        <translation>已停用</translation>
+    </message>
+    <message>
+        <source>Enable</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>The password of %1 is:
+
+%2
+
+Hand it over now: it is not shown again, and Desktop CRM does not keep it.</source>
+        <translation>%1 的密码是：
+
+%2
+
+请现在交给对方：密码不会再次显示，Desktop CRM 也不会保存它。</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>%1 added</source>
+        <translation>已添加 %1</translation>
+    </message>
+    <message>
+        <source>%1 saved</source>
+        <translation>已保存 %1</translation>
+    </message>
+    <message>
+        <source>%1 can log in again</source>
+        <translation>%1 可以再次登录</translation>
+    </message>
+    <message>
+        <source>%1 can no longer log in; their customers and history stay</source>
+        <translation>%1 已不能登录；其客户和历史记录保留</translation>
+    </message>
+    <message>
+        <source>New password set for %1</source>
+        <translation>已为 %1 设置新密码</translation>
     </message>
 </context>
 <context>
@@ -6508,6 +7301,10 @@ Desktop CRM 现在将关闭；请重新启动以使用恢复的数据。</transl
     <message>
         <source>Double-click to open</source>
         <translation>双击打开</translation>
+    </message>
+    <message>
+        <source>Conversation</source>
+        <translation>沟通</translation>
     </message>
     <message>
         <source>Ticket %1</source>
