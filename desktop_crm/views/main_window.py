@@ -194,6 +194,10 @@ class MainWindow(QMainWindow):
         self.escalation_timer.start()
         QTimer.singleShot(0, self.escalate_tickets)
         QTimer.singleShot(0, self.health_keeper.start)
+        # other people's changes (PostgreSQL notices; another program on the SQLite file)
+        from .live_updates import attach_live_updates
+
+        self.live_updates = attach_live_updates(self)
 
     def _fit_section(self, index: int) -> None:
         """Only the section on screen counts for the smallest size (the others are ignored),
@@ -511,6 +515,7 @@ class MainWindow(QMainWindow):
         return dialog
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        self.live_updates.stop()
         ui_state.save_window(self, "main")
         ui_state.sync()
         super().closeEvent(event)

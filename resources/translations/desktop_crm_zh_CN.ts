@@ -3770,6 +3770,13 @@
     </message>
 </context>
 <context>
+    <name>LiveUpdates</name>
+    <message>
+        <source>Updated with changes made elsewhere</source>
+        <translation>已载入在别处所做的更改</translation>
+    </message>
+</context>
+<context>
     <name>LostDialog</name>
     <message>
         <source>Deal lost</source>
