@@ -94,8 +94,7 @@ def prepare(owner_url: str) -> None:
         conn.execute(text(
             "UPDATE opportunities o SET owner_id = c.owner_id FROM customers c "
             "WHERE c.id = o.customer_id AND c.owner_id IS NOT NULL"))
-        conn.execute(text("ANALYZE customers"))
-        conn.execute(text("ANALYZE opportunities"))
+        conn.execute(text("ANALYZE"))  # fresh planner statistics for the whole database
     svc.close()
 
 

@@ -24,4 +24,7 @@ class AuditEntry(Base):
     old_value: Mapped[str | None] = mapped_column(Text, default=None)
     new_value: Mapped[str | None] = mapped_column(Text, default=None)
 
-    __table_args__ = (Index("ix_audit_log_row", "table_name", "row_id", "at"),)
+    __table_args__ = (Index("ix_audit_log_row", "table_name", "row_id", "at"),
+                      # the whole log newest first, and one person's entries (revision 0016)
+                      Index("ix_audit_log_at", "at", "id"),
+                      Index("ix_audit_log_user_at", "user_id", "at", "id"))
