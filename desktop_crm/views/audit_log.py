@@ -17,8 +17,7 @@ from PySide6.QtWidgets import (
 from desktop_crm.services.audit import (
     EXPORT_COLUMNS, EXPORT_NAMES, AuditQuery, AuditService,
 )
-from desktop_crm.services.errors import PermissionDenied, ServiceError
-from desktop_crm.services.exporting import ExportError
+from desktop_crm.services.errors import PermissionDenied
 
 from . import history_tab as names
 from . import ui_state
@@ -245,17 +244,9 @@ class AuditLogDialog(QDialog):
     def error_text(self, exc: BaseException) -> str:
         if isinstance(exc, PermissionDenied):
             return self.tr("Only an administrator can read or export the whole audit log.")
-        if isinstance(exc, ExportError):
-            if exc.code == "no_folder":
-                return self.tr("The folder of %1 does not exist.").replace("%1", exc.path)
-            if exc.code == "is_folder":
-                return self.tr("%1 is a folder; choose a file name.").replace("%1", exc.path)
-            return self.tr("Cannot write %1 (%2). Is the file open in another program, or "
-                           "the disk full?").replace("%1", exc.path).replace(
-                               "%2", exc.detail or "-")
-        if isinstance(exc, ServiceError):
-            return self.tr("Export failed: %1").replace("%1", str(exc))
-        return self.tr("Export failed: %1").replace("%1", repr(exc))
+        from .export_dialog import export_error_text
+
+        return export_error_text(exc)
 
 
 def open_audit_log(parent: QWidget | None, services) -> AuditLogDialog | None:

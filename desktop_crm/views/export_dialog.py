@@ -121,6 +121,29 @@ def ui_language() -> str:
     return "zh_CN" if QLocale().language() == QLocale.Language.Chinese else "en"
 
 
+def export_error_text(exc: BaseException) -> str:
+    """Why an export (of a list or of the audit log) wrote nothing, in the user's language."""
+    if isinstance(exc, Cancelled):
+        return QCoreApplication.translate("ExportDialog", "Export cancelled; no file was written.")
+    if isinstance(exc, ExportError):
+        if exc.code == "no_folder":
+            return QCoreApplication.translate(
+                "ExportDialog", "The folder of %1 does not exist.").replace("%1", exc.path)
+        if exc.code == "is_folder":
+            return QCoreApplication.translate(
+                "ExportDialog", "%1 is a folder; choose a file name.").replace("%1", exc.path)
+        return QCoreApplication.translate(
+            "ExportDialog", "Cannot write %1 (%2). Is the file open in another program, or "
+            "the disk full?").replace("%1", exc.path).replace("%2", exc.detail or "-")
+    if isinstance(exc, PermissionDenied):
+        return labels.permission_text(exc)
+    if isinstance(exc, ServiceError):
+        return QCoreApplication.translate("ExportDialog", "Export failed: %1").replace(
+            "%1", str(exc))
+    return QCoreApplication.translate("ExportDialog", "Export failed: %1").replace(
+        "%1", repr(exc))
+
+
 class ExportDialog(QDialog):
     """Choose a format, the columns and a file; export in the background.
 
@@ -344,21 +367,7 @@ class ExportDialog(QDialog):
 
     def error_text(self, exc: BaseException) -> str:
         """Why the export did not happen, in the user's language."""
-        if isinstance(exc, Cancelled):
-            return self.tr("Export cancelled; no file was written.")
-        if isinstance(exc, ExportError):
-            if exc.code == "no_folder":
-                return self.tr("The folder of %1 does not exist.").replace("%1", exc.path)
-            if exc.code == "is_folder":
-                return self.tr("%1 is a folder; choose a file name.").replace("%1", exc.path)
-            return self.tr("Cannot write %1 (%2). Is the file open in another program, or "
-                           "the disk full?").replace("%1", exc.path).replace(
-                               "%2", exc.detail or "-")
-        if isinstance(exc, PermissionDenied):
-            return labels.permission_text(exc)
-        if isinstance(exc, ServiceError):
-            return self.tr("Export failed: %1").replace("%1", str(exc))
-        return self.tr("Export failed: %1").replace("%1", repr(exc))
+        return export_error_text(exc)
 
     def cancel_or_close(self) -> None:
         if self.worker is not None:

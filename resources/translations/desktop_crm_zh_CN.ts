@@ -424,22 +424,6 @@
         <translation>只有管理员可以查看或导出完整的审计日志。</translation>
     </message>
     <message>
-        <source>The folder of %1 does not exist.</source>
-        <translation>%1 所在的文件夹不存在。</translation>
-    </message>
-    <message>
-        <source>%1 is a folder; choose a file name.</source>
-        <translation>%1 是文件夹，请选择一个文件名。</translation>
-    </message>
-    <message>
-        <source>Cannot write %1 (%2). Is the file open in another program, or the disk full?</source>
-        <translation>无法写入 %1（%2）。文件是否在其他程序中打开，或磁盘已满？</translation>
-    </message>
-    <message>
-        <source>Export failed: %1</source>
-        <translation>导出失败：%1</translation>
-    </message>
-    <message>
         <source>Only an administrator can read or export the whole audit log. The History tab of a customer, opportunity or ticket shows its own changes.</source>
         <translation>只有管理员可以查看或导出完整的审计日志。客户、商机或工单的“历史记录”页签会显示它自己的变更。</translation>
     </message>
