@@ -722,11 +722,15 @@ class MainWindow(QMainWindow):
             return False
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         self.escalation_timer.stop()
+        self.live_updates.stop()  # its connection would hold the file open
         QThreadPool.globalInstance().waitForDone(30000)
         try:
             result = backups.restore(path, self.services.db)
         except (backups.BackupError, OSError) as exc:
             self.escalation_timer.start()
+            from .live_updates import attach_live_updates
+
+            self.live_updates = attach_live_updates(self)
             return refused(exc)
         QApplication.restoreOverrideCursor()
         QMessageBox.information(self, title, self.tr(
