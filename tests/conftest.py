@@ -68,7 +68,7 @@ def pg_url():
             conn.execute(text(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"
             ), {"n": name})
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             # the staff group role of revision 0014 and the staff logins a test made: roles
             # belong to the server, not the database
             logins = conn.execute(text(

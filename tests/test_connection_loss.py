@@ -72,6 +72,8 @@ def test_a_lost_server_is_told_apart_from_a_bad_statement(pg_url, outage):
         assert is_connection_error(lost.value)
     finally:
         outage.end()
+        for window in [x for x in locals().values() if type(x).__name__ == "MainWindow"]:
+            window.close()  # stops its live-updates listener before the database goes
         svc.close()
 
 
@@ -105,6 +107,8 @@ def test_the_banner_retries_and_the_waiting_save_lands_when_the_server_is_back(
         assert "断网时新建" in names
     finally:
         outage.end()
+        for window in [x for x in locals().values() if type(x).__name__ == "MainWindow"]:
+            window.close()  # stops its live-updates listener before the database goes
         svc.close()
 
 
@@ -126,6 +130,8 @@ def test_a_background_worker_that_loses_the_server_raises_the_banner(qtbot, pg_u
         assert w.connection_banner.isVisibleTo(w)
     finally:
         outage.end()
+        for window in [x for x in locals().values() if type(x).__name__ == "MainWindow"]:
+            window.close()  # stops its live-updates listener before the database goes
         svc.close()
 
 
@@ -155,4 +161,6 @@ def test_a_customer_form_saved_during_an_outage_keeps_its_values_and_saves_when_
         assert not dlg.isVisible()
     finally:
         outage.end()
+        for window in [x for x in locals().values() if type(x).__name__ == "MainWindow"]:
+            window.close()  # stops its live-updates listener before the database goes
         svc.close()
