@@ -4,7 +4,7 @@ computer has no secure keyring or nothing is stored in it."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QThreadPool, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QThreadPool, Signal
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel,
     QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget,
@@ -13,61 +13,88 @@ from PySide6.QtWidgets import (
 from desktop_crm.services import connection
 from desktop_crm.services.connection import SSL_MODES, Check, ServerConnection
 
+from .widgets import note_label
 from .workers import Worker, guarded
 
 OK_STYLE = "color: #2e7d32;"
 BAD_STYLE = "color: #c62828;"
 
 
+# what a connection attempt found (services.connection.Check codes), in the user's words;
+# %1 / %2 are filled in by check_text
+CHECK_TEXTS = {
+    "ok": QT_TRANSLATE_NOOP(
+        "Connection",
+        "Connected. The database is ready (PostgreSQL %1)."),
+    "unknown_host": QT_TRANSLATE_NOOP(
+        "Connection",
+        "No computer called \u201c%1\u201d was found on the network. Check the server "
+        "name, or use its IP address."),
+    "unreachable": QT_TRANSLATE_NOOP(
+        "Connection",
+        "The server %1 does not answer on port %2. Check the address and the "
+        "port, that the database server is running, and that no firewall "
+        "blocks the port."),
+    "timeout": QT_TRANSLATE_NOOP(
+        "Connection",
+        "The server %1 did not answer in time. It may be switched off, or a "
+        "firewall may be blocking port %2."),
+    "not_postgres": QT_TRANSLATE_NOOP(
+        "Connection",
+        "Something answers at %1 port %2, but it is not a PostgreSQL server. "
+        "Check the port (PostgreSQL usually uses 5432)."),
+    "login_failed": QT_TRANSLATE_NOOP(
+        "Connection",
+        "The server did not accept the user name \u201c%1\u201d with this password. "
+        "Check both; your administrator can reset the password."),
+    "password_required": QT_TRANSLATE_NOOP(
+        "Connection",
+        "The server asks for a password: type it in the password field."),
+    "no_database": QT_TRANSLATE_NOOP(
+        "Connection",
+        "The server has no database called \u201c%1\u201d. Check the name with your "
+        "administrator."),
+    "ssl_unsupported": QT_TRANSLATE_NOOP(
+        "Connection",
+        "The server does not accept encrypted (SSL) connections. Choose the "
+        "SSL mode \u201cprefer\u201d, or ask your administrator to turn SSL on."),
+    "no_access": QT_TRANSLATE_NOOP(
+        "Connection",
+        "Connected, but your login may not read the Desktop CRM tables. Ask "
+        "your administrator to give your login access."),
+    "empty": QT_TRANSLATE_NOOP(
+        "Connection",
+        "Connected, but Desktop CRM has not been set up in this database yet."
+        " An administrator can set it up now."),
+    "older": QT_TRANSLATE_NOOP(
+        "Connection",
+        "This database was set up by an older version of Desktop CRM (schema "
+        "%1, this app needs %2). An administrator should upgrade it once for "
+        "everyone: click Upgrade database, or run \u201cdesktop-crm init\u201d."),
+    "newer": QT_TRANSLATE_NOOP(
+        "Connection",
+        "This database was upgraded by a newer version of Desktop CRM (schema"
+        " %1). Install the newer version of the app on this computer first."),
+    "failed": QT_TRANSLATE_NOOP(
+        "Connection",
+        "Could not connect: %1"),
+}
+
+
 def check_text(result: Check, conn: ServerConnection) -> str:
     """What a connection attempt found, in the user's words."""
-    host, port = conn.host, str(conn.port)
-    code = result.code
-    if code == "ok":
-        return QCoreApplication.translate("Connection", "Connected. The database is ready (PostgreSQL %1).").replace(
-            "%1", result.server_version)
-    if code == "unknown_host":
-        return QCoreApplication.translate("Connection", "No computer called \u201c%1\u201d was found on the network. Check the "
-                  "server name, or use its IP address.").replace("%1", host)
-    if code == "unreachable":
-        return QCoreApplication.translate("Connection", "The server %1 does not answer on port %2. Check the address and the port, "
-                  "that the database server is running, and that no firewall blocks the "
-                  "port.").replace("%1", host).replace("%2", port)
-    if code == "timeout":
-        return QCoreApplication.translate("Connection", "The server %1 did not answer in time. It may be switched off, or a "
-                  "firewall may be blocking port %2.").replace("%1", host).replace("%2", port)
-    if code == "not_postgres":
-        return QCoreApplication.translate("Connection", "Something answers at %1 port %2, but it is not a PostgreSQL server. "
-                  "Check the port (PostgreSQL usually uses 5432).").replace(
-                      "%1", host).replace("%2", port)
-    if code == "login_failed":
-        return QCoreApplication.translate("Connection", "The server did not accept the user name \u201c%1\u201d with this password. "
-                  "Check both; your administrator can reset the password.").replace(
-                      "%1", conn.user)
-    if code == "password_required":
-        return QCoreApplication.translate("Connection", "The server asks for a password: type it in the password field.")
-    if code == "no_database":
-        return QCoreApplication.translate("Connection", "The server has no database called \u201c%1\u201d. Check the name with your "
-                  "administrator.").replace("%1", conn.database)
-    if code == "ssl_unsupported":
-        return QCoreApplication.translate("Connection", "The server does not accept encrypted (SSL) connections. Choose the SSL "
-                  "mode \u201cprefer\u201d, or ask your administrator to turn SSL on.")
-    if code == "no_access":
-        return QCoreApplication.translate("Connection", "Connected, but your login may not read the Desktop CRM tables. Ask your "
-                  "administrator to give your login access.")
-    if code == "empty":
-        return QCoreApplication.translate("Connection", "Connected, but Desktop CRM has not been set up in this database yet. An "
-                  "administrator can set it up now.")
-    if code == "older":
-        return QCoreApplication.translate("Connection", "This database was set up by an older version of Desktop CRM (schema %1, "
-                  "this app needs %2). An administrator should upgrade it once for everyone: "
-                  "click Upgrade database, or run \u201cdesktop-crm init\u201d.").replace(
-                      "%1", result.revision or "").replace("%2", result.head or "")
-    if code == "newer":
-        return QCoreApplication.translate("Connection", "This database was upgraded by a newer version of Desktop CRM (schema %1). "
-                  "Install the newer version of the app on this computer first.").replace(
-                      "%1", result.revision or "")
-    return QCoreApplication.translate("Connection", "Could not connect: %1").replace("%1", result.detail or code)
+    code = result.code if result.code in CHECK_TEXTS else "failed"
+    values = {
+        "ok": (result.server_version,), "unknown_host": (conn.host,),
+        "unreachable": (conn.host, str(conn.port)), "timeout": (conn.host, str(conn.port)),
+        "not_postgres": (conn.host, str(conn.port)), "login_failed": (conn.user,),
+        "no_database": (conn.database,), "older": (result.revision or "", result.head or ""),
+        "newer": (result.revision or "",), "failed": (result.detail or result.code,),
+    }.get(code, ())
+    text = QCoreApplication.translate("Connection", CHECK_TEXTS[code])
+    for n, value in enumerate(values, 1):
+        text = text.replace(f"%{n}", value)
+    return text
 
 
 class ConnectionForm(QWidget):
@@ -110,11 +137,9 @@ class ConnectionForm(QWidget):
             self.keyring_note = None
         else:
             self.remember.hide()
-            self.keyring_note = QLabel(self.tr(
+            self.keyring_note = note_label(self.tr(
                 "This computer has no secure password store, so Desktop CRM will ask for "
                 "the password each time it starts. It never writes the password to a file."))
-            self.keyring_note.setWordWrap(True)
-            self.keyring_note.setStyleSheet("color: #64748b;")
         stored = connection.stored_password(conn) if conn.host and conn.user else None
         if stored:
             self.password.setText(stored)
@@ -318,12 +343,9 @@ class PasswordDialog(QDialog):
                                   .replace("%1", name))
             lay.addWidget(self.remember)
         else:
-            note = QLabel(self.tr(
+            lay.addWidget(note_label(self.tr(
                 "This computer has no secure password store, so Desktop CRM asks for the "
-                "password each time it starts. It never writes the password to a file."))
-            note.setWordWrap(True)
-            note.setStyleSheet("color: #64748b;")
-            lay.addWidget(note)
+                "password each time it starts. It never writes the password to a file.")))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok |
                                    QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Connect"))

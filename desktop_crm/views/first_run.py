@@ -16,14 +16,7 @@ from desktop_crm.services.db import default_data_dir
 
 from .connection_dialog import ConnectionForm
 from .demo_offer import DEMO_CUSTOMERS
-NOTE_STYLE = "color: #64748b;"
-
-
-def _note(text: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setStyleSheet(NOTE_STYLE)
-    return label
+from .widgets import note_label
 
 
 class LanguagePage(QWizardPage):
@@ -43,7 +36,7 @@ class LanguagePage(QWizardPage):
         lay.addWidget(self.zh)
         lay.addWidget(self.en)
         lay.addStretch(1)
-        lay.addWidget(_note("以后可在“文件 → 设置”中更改。 · You can change it later in File → "
+        lay.addWidget(note_label("以后可在“文件 → 设置”中更改。 · You can change it later in File → "
                             "Settings."))
 
     def chosen(self) -> str:
@@ -60,7 +53,7 @@ class CompanyPage(QWizardPage):
         self.name = QLineEdit()
         self.name.setMaxLength(100)
         self.label = QLabel()
-        self.note = _note()
+        self.note = note_label()
         lay = QVBoxLayout(self)
         lay.addWidget(self.label)
         lay.addWidget(self.name)
@@ -89,7 +82,7 @@ class WherePage(QWizardPage):
         group.addButton(self.server)
         self.local.setChecked(wizard.server is None)
         self.server.setChecked(wizard.server is not None)
-        self.local_note = _note()
+        self.local_note = note_label()
         self.form = ConnectionForm(wizard.server, self)
         self.form.checked.connect(lambda _ok: self.completeChanged.emit())
         for w in (self.form.host, self.form.database, self.form.user, self.form.password):
@@ -132,7 +125,7 @@ class DemoPage(QWizardPage):
     def __init__(self):
         super().__init__()
         self.demo = QCheckBox()
-        self.note = _note()
+        self.note = note_label()
         lay = QVBoxLayout(self)
         lay.addWidget(self.demo)
         lay.addWidget(self.note)

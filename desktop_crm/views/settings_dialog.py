@@ -12,23 +12,16 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QFormLayout, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QTabWidget,
+    QComboBox, QDialog, QFormLayout, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
+    QTabWidget,
     QVBoxLayout, QWidget,
 )
 
 from desktop_crm.services import connection
 from desktop_crm.services.settings import Settings
 
-from .widgets import dialog_buttons, error_label, settings_error
+from .widgets import NOTE_STYLE, dialog_buttons, error_label, note_label, settings_error
 
-NOTE_STYLE = "color: #64748b;"
-
-
-def _note(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setStyleSheet(NOTE_STYLE)
-    return label
 
 
 class SettingsDialog(QDialog):
@@ -67,7 +60,7 @@ class SettingsDialog(QDialog):
             max(self.week_start.findData(self.settings.get("week_start")), 0))
         form = QFormLayout(page)
         form.addRow(self.tr("Language"), self.language)
-        form.addRow("", _note(self.tr("A new language takes effect when the app starts next "
+        form.addRow("", note_label(self.tr("A new language takes effect when the app starts next "
                                       "time.")))
         form.addRow(self.tr("Weeks start on"), self.week_start)
         self.company = None
@@ -94,7 +87,7 @@ class SettingsDialog(QDialog):
             self.currency.setEnabled(may)
             form.addRow(self.tr("Company name"), self.company)
             form.addRow(self.tr("Currency"), self.currency)
-            form.addRow("", _note(
+            form.addRow("", note_label(
                 self.tr("The company name and currency are the same for everyone using this "
                         "database; new opportunities and imported orders without a currency "
                         "get this one.") if may else
@@ -143,10 +136,10 @@ class SettingsDialog(QDialog):
             button.clicked.connect(lambda _c=False, fn=target: fn())
             self.rule_buttons[f"{section}.{method}"] = button
             grid.addWidget(button, row, 0)
-            grid.addWidget(_note(hint), row, 1)
+            grid.addWidget(note_label(hint), row, 1)
             row += 1
         if self.services.user.role not in ("admin", "manager"):
-            grid.addWidget(_note(self.tr("You can look at the team rules; a manager or an "
+            grid.addWidget(note_label(self.tr("You can look at the team rules; a manager or an "
                                          "administrator can change them.")), row, 0, 1, 2)
             row += 1
         grid.setRowStretch(row, 1)
@@ -167,7 +160,7 @@ class SettingsDialog(QDialog):
         self.current.setWordWrap(True)
         lay.addWidget(self.current)
         keeper = connection.keyring_name()
-        lay.addWidget(_note(
+        lay.addWidget(note_label(
             self.tr("Server passwords are kept in: %1").replace("%1", keeper) if keeper else
             self.tr("This computer has no secure password store, so Desktop CRM asks for the "
                     "server password each time it starts. It never writes the password to a "
@@ -184,10 +177,10 @@ class SettingsDialog(QDialog):
         row.addWidget(self.go_local)
         row.addStretch(1)
         lay.addLayout(row)
-        lay.addWidget(_note(self.tr("The file on this computer: %1").replace(
+        lay.addWidget(note_label(self.tr("The file on this computer: %1").replace(
             "%1", str(default_data_dir() / "crm.sqlite3"))))
         if os.environ.get(ENV_DB):
-            lay.addWidget(_note(self.tr("This computer's choice is overridden by the "
+            lay.addWidget(note_label(self.tr("This computer's choice is overridden by the "
                                         "DESKTOP_CRM_DB environment variable.")))
         lay.addStretch(1)
         self._show_choice()

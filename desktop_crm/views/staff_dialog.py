@@ -19,6 +19,7 @@ from desktop_crm.services.errors import PermissionDenied, ServiceError, Validati
 from desktop_crm.services.staff import StaffMember, StaffService
 
 from . import labels
+from .widgets import note_label
 
 def role_name(role: str) -> str:
     from PySide6.QtCore import QCoreApplication
@@ -117,11 +118,9 @@ class MemberDialog(QDialog):
             self.rights[p] = check
             box.addWidget(check)
         form.addRow(self.tr("Extra rights"), box)
-        note = QLabel(self.tr("A role brings its own rights (a manager exports and sees phone "
-                              "numbers, an administrator everything); tick what this person "
-                              "needs beyond that."))
-        note.setWordWrap(True)
-        note.setStyleSheet("color: #64748b;")
+        note = note_label(self.tr("A role brings its own rights (a manager exports and sees "
+                                  "phone numbers, an administrator everything); tick what this "
+                                  "person needs beyond that."))
         self.message = QLabel()
         self.message.setStyleSheet("color: #c62828;")
         self.message.setWordWrap(True)
@@ -194,9 +193,7 @@ class StaffDialog(QDialog):
                  if not services.db.is_sqlite else
                  self.tr("On this computer's database, a password is asked at start-up only "
                          "once someone has one: set one for everyone who shares this PC."))
-        note = QLabel(where)
-        note.setWordWrap(True)
-        note.setStyleSheet("color: #64748b;")
+        note = note_label(where)
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.hide()

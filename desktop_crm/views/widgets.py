@@ -24,6 +24,17 @@ def dialog_buttons(dialog: QDialog, accept: Callable[[], object], *,
     return box
 
 
+NOTE_STYLE = "color: #64748b;"
+
+
+def note_label(text: str = "") -> QLabel:
+    """A grey explanatory line under a field or a choice, wrapped."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setStyleSheet(NOTE_STYLE)
+    return label
+
+
 def error_label() -> QLabel:
     """A hidden red label for a validation message."""
     label = QLabel()
