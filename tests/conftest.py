@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import uuid
+from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -41,44 +44,119 @@ def _default_locale():
     QLocale.setDefault(before)
 
 
+def _migrate(url: str) -> None:
+    from desktop_crm.services.db import Database
+
+    database = Database(url)
+    database.upgrade()
+    database.dispose()
+
+
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory):
+    """One SQLite file migrated to the newest schema per test session; tests get copies
+    (migrating takes ~0.8 s, copying a few milliseconds)."""
+    path = tmp_path_factory.mktemp("template") / "crm.sqlite3"
+    _migrate(f"sqlite:///{path}")
+    assert not Path(f"{path}-wal").exists(), "the template's WAL was not checkpointed"
+    return path
+
+
 @pytest.fixture
-def sqlite_url(tmp_path) -> str:
+def empty_sqlite_url(tmp_path) -> str:
+    """A SQLite file that does not exist yet (for what creates or migrates a database)."""
     return f"sqlite:///{tmp_path / 'crm.sqlite3'}"
+
+
+@pytest.fixture
+def sqlite_url(tmp_path, _sqlite_template) -> str:
+    """A SQLite file of its own at the newest schema, with nothing in it."""
+    path = tmp_path / "crm.sqlite3"
+    shutil.copyfile(_sqlite_template, path)
+    return f"sqlite:///{path}"
 
 
 def _pg_admin_engine():
     return create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
 
 
+def _pg_database_url(name: str) -> str:
+    return make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+
+
+def _drop_pg_database(admin, name: str) -> None:
+    """Drop a test database, its staff group role and the staff logins a test made: roles
+    belong to the server, not the database."""
+    with admin.connect() as conn:
+        conn.execute(text(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"
+        ), {"n": name})
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        logins = conn.execute(text(
+            "SELECT r.rolname FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member "
+            "JOIN pg_roles g ON g.oid = m.roleid WHERE g.rolname = :g"),
+            {"g": f"{name}_staff"}).scalars().all()
+        for login in logins:
+            conn.execute(text(f'DROP ROLE IF EXISTS "{login}"'))
+        conn.execute(text(f'DROP ROLE IF EXISTS "{name}_staff"'))
+
+
+@pytest.fixture(scope="session")
+def _pg_template():
+    """One PostgreSQL database migrated to the newest schema per test session, the template
+    each test's database is created from (CREATE DATABASE ... TEMPLATE: ~0.2 s instead of
+    ~1.8 s of migrations). Nobody connects to it after it is made (a template must be idle)."""
+    name = f"crm_tpl_{uuid.uuid4().hex[:12]}"
+    admin = _pg_admin_engine()
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        _migrate(_pg_database_url(name))
+        yield name
+    finally:
+        _drop_pg_database(admin, name)
+        admin.dispose()
+
+
+@contextlib.contextmanager
+def _pg_database(template: str | None):
+    name = f"crm_test_{uuid.uuid4().hex[:12]}"
+    admin = _pg_admin_engine()
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'
+                          + (f' TEMPLATE "{template}"' if template else "")))
+    url = _pg_database_url(name)
+    try:
+        if template:
+            # the copy's grants name the template's staff group: give it its own
+            from desktop_crm.services.db import Database
+            from desktop_crm.services.staff import ensure_staff_group
+
+            database = Database(url)
+            ensure_staff_group(database)
+            database.dispose()
+        yield url
+    finally:
+        _drop_pg_database(admin, name)
+        admin.dispose()
+
+
 @pytest.fixture
-def pg_url():
+def empty_pg_url():
     """A new, empty PostgreSQL database on the real server; dropped afterwards.
 
     The server must be reachable: these tests fail rather than skip (CI runs them).
     """
-    name = f"crm_test_{uuid.uuid4().hex[:12]}"
-    admin = _pg_admin_engine()
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    try:
+    with _pg_database(None) as url:
         yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"
-            ), {"n": name})
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            # the staff group role of revision 0014 and the staff logins a test made: roles
-            # belong to the server, not the database
-            logins = conn.execute(text(
-                "SELECT r.rolname FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member "
-                "JOIN pg_roles g ON g.oid = m.roleid WHERE g.rolname = :g"),
-                {"g": f"{name}_staff"}).scalars().all()
-            for login in logins:
-                conn.execute(text(f'DROP ROLE IF EXISTS "{login}"'))
-            conn.execute(text(f'DROP ROLE IF EXISTS "{name}_staff"'))
-        admin.dispose()
+
+
+@pytest.fixture
+def pg_url(_pg_template):
+    """A new PostgreSQL database of its own at the newest schema, with nothing in it; dropped
+    afterwards (with the staff logins the test made)."""
+    with _pg_database(_pg_template) as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -88,13 +166,19 @@ def db_url(request, tmp_path) -> str:
     return request.getfixturevalue("pg_url")
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_db_url(request) -> str:
+    """An empty database (nothing created yet) on each engine."""
+    return request.getfixturevalue(
+        "empty_sqlite_url" if request.param == "sqlite" else "empty_pg_url")
+
+
 @pytest.fixture
 def db(db_url):
-    """An upgraded database on each engine."""
+    """A database at the newest schema on each engine."""
     from desktop_crm.services.db import Database
 
     database = Database(db_url)
-    database.upgrade()
     yield database
     database.dispose()
 
@@ -104,7 +188,6 @@ def sqlite_db(sqlite_url):
     from desktop_crm.services.db import Database
 
     database = Database(sqlite_url)
-    database.upgrade()
     yield database
     database.dispose()
 

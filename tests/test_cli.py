@@ -40,10 +40,10 @@ def filled(db_url):
     return db_url
 
 
-def test_init_creates_then_reports_up_to_date(db_url):
-    first = run("init", "--db", db_url)
+def test_init_creates_then_reports_up_to_date(empty_db_url):
+    first = run("init", "--db", empty_db_url)
     assert "upgraded from empty to revision" in first.stdout
-    second = run("--db", db_url, "init")  # --db before the subcommand works too
+    second = run("--db", empty_db_url, "init")  # --db before the subcommand works too
     assert "up to date" in second.stdout
 
 

@@ -27,18 +27,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_an_upgraded_database_is_ready(pg_url):
-    db = Database(pg_url)
+def test_an_upgraded_database_is_ready(empty_pg_url):
+    db = Database(empty_pg_url)
     db.upgrade()
     head = db.head_revision()
     db.dispose()
-    result = check(server_of(pg_url), None)
+    result = check(server_of(empty_pg_url), None)
     assert result.ok and result.revision == head
     assert result.server_version.split(".")[0].isdigit()
 
 
-def test_an_empty_database_is_set_up_on_request(pg_url):
-    conn = server_of(pg_url)
+def test_an_empty_database_is_set_up_on_request(empty_pg_url):
+    conn = server_of(empty_pg_url)
     assert check(conn, None).code == "empty"
     connection.set_up(conn, None)
     assert check(conn, None).ok
@@ -46,7 +46,6 @@ def test_an_empty_database_is_set_up_on_request(pg_url):
 
 def test_older_and_newer_schemas_are_told_apart(pg_url):
     conn = server_of(pg_url)
-    connection.set_up(conn, None)
     engine = create_engine(pg_url)
     with engine.begin() as c:
         c.execute(text("UPDATE alembic_version SET version_num = '0005'"))

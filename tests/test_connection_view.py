@@ -132,11 +132,11 @@ def test_a_failed_test_says_why_and_does_not_close(qtbot, ready_pg, memory_keyri
     assert connection.saved() is None and memory_keyring.secrets == {}
 
 
-def test_an_empty_database_can_be_set_up_from_the_dialog(qtbot, pg_url, memory_keyring):
+def test_an_empty_database_can_be_set_up_from_the_dialog(qtbot, empty_pg_url, memory_keyring):
     dlg = ConnectionDialog(ServerConnection("", user=""))
     qtbot.addWidget(dlg)
     form = dlg.form
-    fill(form, pg_url)
+    fill(form, empty_pg_url)
     form.test()
     qtbot.waitUntil(lambda: form.result is not None, timeout=15000)
     assert form.result.code == "empty" and form.setup_button.isVisibleTo(dlg)

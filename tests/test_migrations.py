@@ -12,8 +12,8 @@ from desktop_crm.migrations.filters import include_object
 from desktop_crm.services.db import Database
 
 
-def test_empty_to_head_and_models_match(db_url):
-    db = Database(db_url)
+def test_empty_to_head_and_models_match(empty_db_url):
+    db = Database(empty_db_url)
     assert db.current_revision() is None
     db.upgrade()
     assert db.current_revision() == db.head_revision()
@@ -34,8 +34,8 @@ def test_empty_to_head_and_models_match(db_url):
     db.dispose()
 
 
-def test_downgrade_to_base_and_up_again(db_url):
-    db = Database(db_url)
+def test_downgrade_to_base_and_up_again(empty_db_url):
+    db = Database(empty_db_url)
     db.upgrade()
     command.downgrade(db.alembic_config(), "base")
     assert "customers" not in inspect(db.engine).get_table_names()

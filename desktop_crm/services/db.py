@@ -201,6 +201,10 @@ class Database:
         from alembic import command
 
         command.upgrade(self.alembic_config(), "head")
+        if self.dialect == "postgresql":
+            from .staff import ensure_staff_group
+
+            ensure_staff_group(self)
 
     def table_names(self) -> list[str]:
         return inspect(self.engine).get_table_names()

@@ -251,6 +251,50 @@ class StaffService:
         return password
 
 
+# The staff group's privileges as the migrations leave them (0014 and later), restated so a
+# database that reached the newest schema another way (restored or copied under another name,
+# CREATE DATABASE ... TEMPLATE) gets its own group: roles belong to the server and grants name
+# the role, so a copy's grants still point at the original's group. Idempotent. Revision 0014
+# keeps its own copy of the first version of these grants: a migration is frozen history.
+STAFF_GROUP = r"""
+DO $$
+DECLARE
+  staff text := current_database() || '_staff';
+  fn regprocedure;
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = staff) THEN
+    EXECUTE format('CREATE ROLE %I NOLOGIN', staff);
+  END IF;
+  EXECUTE format('GRANT CONNECT ON DATABASE %I TO %I', current_database(), staff);
+  EXECUTE format('GRANT USAGE ON SCHEMA public TO %I', staff);
+  EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO %I',
+                 staff);
+  EXECUTE format('GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO %I', staff);
+  EXECUTE format('ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, '
+                 'DELETE ON TABLES TO %I', staff);
+  EXECUTE format('ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES '
+                 'TO %I', staff);
+  EXECUTE format('REVOKE INSERT, UPDATE, DELETE ON alembic_version FROM %I', staff);
+  EXECUTE format('REVOKE UPDATE, DELETE ON audit_log FROM %I', staff);
+  -- our functions (crm_*): the ones revoked from PUBLIC check their caller themselves
+  FOR fn IN SELECT p.oid::regprocedure FROM pg_proc p
+            JOIN pg_namespace n ON n.oid = p.pronamespace
+            WHERE n.nspname = 'public' AND p.proname LIKE 'crm\_%' LOOP
+    EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO %I', fn, staff);
+  END LOOP;
+END
+$$"""
+
+
+def ensure_staff_group(db: Database) -> None:
+    """Make sure a PostgreSQL database at the newest schema has its own staff group role with
+    the group's privileges (run as the schema owner: ``desktop-crm init`` does it)."""
+    if db.dialect != "postgresql":
+        return
+    with db.engine.begin() as conn:
+        conn.execute(text(STAFF_GROUP))
+
+
 def sign_in(db: Database, username: str, password: str) -> UserInfo | None:
     """SQLite, several people on one PC: the user whose password this is, else None."""
     with db.read() as s:
