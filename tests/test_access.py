@@ -135,3 +135,80 @@ def test_exports_need_the_right_and_mask_without_see_sensitive(company, tmp_path
     with open(tmp_path / "b.csv", encoding="utf-8-sig") as f:
         rows = {r[0]: r[1] for r in list(csv.reader(f))[1:]}
     assert rows == {"安娜客户": "138 0000 0001", "公海客户": "138 0000 0003"}
+
+
+# -- the other lists follow the customers: board, tickets, calendar, report -----------------------
+
+@pytest.fixture
+def busy(company):
+    """Each customer of ``company`` with a deal, a ticket and a follow-up; and a follow-up
+    without a customer for Anna and one for Wang."""
+    import datetime as dt
+
+    admin, as_, ids, people = company
+    start = dt.datetime(2026, 11, 30, 10, 0, tzinfo=dt.timezone.utc)
+    for key, cid in ids.items():
+        admin.pipeline.create({"title": f"{key}的商机", "customer_id": cid})
+        if key != "ticket":  # it has its own, assigned to the service desk
+            admin.tickets.create({"customer_id": cid, "subject": f"{key}的工单"})
+        admin.followups.create({"subject": f"{key}的回访", "start": start, "customer_id": cid,
+                                "owner_id": people["anna"].id})
+    for who in ("anna", "wang"):
+        admin.followups.create({"subject": f"{who}自己的事", "start": start,
+                                "owner_id": people[who].id})
+    return company, start
+
+
+def test_the_board_the_tickets_and_the_calendar_follow_the_customers(busy):
+    import datetime as dt
+
+    from desktop_crm.services.tickets import TicketQuery
+
+    (admin, as_, ids, people), start = busy
+
+    def board(svc):
+        return {c.title for col in svc.pipeline.board() for c in col.cards}
+
+    def tickets(svc):
+        return {r.subject for r in svc.tickets.page(TicketQuery())}
+
+    def calendar(svc):
+        return {i.subject for i in svc.followups.items(start, start + dt.timedelta(days=1))}
+
+    assert board(admin) == {"anna的商机", "wang的商机", "pool的商机", "ticket的商机"}
+    assert board(as_["anna"]) == {"anna的商机", "pool的商机"}
+    assert board(as_["wang"]) == {"wang的商机", "pool的商机", "ticket的商机"}
+    assert tickets(as_["anna"]) == {"anna的工单", "pool的工单"}
+    assert as_["anna"].tickets.count(TicketQuery()) == 2
+    # service staff: their assigned ticket's customer, the unassigned queue, the pool
+    assert tickets(as_["desk"]) == {"anna的工单", "wang的工单", "pool的工单", "打印机坏了"}
+    assert calendar(as_["anna"]) == {"anna的回访", "pool的回访", "anna自己的事"}
+    assert calendar(as_["wang"]) == {"wang的回访", "pool的回访", "ticket的回访", "wang自己的事"}
+    assert calendar(as_["boss"]) == {"anna的回访", "pool的回访", "anna自己的事"}
+    hidden = next(r for r in admin.tickets.page(TicketQuery()) if r.subject == "wang的工单")
+    with pytest.raises(NotFound):
+        as_["anna"].tickets.get(hidden.id)
+    with pytest.raises(NotFound):
+        as_["anna"].tickets.row(hidden.id)
+    assert as_["wang"].tickets.get(hidden.id).row.subject == "wang的工单"
+
+
+def test_a_report_only_on_what_the_role_may_report_on(company):
+    import datetime as dt
+
+    from desktop_crm.services.report import ReportService
+    from desktop_crm.services.report_model import Scope
+
+    admin, as_, _ids, people = company
+    month = dt.date(2026, 11, 1)
+    anna = ReportService(as_["anna"].db, as_["anna"].user)
+    assert anna.build(month, Scope(owner_id=people["anna"].id)).sections
+    for scope in (Scope(), Scope(team="EAST"), Scope(owner_id=people["wang"].id)):
+        with pytest.raises(PermissionDenied) as refused:
+            anna.build(month, scope)
+        assert refused.value.args[0] == "permission:report_scope"
+    boss = ReportService(as_["boss"].db, as_["boss"].user)
+    assert boss.build(month, Scope(team="EAST")).sections
+    with pytest.raises(PermissionDenied):
+        boss.build(month, Scope(team="WEST"))
+    assert ReportService(admin.db, admin.user).build(month, Scope(team="WEST")).sections

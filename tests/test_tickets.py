@@ -16,7 +16,7 @@ from desktop_crm.models import (
 )
 from desktop_crm.services.business_hours import BusinessCalendar, BusinessHours
 from desktop_crm.services.customers import CustomerService
-from desktop_crm.services.errors import ConflictError, PermissionDenied, ValidationError
+from desktop_crm.services.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from desktop_crm.services.holidays import library_days
 from desktop_crm.services.tickets import (
     EscalationRules, TicketQuery, TicketService, TransitionError, clock_of,
@@ -177,8 +177,10 @@ def test_escalation_with_a_controllable_clock(db, staff):
     boss.save_rules(EscalationRules(30, False, staff.other.id), version)
     t2 = open_ticket(db, staff, bj(2026, 11, 23, 10, 0), priority="low")  # response 24 h
     boss.escalate_due(now=bj(2026, 11, 26, 10, 5))
-    row2 = f.row(t2.id)
+    row2 = boss.row(t2.id)  # the manager sees the tickets of the people who report to them
     assert row2.assignee_id == staff.other.id and row2.priority == "low"
+    with pytest.raises(NotFound):  # handed on: no longer the agent's to see
+        f.row(t2.id)
 
 
 def test_ticket_from_a_call_and_the_months_figures(db, staff):

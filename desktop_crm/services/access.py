@@ -13,13 +13,15 @@ row-level security on PostgreSQL, revision 0014; the two say the same thing).
 
 from __future__ import annotations
 
+import time
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, exists, or_, select
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
-from desktop_crm.models import Customer, Ticket, User
+from desktop_crm.models import Activity, Customer, Ticket, User
 
 from .db import Database
 from .errors import PermissionDenied
@@ -110,19 +112,57 @@ class Access:
     def sees_all(self) -> bool:
         return self.user.role == "admin"
 
-    def customer_filter(self) -> ColumnElement[bool] | None:
-        """The WHERE condition on ``customers`` for what this user may see (None: all)."""
+    def customer_filter(self, c=Customer) -> ColumnElement[bool] | None:
+        """The WHERE condition on ``customers`` (or an alias of it, ``c``) for what this user
+        may see (None: all)."""
         if self.sees_all:
             return None
-        cond = or_(Customer.owner_id.is_(None), Customer.owner_id.in_(self.people))
+        cond = or_(c.owner_id.is_(None), c.owner_id.in_(self.people))
         if self.user.role == "service":
-            tickets = select(Ticket.customer_id).where(
-                Ticket.deleted_at.is_(None),
-                or_(Ticket.assignee_id == self.user.id,
-                    and_(Ticket.assignee_id.is_(None),
-                         Ticket.status.notin_(OPEN_TICKET_EXCLUDED))))
-            cond = or_(cond, Customer.id.in_(tickets))
+            t = aliased(Ticket)
+            tickets = select(t.customer_id).where(
+                t.deleted_at.is_(None),
+                or_(t.assignee_id == self.user.id,
+                    and_(t.assignee_id.is_(None), t.status.notin_(OPEN_TICKET_EXCLUDED))))
+            cond = or_(cond, c.id.in_(tickets))
         return cond
+
+    def customer_visible(self, customer_id) -> ColumnElement[bool] | None:
+        """The condition that the customer a row refers to (column ``customer_id``) is one
+        this user may see: a correlated look-up of that one customer, so a list walked in its
+        own index order with a LIMIT checks only the rows it shows (None: all)."""
+        c = aliased(Customer)
+        cond = self.customer_filter(c)
+        if cond is None:
+            return None
+        return exists(select(c.id).where(c.id == customer_id, cond))
+
+    def owns(self, owner_id) -> ColumnElement[bool] | None:
+        """Rows owned by nobody or by this user's people (None: all)."""
+        if self.sees_all:
+            return None
+        return or_(owner_id.is_(None), owner_id.in_(self.people))
+
+    def ticket_filter(self) -> ColumnElement[bool] | None:
+        """Tickets this user may see: those of customers they see, those assigned to them
+        (a manager: to their people), and for service staff those waiting unassigned (policy
+        crm_by_customer on tickets)."""
+        if self.sees_all:
+            return None
+        cond = or_(Ticket.assignee_id.in_(self.people),
+                   self.customer_visible(Ticket.customer_id))
+        if self.user.role == "service":
+            cond = or_(cond, Ticket.assignee_id.is_(None))
+        return cond
+
+    def activity_filter(self, table=Activity) -> ColumnElement[bool] | None:
+        """Follow-ups (or their series, ``table``) this user may see: those of customers they
+        see; one without a customer by its owner (policy crm_by_customer on activities)."""
+        if self.sees_all:
+            return None
+        return or_(and_(table.customer_id.is_(None), self.owns(table.owner_id)),
+                   and_(table.customer_id.is_not(None),
+                        self.customer_visible(table.customer_id)))
 
     def may_own(self, owner_id: uuid.UUID | None) -> bool:
         """Whether a customer saved with this owner stays within what the user may see."""
@@ -140,3 +180,22 @@ class Access:
         if self.sees_sensitive(owner_id):
             return values
         return {k: (mask_value(k, v) if k in SENSITIVE else v) for k, v in values.items()}
+
+
+class ScopedService:
+    """A service whose queries are limited to what its user may see (``self.db``,
+    ``self.user``): ``access()`` is the user's rules, a manager's people looked up at most
+    every 30 seconds."""
+
+    ACCESS_TTL = 30.0
+    _access_cache: tuple[float, Access] | None = None
+
+    def access(self) -> Access | None:
+        user = getattr(self, "user", None)
+        if user is None:
+            return None
+        now = time.monotonic()
+        cached = self._access_cache
+        if cached is None or cached[1].user is not user or now - cached[0] > self.ACCESS_TTL:
+            cached = self._access_cache = (now, Access.of(self.db, user))
+        return cached[1]

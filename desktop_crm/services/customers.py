@@ -21,7 +21,7 @@ from desktop_crm.models import (
 )
 
 from . import assignments, audit, counters, notifications
-from .access import SENSITIVE, Access, mask_address, mask_email, mask_phone
+from .access import SENSITIVE, ScopedService, mask_address, mask_email, mask_phone
 from .db import Database, loose_distinct
 from .errors import (
     ChangeSet, ConflictError, FieldError, NotFound, PermissionDenied, ValidationError,
@@ -268,7 +268,7 @@ def _like_escape(term: str) -> str:
     return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-class CustomerService:
+class CustomerService(ScopedService):
     """Customer records. Every method is one unit of work; writes are audited."""
 
     def __init__(self, db: Database, actor_id: uuid.UUID | None = None,
@@ -279,18 +279,8 @@ class CustomerService:
         self.actor_id = actor_id if actor_id is not None else (user.id if user else None)
         self.user = user
         self._plans: dict[str, tuple[float, _TermPlan]] = {}
-        self._access: tuple[float, Access] | None = None
 
     # -- permissions ----------------------------------------------------------------
-
-    def access(self) -> Access | None:
-        """This user's rules, with a manager's people looked up at most every 30 seconds."""
-        if self.user is None:
-            return None
-        now = time.monotonic()
-        if self._access is None or now - self._access[0] > 30:
-            self._access = (now, Access.of(self.db, self.user))
-        return self._access[1]
 
     def _check_visible(self, c: Customer, edit: bool = False) -> None:
         acc = self.access()

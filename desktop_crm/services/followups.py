@@ -36,6 +36,7 @@ from desktop_crm.models import (
 )
 
 from . import audit, shared_settings
+from .access import ScopedService
 from .calendar_items import ACTIVITY_TYPES, CalendarItem
 from .db import Database
 from .errors import ConflictError, FieldError, NotFound, PermissionDenied, ValidationError
@@ -281,7 +282,7 @@ class AgendaEntry:
 CADENCE_NEXT = object()  # complete(): plan the next follow-up by the tier's cadence
 
 
-class FollowUpService:
+class FollowUpService(ScopedService):
     def __init__(self, db: Database, user: UserInfo, tz: dt.tzinfo | None = None):
         """``tz``: the user's time zone (days, "tomorrow", new series; default: this
         computer's)."""
@@ -297,6 +298,12 @@ class FollowUpService:
     # -- reading --------------------------------------------------------------------------------
 
     def _scope(self, q, owner_id: uuid.UUID | None, team: str | None, col=Activity.owner_id):
+        # what this user may see at all (the same rules as the server's policies)
+        acc = self.access()
+        visible = (acc.customer_filter() if col.class_ is Customer else
+                   acc.activity_filter(col.class_))
+        if visible is not None:
+            q = q.where(visible)
         if owner_id is not None:
             q = q.where(col == owner_id)
         if team:

@@ -28,6 +28,7 @@ from desktop_crm.models import (
 from desktop_crm.models.base import UTCDateTime
 
 from . import audit, company, notifications, shared_settings
+from .access import ScopedService
 from .db import Database
 from .demo.defaults import ensure_default_stages
 from .errors import ConflictError, FieldError, NotFound, ValidationError
@@ -229,7 +230,7 @@ def _stage_info(s: PipelineStage) -> StageInfo:
                      s.is_lost)
 
 
-class PipelineService:
+class PipelineService(ScopedService):
     def __init__(self, db: Database, user: UserInfo):
         self.db = db
         self.user = user
@@ -718,6 +719,9 @@ class PipelineService:
         with self.db.session() as s:
             stages = ensure_default_stages(s)
             q = self._card_query().where(Opportunity.deleted_at.is_(None))
+            visible = self.access().customer_filter()
+            if visible is not None:  # the deals of customers this user may see
+                q = q.where(visible)
             q = q.where(or_(Opportunity.status == OpportunityStatus.OPEN.value,
                             Opportunity.closed_at >= now - dt.timedelta(days=flt.closed_days)))
             if flt.owner_id is not None:

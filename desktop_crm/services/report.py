@@ -41,6 +41,7 @@ from desktop_crm.models import (
 
 from . import company, shared_settings
 from .db import Database
+from .errors import PermissionDenied
 from .order_stats import PAID_SQL
 from .periods import add_months, local_midnight, local_zone, month_start, utc_param
 from .report_model import Chart, Figure, MonthlyReport, Scope, Section, Table
@@ -129,6 +130,11 @@ class ReportService:
               progress: Callable[[str, int, int], bool] | None = None) -> MonthlyReport:
         """The whole report for ``month`` (any day of it). ``progress(stage, done, total)``
         is told after each section."""
+        if (scope.owner_id, scope.team) not in {(a.owner_id, a.team)
+                                                for a in self.allowed_scopes()}:
+            # a salesperson reports on themselves, a manager on their team and its people
+            raise PermissionDenied("permission:report_scope", self.user.username,
+                                   self.user.role)
         month = month_start(month)
         months = (month, add_months(month, -1), add_months(month, -12))
         steps = [("customers", self._customers), ("revenue", self._revenue),

@@ -37,6 +37,7 @@ from desktop_crm.models import (
 )
 
 from . import audit, counters, notifications, shared_settings
+from .access import ScopedService
 from .periods import add_months, utc_param
 from .business_hours import BusinessCalendar, load_calendar
 from .customers import CustomerQuery, CustomerService
@@ -255,7 +256,7 @@ def clock_of(row: TicketRow, cal: BusinessCalendar, now: dt.datetime,
     return SlaClock(target, due, left, row.paused_at is not None, state)
 
 
-class TicketService:
+class TicketService(ScopedService):
     def __init__(self, db, user: UserInfo, calendar: BusinessCalendar | None = None):
         """``calendar``: the business calendar to use (tests pass one); default the team's
         working hours and holiday calendar, loaded when first needed."""
@@ -366,6 +367,9 @@ class TicketService:
     def _filtered(self, q, query: TicketQuery, now: dt.datetime):
         t = Ticket
         q = q.where(t.deleted_at.is_(None))
+        visible = self.access().ticket_filter()
+        if visible is not None:
+            q = q.where(visible)
         if query.statuses:
             q = q.where(t.status.in_(list(query.statuses)))
         if query.priorities:
@@ -450,9 +454,15 @@ class TicketService:
         with self.db.read() as s:
             return s.execute(q).scalar_one()
 
+    def _one(self, ticket_id: uuid.UUID):
+        """The ticket's list row query, if this user may see it."""
+        q = self._row_query().where(Ticket.id == ticket_id)
+        visible = self.access().ticket_filter()
+        return q if visible is None else q.where(visible)
+
     def row(self, ticket_id: uuid.UUID) -> TicketRow:
         with self.db.read() as s:
-            r = s.execute(self._row_query().where(Ticket.id == ticket_id)).first()
+            r = s.execute(self._one(ticket_id)).first()
             if r is None:
                 raise NotFound("tickets", ticket_id)
             return self._row(r)
@@ -462,9 +472,10 @@ class TicketService:
         orders, other tickets)."""
         with self.db.read() as s:
             t = s.get(Ticket, ticket_id)
-            if t is None or t.deleted_at is not None:
+            r = s.execute(self._one(ticket_id)).first()
+            if t is None or t.deleted_at is not None or r is None:
                 raise NotFound("tickets", ticket_id)
-            row = self._row(s.execute(self._row_query().where(Ticket.id == ticket_id)).one())
+            row = self._row(r)
             c = s.get(Customer, t.customer_id)
             contact = s.get(Contact, t.contact_id) if t.contact_id else None
             u = aliased(User)

@@ -224,6 +224,8 @@ PERMISSION_ERRORS = {
         "Labels", "You may not give this customer to that person: they are outside your team."),
     "permission:edit_customers": QT_TRANSLATE_NOOP(
         "Labels", "Your role may look at customers but not change them."),
+    "permission:report_scope": QT_TRANSLATE_NOOP(
+        "Labels", "You may report on yourself; a manager on their team and its people."),
     "account_disabled": QT_TRANSLATE_NOOP(
         "Labels", "This account has been disabled. Ask your administrator."),
 }
