@@ -212,3 +212,26 @@ def test_a_report_only_on_what_the_role_may_report_on(company):
     with pytest.raises(PermissionDenied):
         boss.build(month, Scope(team="WEST"))
     assert ReportService(admin.db, admin.user).build(month, Scope(team="WEST")).sections
+
+
+def test_deleting_several_customers_at_once_needs_the_right(company):
+    admin, as_, ids, people = company
+    anna = as_["anna"].customers
+    extra = anna.create({"name": "安娜第二个客户", "owner_id": people["anna"].id}).id
+    with pytest.raises(PermissionDenied) as refused:
+        anna.set_deleted_many([ids["anna"], extra])
+    assert refused.value.args[0] == "permission:bulk_delete"
+    assert names(as_["anna"]) == {"安娜客户", "安娜第二个客户", "公海客户"}  # nothing moved
+    assert anna.set_deleted_many([extra]) == 1  # one at a time is an ordinary delete
+    boss = as_["boss"].customers  # a manager has the right, within what they see
+    with pytest.raises(NotFound):  # all or none: Wang's customer is not the boss's to delete
+        boss.set_deleted_many([ids["anna"], ids["pool"], ids["wang"]])
+    assert names(as_["anna"]) == {"安娜客户", "公海客户"}
+    assert boss.set_deleted_many([ids["anna"], ids["pool"], extra]) == 2
+    assert names(admin) == {"王五客户", "工单客户"}
+    assert boss.set_deleted_many([ids["anna"], ids["pool"]], deleted=False) == 2
+    assert names(as_["anna"]) == {"安娜客户", "公海客户"}
+    # granted one by one: a salesperson given bulk_delete may
+    StaffService(admin.db, admin.user).update(people["wang"].id, permissions=["bulk_delete"])
+    wang = admin.as_user(admin.users.get(people["wang"].id))
+    assert wang.customers.set_deleted_many([ids["wang"], ids["ticket"]]) == 2

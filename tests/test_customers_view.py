@@ -148,6 +148,57 @@ def test_delete_to_recycle_bin_and_restore(qtbot, section, services, message_box
     assert services.customers.get_by_code("C000002").deleted_at is None
 
 
+def choose_rows(qtbot, section, names) -> None:
+    """Ctrl+click each of ``names`` in the list, as a user picks several."""
+    section.table.clearSelection()
+    for name in names:
+        rect = section.table.visualRect(section.model.index(shown_names(section).index(name), 1))
+        qtbot.mouseClick(section.table.viewport(), Qt.MouseButton.LeftButton,
+                         Qt.KeyboardModifier.ControlModifier, rect.center())
+
+
+def test_several_customers_deleted_and_restored_together(qtbot, section, services,
+                                                          message_boxes):
+    assert section.bulk_button.isHidden()
+    choose_rows(qtbot, section, ["张三", "王伟", "Acme Trading Ltd"])
+    assert section.bulk_button.isVisible() and section.bulk_button.isEnabled()
+    assert section.bulk_button.text() == "Delete 3 customers…"
+    qtbot.mouseClick(section.bulk_button, Qt.MouseButton.LeftButton)
+    assert message_boxes[-1][0] == "question" and "3 chosen customers" in message_boxes[-1][1]
+    assert shown_names(section) == ["北京华为科技有限公司"]
+    section.deleted_toggle.setChecked(True)
+    assert sorted(shown_names(section)) == sorted(["张三", "王伟", "Acme Trading Ltd"])
+    choose_rows(qtbot, section, ["张三", "王伟"])
+    assert section.bulk_button.text() == "Restore 2 customers"
+    section.table.setFocus()
+    qtbot.keyClick(section.table, Qt.Key.Key_Delete)  # the Delete key does the same
+    assert shown_names(section) == ["Acme Trading Ltd"]
+    section.deleted_toggle.setChecked(False)
+    assert len(shown_names(section)) == 3
+
+
+def test_several_at_once_needs_the_right(qtbot, services, message_boxes):
+    from desktop_crm.services.staff import StaffService
+
+    rep = StaffService(services.db, services.user).add("xiaoli", "小李", "sales")[0]
+    as_rep = services.as_user(services.users.get(rep.id))
+    for name in ("甲公司", "乙公司"):
+        as_rep.customers.create({"name": name, "owner_id": rep.id})
+    w = CustomersSection(as_rep)
+    qtbot.addWidget(w)
+    w.resize(1300, 800)
+    w.show()
+    choose_rows(qtbot, w, ["甲公司", "乙公司"])
+    assert w.bulk_button.isVisible() and not w.bulk_button.isEnabled()
+    assert "several records at once" in w.bulk_button.toolTip()
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow)
+    w.table.setFocus()
+    qtbot.keyClick(w.table, Qt.Key.Key_Delete)  # the key is refused the same way
+    assert message_boxes == [("warning", w.bulk_button.toolTip())]  # not asked first
+    assert sorted(shown_names(w)) == ["乙公司", "甲公司"]
+
+
 def test_filters_and_sort(qtbot, section, services):
     section.tier_filter.setCurrentIndex(section.tier_filter.findData("strategic"))
     assert shown_names(section) == []

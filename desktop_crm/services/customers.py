@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +21,8 @@ from desktop_crm.models import (
 )
 
 from . import assignments, audit, counters, notifications
-from .access import SENSITIVE, ScopedService, mask_address, mask_email, mask_phone
+from .access import (SENSITIVE, ScopedService, mask_address, mask_email, mask_phone,
+                     require)
 from .db import Database, loose_distinct
 from .errors import (
     ChangeSet, ConflictError, FieldError, NotFound, PermissionDenied, ValidationError,
@@ -514,6 +515,38 @@ class CustomerService(ScopedService):
 
     def restore(self, customer_id: uuid.UUID, expected_version: int | None = None) -> ChangeSet:
         return self._set_deleted(customer_id, expected_version, False)
+
+    def set_deleted_many(self, customer_ids: Sequence[uuid.UUID], deleted: bool = True) -> int:
+        """Move several customers to the recycle bin (or restore them) in one transaction:
+        all or none. Needs the bulk_delete right when more than one; each customer must be
+        one the user may see and edit. Returns how many changed (those already there are
+        left as they are)."""
+        ids = list(dict.fromkeys(customer_ids))
+        acc = self.access()
+        if len(ids) > 1 and acc is not None:
+            require(acc.user, "bulk_delete")
+        now = dt.datetime.now(dt.timezone.utc)
+        changed = 0
+        with self.db.session() as s:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start:start + 500]
+                found = {c.id: c for c in s.scalars(
+                    select(Customer).where(Customer.id.in_(chunk)))}
+                for cid in chunk:
+                    c = found.get(cid)
+                    if c is None:
+                        raise NotFound("customers", cid)
+                    self._check_visible(c, edit=True)
+                    if (c.deleted_at is not None) == deleted:
+                        continue
+                    c.deleted_at = now if deleted else None
+                    audit.record(s, table="customers", row_id=c.id,
+                                 action="delete" if deleted else "restore",
+                                 user_id=self.actor_id)
+                    changed += 1
+        if changed:
+            self.invalidate_search_cache()
+        return changed
 
     # -- reading ------------------------------------------------------------------
 

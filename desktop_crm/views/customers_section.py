@@ -7,6 +7,7 @@ import uuid
 import logging
 
 from PySide6.QtCore import QItemSelectionModel, QThreadPool, QTimer, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
     QMessageBox, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget,
@@ -14,7 +15,10 @@ from PySide6.QtWidgets import (
 
 from desktop_crm.services.container import Services
 from desktop_crm.services.customers import CustomerQuery
-from desktop_crm.services.errors import ChangeSet, ConflictError, NotFound, ServiceError
+from desktop_crm.services import access
+from desktop_crm.services.errors import (
+    ChangeSet, ConflictError, NotFound, PermissionDenied, ServiceError,
+)
 
 from . import fmt, labels
 from .customer_dialog import CustomerDialog
@@ -84,6 +88,11 @@ class CustomersSection(QWidget):
             "Give the chosen customer back to the public pool, where any salesperson may "
             "claim it"))
         self.release_button.setEnabled(False)
+        # several customers chosen in the list (Ctrl/Shift+click): delete or restore them
+        # together; needs the bulk_delete right
+        self.bulk_button = QPushButton()
+        self.bulk_button.setObjectName("bulkDelete")
+        self.bulk_button.hide()
 
         bar = QHBoxLayout()
         bar.addWidget(self.search, 2)
@@ -98,6 +107,7 @@ class CustomersSection(QWidget):
             bar.addWidget(w)
         bar.addWidget(self.deleted_toggle)
         bar.addStretch(1)
+        bar.addWidget(self.bulk_button)
         bar.addWidget(self.release_button)
         bar.addWidget(self.new_button)
 
@@ -107,7 +117,7 @@ class CustomersSection(QWidget):
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.table.setSelectionMode(QTableView.SelectionMode.ExtendedSelection)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
@@ -153,6 +163,14 @@ class CustomersSection(QWidget):
         self.new_button.clicked.connect(self.new_customer)
         self.release_button.clicked.connect(self.release_to_pool)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.table.selectionModel().selectionChanged.connect(
+            lambda *_: self._chosen_changed())
+        self.bulk_button.clicked.connect(self.delete_chosen)
+        delete_key = QAction(self.table)  # Delete in the list: the chosen customers
+        delete_key.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        delete_key.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        delete_key.triggered.connect(self.delete_chosen)
+        self.table.addAction(delete_key)
         self.table.doubleClicked.connect(lambda _i: self.edit_customer())
         self.model.reloaded.connect(self._update_count)
         self.model.rowsInserted.connect(lambda *_: self._show_count())
@@ -470,6 +488,60 @@ class CustomersSection(QWidget):
             return
         self.refresh()
         self.data_changed.emit(changes)
+
+    def chosen_ids(self) -> list[uuid.UUID]:
+        """The customers chosen in the list, in list order."""
+        model = self.table.selectionModel()
+        rows = sorted({i.row() for i in model.selectedRows()}) if model else []
+        return [r.id for r in (self.model.row_at(i) for i in rows) if r is not None]
+
+    def _chosen_changed(self) -> None:
+        n = len(self.chosen_ids())
+        self.bulk_button.setVisible(n > 1)
+        if n <= 1:
+            return
+        self.bulk_button.setText(
+            (self.tr("Restore %1 customers") if self.deleted_toggle.isChecked()
+             else self.tr("Delete %1 customers…")).replace("%1", str(n)))
+        allowed = access.may(self.services.user, "bulk_delete")
+        self.bulk_button.setEnabled(allowed)
+        self.bulk_button.setToolTip("" if allowed else labels.permission_text(
+            PermissionDenied("permission:bulk_delete")))
+
+    def delete_chosen(self) -> None:
+        """Move the chosen customers to the recycle bin (or restore them there) together:
+        all or none."""
+        ids = self.chosen_ids()
+        if len(ids) <= 1:
+            self.delete_or_restore()
+            return
+        if not access.may(self.services.user, "bulk_delete"):  # (the service checks too)
+            QMessageBox.warning(self, self.tr("Not allowed"), labels.permission_text(
+                PermissionDenied("permission:bulk_delete")))
+            return
+        restoring = self.deleted_toggle.isChecked()
+        if not restoring and QMessageBox.question(
+                self, self.tr("Delete customers"),
+                self.tr("Move the %1 chosen customers to the recycle bin? They can be "
+                        "restored from there.").replace("%1", str(len(ids)))
+        ) != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            n = self.services.customers.set_deleted_many(ids, deleted=not restoring)
+        except PermissionDenied as e:
+            QMessageBox.warning(self, self.tr("Not allowed"), labels.permission_text(e))
+            return
+        except NotFound:
+            QMessageBox.warning(self, self.tr("Nothing was changed"), self.tr(
+                "One of the chosen customers is gone or is not yours to change, so none was "
+                "changed. The list has been reloaded."))
+            self.refresh()
+            return
+        self.status_message.emit(
+            (self.tr("Restored %1 customers") if restoring
+             else self.tr("Moved %1 customers to the recycle bin")).replace("%1", str(n)))
+        self.refresh()
+        self.data_changed.emit(ChangeSet.of("customers"))
 
     def _ticket_requested(self, interaction_id) -> None:
         p = self.profile.profile

@@ -1477,6 +1477,42 @@
         <source>This customer was changed by someone else; it has been reloaded. Check it and try again.</source>
         <translation>此客户已被他人修改，已重新加载。请检查后重试。</translation>
     </message>
+    <message>
+        <source>Restore %1 customers</source>
+        <translation>恢复 %1 个客户</translation>
+    </message>
+    <message>
+        <source>Delete %1 customers…</source>
+        <translation>删除 %1 个客户…</translation>
+    </message>
+    <message>
+        <source>Not allowed</source>
+        <translation>无权操作</translation>
+    </message>
+    <message>
+        <source>Delete customers</source>
+        <translation>删除客户</translation>
+    </message>
+    <message>
+        <source>Move the %1 chosen customers to the recycle bin? They can be restored from there.</source>
+        <translation>将所选的 %1 个客户移到回收站？之后可从回收站恢复。</translation>
+    </message>
+    <message>
+        <source>Nothing was changed</source>
+        <translation>未做任何更改</translation>
+    </message>
+    <message>
+        <source>One of the chosen customers is gone or is not yours to change, so none was changed. The list has been reloaded.</source>
+        <translation>所选客户中有一个已不存在或您无权修改，因此所有客户均未更改。列表已重新加载。</translation>
+    </message>
+    <message>
+        <source>Restored %1 customers</source>
+        <translation>已恢复 %1 个客户</translation>
+    </message>
+    <message>
+        <source>Moved %1 customers to the recycle bin</source>
+        <translation>已将 %1 个客户移到回收站</translation>
+    </message>
 </context>
 <context>
     <name>DemoOffer</name>
@@ -3644,6 +3680,10 @@
     <message>
         <source>Your role may look at customers but not change them.</source>
         <translation>您的角色只能查看客户，不能修改。</translation>
+    </message>
+    <message>
+        <source>You may report on yourself; a manager on their team and its people.</source>
+        <translation>您只能查看自己的报表；经理可查看本团队及其成员的报表。</translation>
     </message>
     <message>
         <source>This account has been disabled. Ask your administrator.</source>
