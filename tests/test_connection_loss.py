@@ -164,3 +164,57 @@ def test_a_customer_form_saved_during_an_outage_keeps_its_values_and_saves_when_
         for window in [x for x in locals().values() if type(x).__name__ == "MainWindow"]:
             window.close()  # stops its live-updates listener before the database goes
         svc.close()
+
+
+def test_the_other_forms_also_wait_for_the_server_and_save_once(qtbot, pg_url, outage):
+    """A new follow-up, ticket and opportunity saved while the server is away: each form
+    stays open as typed, and each is saved exactly once when the server is back."""
+    import datetime as dt
+
+    from desktop_crm.services.tickets import TicketQuery
+    from desktop_crm.views.activity_dialog import ActivityDialog
+    from desktop_crm.views.main_window import MainWindow
+    from desktop_crm.views.opportunity_dialog import OpportunityDialog
+    from desktop_crm.views.ticket_dialog import NewTicketDialog
+
+    svc = Services.open(pg_url, upgrade=True)
+    try:
+        rec = svc.customers.create({"name": "断网客户"})
+        w = MainWindow(svc)
+        qtbot.addWidget(w)
+        w.show()
+        follow_up = ActivityDialog(svc, customer=(rec.id, rec.name), parent=w,
+                                   start=dt.datetime.now().astimezone() + dt.timedelta(days=1))
+        follow_up.subject.setText("断网时约的回访")
+        ticket = NewTicketDialog(svc, parent=w, customer_id=rec.id, customer_name=rec.name,
+                                 subject="断网时报的故障")
+        deal = OpportunityDialog(svc, parent=w)
+        deal.title_edit.setText("断网时的商机")
+        deal.customer.set_customer(rec.id, rec.name)
+        deal.plan.setChecked(False)
+        forms = (follow_up, ticket, deal)
+        for form in forms:
+            form.show()
+        outage.start()
+        follow_up.save()
+        ticket.save()
+        deal.save()
+        deal.save()  # pressed twice: still one waiting save
+        for form in forms:
+            assert form.isVisible() and "Not saved yet" in form.message.text()
+        assert "3 change" in w.connection_banner.label.text()
+        outage.end()
+        w.connection_watch.try_now()
+        qtbot.waitUntil(lambda: not w.connection_watch.down, timeout=20000)
+        assert not any(form.isVisible() for form in forms)
+        assert "3 waiting change" in w.connection_banner.label.text()
+        now = dt.datetime.now(dt.timezone.utc)
+        assert [i.subject for i in svc.followups.items(now, now + dt.timedelta(days=3))] == \
+            ["断网时约的回访"]
+        assert [t.subject for t in svc.tickets.page(TicketQuery())] == ["断网时报的故障"]
+        assert [c.title for col in svc.pipeline.board() for c in col.cards] == ["断网时的商机"]
+    finally:
+        outage.end()
+        for window in [x for x in locals().values() if type(x).__name__ == "MainWindow"]:
+            window.close()  # stops its live-updates listener before the database goes
+        svc.close()

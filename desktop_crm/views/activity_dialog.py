@@ -24,6 +24,7 @@ from desktop_crm.services.errors import ConflictError, ServiceError, ValidationE
 from desktop_crm.services.followups import CADENCE_NEXT, FOLLOWING, ONE, ActivityDetail
 
 from . import fmt, labels
+from .connection_banner import keep_until_back
 from .opportunity_dialog import CustomerPicker, customer_search
 from .widgets import dialog_buttons, error_label, field_row, tab_moves_focus
 from . import ui_state
@@ -322,6 +323,10 @@ class ActivityDialog(QDialog):
                 "reminder_minutes": None if rem == -1 else rem,
                 "notes": self.notes.toPlainText()}
 
+    def _say(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.show()
+
     def _show(self, err: Exception) -> None:
         if isinstance(err, ValidationError):
             for e in err.errors:
@@ -378,6 +383,10 @@ class ActivityDialog(QDialog):
                 f.update(d.item.id, d.item.version, values, scope=scope, rrule=rrule)
         except ServiceError as err:
             self._show(err)
+            return
+        except Exception as exc:  # noqa: BLE001 - only a lost server is handled here
+            if not keep_until_back(self, exc, self.save, self._say):
+                raise
             return
         self.changed.emit()
         self.accept()
@@ -498,7 +507,15 @@ class CompleteDialog(QDialog):
                                  if isinstance(err, ValidationError) else str(err))
             self.message.show()
             return
+        except Exception as exc:  # noqa: BLE001 - only a lost server is handled here
+            if not keep_until_back(self, exc, self.save, self._say):
+                raise
+            return
         self.accept()
+
+    def _say(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.show()
 
 
 def _esc(text: str) -> str:

@@ -12,8 +12,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton
+from PySide6.QtCore import QCoreApplication, QObject, QThreadPool, QTimer, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from desktop_crm.services.db import is_connection_error
 
@@ -160,3 +160,33 @@ class ConnectionWatch(QObject):
         self.banner.show_back(saved)
         self._hide.start(OK_SHOWN_MS)
         self.restored.emit()
+
+
+def keep_until_back(form: QWidget, exc: BaseException, save_again: Callable[[], object],
+                    show: Callable[[str], None]) -> bool:
+    """A form's save failed with ``exc``. When it is the office database that cannot be
+    reached: the banner goes up, the form stays open as typed, ``show`` tells the user, and
+    ``save_again()`` runs once the server answers (the form closes when that saved). False
+    when ``exc`` is something else (the caller re-raises it)."""
+    import shiboken6
+
+    watch = current
+    if not is_connection_error(exc) or watch is None or not shiboken6.isValid(watch):
+        return False
+    watch.report(exc)
+    show(QCoreApplication.translate(
+        "ConnectionBanner", "Not saved yet: the database server cannot be reached. Your "
+        "changes stay in this form and are saved as soon as it answers again."))
+    if form.property("waitingForServer") is not True:
+        form.setProperty("waitingForServer", True)
+
+        def again() -> bool:
+            if not shiboken6.isValid(form):
+                return False
+            form.setProperty("waitingForServer", False)
+            if not form.isVisible():  # closed meanwhile: the user gave up on it
+                return False
+            save_again()
+            return not form.isVisible()  # a form closes once it saved
+        watch.save_when_back(again)
+    return True

@@ -22,6 +22,7 @@ from desktop_crm.services.text import EmailError, PhoneError, normalize_email, n
 
 from . import labels
 from .conflict_dialog import DISCARDED, SAVED, ConflictDialog
+from .connection_banner import keep_until_back
 from .widgets import dialog_buttons, error_label, tab_moves_focus
 from . import ui_state
 
@@ -400,36 +401,12 @@ class CustomerDialog(QDialog):
                 "changes were not saved. They are still in the form."))
             return False
         except Exception as exc:  # noqa: BLE001 - only a lost server is handled here
-            if not self._wait_for_server(exc):
+            if not keep_until_back(self, exc, self.try_save,
+                                   lambda text: self.show_error("", text)):
                 raise
             return False
         self.saved.emit(record)
         self.accept()
-        return True
-
-    def _wait_for_server(self, exc: BaseException) -> bool:
-        """The office database cannot be reached: keep the form as typed and save it when the
-        server is back (the banner says so). False when ``exc`` is something else."""
-        import shiboken6
-
-        from desktop_crm.services.db import is_connection_error
-
-        from . import connection_banner
-
-        watch = connection_banner.current
-        if not is_connection_error(exc) or watch is None or not shiboken6.isValid(watch):
-            return False
-        watch.report(exc)
-        self.show_error("", self.tr(
-            "Not saved yet: the database server cannot be reached. Your changes stay in this "
-            "form and are saved as soon as it answers again."))
-        if not getattr(self, "_waiting", False):
-            self._waiting = True
-
-            def save_again() -> bool:
-                self._waiting = False
-                return shiboken6.isValid(self) and self.isVisible() and self.try_save()
-            watch.save_when_back(save_again)
         return True
 
     # -- someone else saved meanwhile (issue 8) ---------------------------------------

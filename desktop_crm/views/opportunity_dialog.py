@@ -26,6 +26,7 @@ from desktop_crm.services.pipeline import Card, OpportunityDetail
 
 from . import fmt, labels, ui_state
 from .conflict_dialog import DISCARDED, SAVED, ConflictDialog
+from .connection_banner import keep_until_back
 from .widgets import dialog_buttons, error_label, field_row, tab_moves_focus
 
 DEFAULT_LOST_REASONS = (
@@ -147,6 +148,7 @@ class OpportunityDialog(QDialog):
         self.detail = detail
         self.conflict_dialog: ConflictDialog | None = None  # after a stale save (issue 8)
         self.stage_id = stage_id
+        self._created: Card | None = None  # a new deal saved, its follow-up not yet
         card = detail.card if detail else None
         self.setWindowTitle(self.tr("Edit opportunity") if card else self.tr("New opportunity"))
         self.setMinimumWidth(540)
@@ -311,10 +313,12 @@ class OpportunityDialog(QDialog):
             return
         pipeline = self.services.pipeline
         try:
-            if self.detail is None:
-                card = pipeline.create({**values, "stage_id": self.stage_id})
-            else:
+            if self.detail is not None:
                 card = pipeline.update(self.detail.card.id, values, self.detail.card.version)
+            elif self._created is not None:  # made before the server went away: not again
+                card = self._created
+            else:
+                card = self._created = pipeline.create({**values, "stage_id": self.stage_id})
             if self.plan.isChecked():
                 when = self.fu_when.dateTime().toPython().astimezone()
                 pipeline.plan_follow_up(card.id, self.fu_subject.text(), when,
@@ -334,8 +338,16 @@ class OpportunityDialog(QDialog):
             self.message.setText(str(err))
             self.message.show()
             return
+        except Exception as exc:  # noqa: BLE001 - only a lost server is handled here
+            if not keep_until_back(self, exc, self.save, self._say):
+                raise
+            return
         self.saved.emit(card)
         self.accept()
+
+    def _say(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.show()
 
     # -- someone else saved meanwhile (issue 8) ---------------------------------------
 

@@ -17,6 +17,7 @@ from desktop_crm.services.errors import ValidationError
 from desktop_crm.services.profile import Profile
 
 from . import fmt, labels
+from .connection_banner import keep_until_back
 from .widgets import dialog_buttons, error_label, font_px
 
 log = logging.getLogger(__name__)
@@ -85,9 +86,17 @@ class InteractionDialog(QDialog):
                 for e in exc.errors))
             self.error.show()
             return False
+        except Exception as exc:  # noqa: BLE001 - only a lost server is handled here
+            if not keep_until_back(self, exc, self.try_save, self._say):
+                raise
+            return False
         self.saved.emit(line)
         self.accept()
         return True
+
+    def _say(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.show()
 
 
 class ProfilePane(QWidget):

@@ -35,6 +35,7 @@ from .itemmodels.ticket_table import (
     BREACHED_BACKGROUND, PAUSED_TEXT, SOON_BACKGROUND, STATE_TEXT, target_text,
     time_left_text, working_day_seconds,
 )
+from .connection_banner import keep_until_back
 from .opportunity_dialog import CustomerPicker, customer_search
 from .widgets import dialog_buttons, error_label, field_row, tab_moves_focus, row_height, font_px
 from . import ui_state
@@ -184,9 +185,17 @@ class NewTicketDialog(QDialog):
             self.message.setText(ticket_error_text(err))
             self.message.show()
             return None
+        except Exception as exc:  # noqa: BLE001 - only a lost server is handled here
+            if not keep_until_back(self, exc, self.save, self._say):
+                raise
+            return None
         self.saved.emit(row)
         self.accept()
         return row
+
+    def _say(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.show()
 
 
 class ResolveDialog(QDialog):
@@ -252,6 +261,10 @@ class ResolveDialog(QDialog):
         n = self.group.checkedId()
         return n if n > 0 else None
 
+    def _say(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.show()
+
     def save(self) -> TicketRow | None:
         self.message.hide()
         score = self.satisfaction
@@ -267,6 +280,10 @@ class ResolveDialog(QDialog):
         except ServiceError as err:
             self.failed.emit(err)
             self.reject()
+            return None
+        except Exception as exc:  # noqa: BLE001 - only a lost server is handled here
+            if not keep_until_back(self, exc, self.save, self._say):
+                raise
             return None
         self.saved.emit(row)
         self.accept()

@@ -1119,6 +1119,10 @@
             <numerusform>已保存 %n 项等待中的更改。</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Not saved yet: the database server cannot be reached. Your changes stay in this form and are saved as soon as it answers again.</source>
+        <translation>尚未保存：无法连接数据库服务器。您的修改保留在此表单中，服务器恢复后会立即保存。</translation>
+    </message>
 </context>
 <context>
     <name>ConnectionDialog</name>
@@ -1315,10 +1319,6 @@
     <message>
         <source>This customer was changed by someone else after you opened it, so your changes were not saved. They are still in the form.</source>
         <translation>您打开此客户后，其他人修改了它，因此您的修改没有保存。修改内容仍保留在表单中。</translation>
-    </message>
-    <message>
-        <source>Not saved yet: the database server cannot be reached. Your changes stay in this form and are saved as soon as it answers again.</source>
-        <translation>尚未保存：无法连接数据库服务器。您的修改保留在此表单中，服务器恢复后会立即保存。</translation>
     </message>
     <message>
         <source>Not saved: someone else changed this customer after you opened it. Your edits are still in this form; save again to compare them with theirs.</source>
