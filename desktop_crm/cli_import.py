@@ -85,9 +85,11 @@ def cmd_import(args) -> int:
             do = service.validate if args.dry_run else service.run
             result = do(args.kind, source, mapping, args.on_duplicate, progress)
         except ValidationError as err:
-            def name(field: str) -> str:
-                return (cli_errors.field_name(field) if field in cli_errors.FIELD_NAMES
-                        else import_labels.field_name(args.kind, field, lookup))
+            from desktop_crm.services.importing.fields import FIELDS
+
+            def name(field: str) -> str:  # a column of the kind (kind: customer type), or not
+                return (import_labels.field_name(args.kind, field, lookup)
+                        if field in FIELDS.get(args.kind, ()) else cli_errors.field_name(field))
 
             for e in err.errors:
                 print(f"{PROG}: " + cli_errors.field_error_text(e, name), file=sys.stderr)
