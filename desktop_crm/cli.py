@@ -1102,7 +1102,8 @@ def main(argv: list[str] | None = None) -> int:
         from desktop_crm.cli_errors import error_text
 
         log.info("desktop-crm %s: %s", command, exc)
-        _stderr(f"desktop-crm {command}", error_text(exc))
+        for line in error_text(exc).splitlines():
+            _stderr(f"desktop-crm {command}", line)
         return 1
     except KeyboardInterrupt:
         _stderr(f"desktop-crm {command}", Cli.tr("interrupted"))

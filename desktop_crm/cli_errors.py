@@ -193,8 +193,8 @@ def backup_text(exc) -> str:
 
 
 def error_text(exc: BaseException) -> str:
-    """A service error (or ``SchemaError``) in the user's language; ``str(exc)`` for one
-    without words here."""
+    """A service error (or ``SchemaError``) in the user's language, one line per problem;
+    ``str(exc)`` for one without words here."""
     from desktop_crm.services.backup import BackupError
     from desktop_crm.services.container import SchemaError
     from desktop_crm.services.errors import (
@@ -205,7 +205,7 @@ def error_text(exc: BaseException) -> str:
     from desktop_crm.services.importing.readers import UnreadableFile
 
     if isinstance(exc, ValidationError):
-        return "; ".join(field_error_text(e) for e in exc.errors)
+        return "\n".join(field_error_text(e) for e in exc.errors)
     if isinstance(exc, PermissionDenied):
         return permission_text(exc)
     if isinstance(exc, ConflictError):
