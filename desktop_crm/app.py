@@ -337,15 +337,20 @@ def screenshot(url: str | None, section: str, out: str, size: tuple[int, int],
                view: str | None = None, day=None, owner: str | None = None) -> int:
     """Render a main-window section with the current database to a PNG file."""
     app, _language, _font = make_app(lang)
+    from desktop_crm.cli_i18n import Cli
     from desktop_crm.services.container import Services
+
+    def unknown_owner() -> int:
+        print("desktop-crm screenshot: " + Cli.tr("no staff member called {name}",
+                                                  name=repr(owner)), file=sys.stderr)
+        return 2
     from desktop_crm.views.main_window import MainWindow
 
     services = Services.open(url)
     if section == "home" and owner:  # the start page as that person sees it
         who = services.users.by_name(owner)
         if who is None:
-            print(f"desktop-crm screenshot: no staff member called {owner!r}", file=sys.stderr)
-            return 2
+            return unknown_owner()
         services = services.as_user(who)
     window = MainWindow(services)
     window.resize(QSize(*size))
@@ -368,8 +373,7 @@ def screenshot(url: str | None, section: str, out: str, size: tuple[int, int],
             cal.anchor = day
         who = services.users.by_name(owner) if owner else None
         if owner and who is None:
-            print(f"desktop-crm screenshot: no staff member called {owner!r}", file=sys.stderr)
-            return 2
+            return unknown_owner()
         if who is not None:
             cal.owner.setCurrentIndex(max(0, cal.owner.findData(str(who.id))))
         cal.set_view(view or "week")
@@ -396,7 +400,8 @@ def screenshot(url: str | None, section: str, out: str, size: tuple[int, int],
     pool.waitForDone(10000)
     services.close()
     if not ok:
-        print(f"desktop-crm screenshot: could not write {out}", file=sys.stderr)
+        print("desktop-crm screenshot: " + Cli.tr("could not write {path}", path=out),
+              file=sys.stderr)
         return 1
     print(out)
     return 0

@@ -21,10 +21,19 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from desktop_crm.cli_i18n import QT_TRANSLATE_NOOP, Cli
+
 log = logging.getLogger(__name__)
 
 SECTIONS = ("home", "customers", "calendar", "pool", "pipeline", "tickets", "tiers", "reports")
 CALENDAR_VIEWS = ("today", "day", "week", "month", "agenda")
+DEMO_STAGES = {"customers": QT_TRANSLATE_NOOP("Cli", "Demo customers")}
+
+
+def _stderr(prog: str, message: str) -> None:
+    """``prog: message`` on stderr: an error, or what a command did besides its output (the
+    message already in the user's language)."""
+    print(f"{prog}: {message}", file=sys.stderr)
 
 
 def _db_parent(suppress: bool) -> argparse.ArgumentParser:
@@ -246,10 +255,12 @@ def cmd_init(args) -> int:
     user = UserService(db).ensure_local_user()
     after = db.current_revision()
     if before == after:
-        print(f"{db.describe()}: schema is up to date (revision {after})")
+        print(Cli.tr("{database}: schema is up to date (revision {revision})",
+                     database=db.describe(), revision=after))
     else:
-        print(f"{db.describe()}: schema upgraded from {before or 'empty'} to revision {after}")
-    print(f"administrator: {user.username}")
+        print(Cli.tr("{database}: schema upgraded from {before} to revision {after}",
+                     database=db.describe(), before=before or Cli.tr("empty"), after=after))
+    print(Cli.tr("administrator: {user}", user=user.username))
     db.dispose()
     return 0
 
@@ -258,7 +269,7 @@ def cmd_demo(args) -> int:
     from desktop_crm.services.demo import generate_demo
 
     if args.customers < 1:
-        print("desktop-crm demo: --customers must be at least 1", file=sys.stderr)
+        _stderr("desktop-crm demo", Cli.tr("--customers must be at least 1"))
         return 2
     svc = _services(args, upgrade=True)
     last = [0.0]
@@ -267,15 +278,22 @@ def cmd_demo(args) -> int:
         now = time.monotonic()
         if now - last[0] > 1 or done >= total:
             last[0] = now
-            print(f"\r{stage}: {done:,}/{total:,}   ", end="", file=sys.stderr, flush=True)
+            name = DEMO_STAGES.get(stage)
+            print("\r" + Cli.tr("{stage}: {done:,}/{total:,}",
+                                 stage=Cli.tr(name) if name else stage, done=done, total=total)
+                  + "   ", end="", file=sys.stderr, flush=True)
         return True
 
     summary = generate_demo(svc.db, args.customers, seed=args.seed, progress=progress)
     print(file=sys.stderr)
-    print(f"{svc.db.describe()}: added {summary.customers:,} customers, {summary.orders:,} "
-          f"orders, {summary.contacts:,} contacts, {summary.interactions:,} interactions, "
-          f"{summary.activities:,} activities, {summary.opportunities:,} opportunities, "
-          f"{summary.tickets:,} tickets, {summary.users:,} staff in {summary.seconds:.1f} s")
+    print(Cli.tr("{database}: added {customers:,} customers, {orders:,} orders, {contacts:,} "
+                 "contacts, {interactions:,} interactions, {activities:,} activities, "
+                 "{opportunities:,} opportunities, {tickets:,} tickets, {users:,} staff in "
+                 "{seconds:.1f} s", database=svc.db.describe(), customers=summary.customers,
+                 orders=summary.orders, contacts=summary.contacts,
+                 interactions=summary.interactions, activities=summary.activities,
+                 opportunities=summary.opportunities, tickets=summary.tickets,
+                 users=summary.users, seconds=summary.seconds))
     svc.close()
     return 0
 
@@ -288,7 +306,8 @@ def cmd_customers(args) -> int:
     if args.owner:
         owner = svc.users.by_name(args.owner)
         if owner is None:
-            print(f"desktop-crm customers: no staff member called {args.owner!r}", file=sys.stderr)
+            _stderr("desktop-crm customers", Cli.tr("no staff member called {name}",
+                                                   name=repr(args.owner)))
             return 2
         owner_id = owner.id
     query = CustomerQuery(text=args.search, tier=args.tier, owner_id=owner_id)
@@ -325,13 +344,13 @@ def cmd_pipeline(args) -> int:
         if args.owner:
             owner = svc.users.by_name(args.owner)
             if owner is None:
-                print(f"desktop-crm pipeline: no staff member called {args.owner!r}",
-                      file=sys.stderr)
+                _stderr("desktop-crm pipeline", Cli.tr("no staff member called {name}",
+                                                      name=repr(args.owner)))
                 return 2
             owner_id = owner.id
         if args.days < 1:
-            print(f"desktop-crm pipeline: --days must be at least 1, not {args.days}",
-                  file=sys.stderr)
+            _stderr("desktop-crm pipeline", Cli.tr("--days must be at least 1, not {days}",
+                                                  days=args.days))
             return 2
         end = dt.datetime.now(dt.timezone.utc)
         funnel = svc.pipeline.funnel(end - dt.timedelta(days=args.days), end,
@@ -374,12 +393,13 @@ def cmd_pipeline(args) -> int:
     _write_table(lambda: iter(rows), heads, out, right=[False, True, True, True, True, True])
     rate = "-" if summary["win_rate"] is None else f"{summary['win_rate']:.1%}"
     cycle = ("-" if summary["avg_sales_cycle_days"] is None
-             else f"{summary['avg_sales_cycle_days']:.1f} days")
-    out.write(f"\nLast {args.days} days: won {funnel.won}, lost {funnel.lost}, win rate {rate}, "
-              f"mean sales cycle {cycle}\n")
-    out.write("Forecast (amount x probability) by month of expected close:\n")
+             else Cli.tr("{days:.1f} days", days=summary["avg_sales_cycle_days"]))
+    out.write("\n" + Cli.tr("Last {days} days: won {won}, lost {lost}, win rate {rate}, mean "
+                            "sales cycle {cycle}", days=args.days, won=funnel.won,
+                            lost=funnel.lost, rate=rate, cycle=cycle) + "\n")
+    out.write(Cli.tr("Forecast (amount x probability) by month of expected close:") + "\n")
     if not summary["forecast"]:
-        out.write("  (no open deal has an expected close date)\n")
+        out.write("  " + Cli.tr("(no open deal has an expected close date)") + "\n")
     for month, value in summary["forecast"].items():
         out.write(f"  {month}  {value:>16,.2f}\n")
     return 0
@@ -391,8 +411,8 @@ def _find_user(svc, name: str, prog: str):
     who = svc.users.by_name(name.strip())
     if who is None:
         known = sorted(u.username for u in svc.users.list(include_inactive=True))
-        print(f"{prog}: no staff member called {name!r}; known user names: "
-              + ", ".join(known), file=sys.stderr)
+        _stderr(prog, Cli.tr("no staff member called {name}; known user names: {names}",
+                            name=repr(name), names=", ".join(known)))
     return who
 
 
@@ -401,8 +421,8 @@ def _find_team(svc, name: str, prog: str) -> str | None:
     team = name.strip()
     teams = sorted({u.team for u in svc.users.list(include_inactive=True) if u.team})
     if team not in teams:
-        print(f"{prog}: no team called {name!r}; teams: " + (", ".join(teams) or "(none)"),
-              file=sys.stderr)
+        _stderr(prog, Cli.tr("no team called {name}; teams: {teams}", name=repr(name),
+                            teams=", ".join(teams) or Cli.tr("(none)")))
         return None
     return team
 
@@ -422,8 +442,8 @@ def cmd_tickets(args) -> int:
     for st in args.status or ["open"]:
         statuses |= set(OPEN) if st == "open" else set(STATUSES) if st == "all" else {st}
     if args.limit < 1:
-        print(f"desktop-crm tickets: --limit must be at least 1, not {args.limit}",
-              file=sys.stderr)
+        _stderr("desktop-crm tickets", Cli.tr("--limit must be at least 1, not {limit}",
+                                             limit=args.limit))
         return 2
     svc = _services(args)
     try:
@@ -477,14 +497,18 @@ def cmd_tickets(args) -> int:
                                               else r["left_minutes"] * 60)
                                    + (" (paused)" if r["paused"] else ""), r["sla"]]
                                   for r in records), heads, out)
-            more = f" of {total:,}" if total > len(records) else ""
-            esc = f"; {len(escalated)} escalated" if args.escalate else ""
-            out.write(f"({len(records):,}{more} tickets{esc})\n")
+            shown = (Cli.tr("{shown:,} of {total:,} tickets", shown=len(records), total=total)
+                     if total > len(records) else
+                     Cli.tr("{shown:,} tickets", shown=len(records)))
+            if args.escalate:
+                shown = Cli.tr("{tickets}; {n} escalated", tickets=shown, n=len(escalated))
+            out.write(Cli.tr("({summary})", summary=shown) + "\n")
 
     try:
         _write_output(args.out, write, bom=args.format == "csv")
     except OSError as exc:
-        print(f"desktop-crm tickets: could not write {args.out}: {exc}", file=sys.stderr)
+        _stderr("desktop-crm tickets", Cli.tr("could not write {path}: {error}", path=args.out,
+                                             error=exc))
         return 1
     return 0
 
@@ -494,23 +518,24 @@ def cmd_report(args) -> int:
     from desktop_crm.services.report import ReportService, report_values
     from desktop_crm.services.report_model import Scope
 
+    prog = "desktop-crm report"
     if not args.out and not args.xlsx and args.format != "json":
-        print("desktop-crm report: say where to write it: --out FILE.pdf and/or --xlsx "
-              "FILE.xlsx (or --format json)", file=sys.stderr)
+        _stderr(prog, Cli.tr("say where to write it: --out FILE.pdf and/or --xlsx FILE.xlsx (or "
+                            "--format json)"))
         return 2
     if args.month:
         try:
             month = dt.datetime.strptime(args.month, "%Y-%m").date()
         except ValueError:
-            print(f"desktop-crm report: --month must be written YYYY-MM, not {args.month!r}",
-                  file=sys.stderr)
+            _stderr(prog, Cli.tr("--month must be written YYYY-MM, not {value}",
+                                value=repr(args.month)))
             return 2
     else:
         month = add_months(month_start(dt.date.today()), -1)
     for option, path in (("--out", args.out), ("--xlsx", args.xlsx)):
         if path and not Path(path).resolve().parent.is_dir():
-            print(f"desktop-crm report: {option}: the folder of {path} does not exist",
-                  file=sys.stderr)
+            _stderr(prog, Cli.tr("{option}: the folder of {path} does not exist", option=option,
+                                path=path))
             return 2
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -518,19 +543,19 @@ def cmd_report(args) -> int:
 
     _app, _language, font = make_app(args.lang)
     if font is None:
-        print("desktop-crm report: no Chinese font is installed: Chinese text would print as "
-              "boxes. Install fonts-noto-cjk or fonts-wqy-microhei (Windows has Microsoft "
-              "YaHei).", file=sys.stderr)
+        _stderr(prog, Cli.tr("no Chinese font is installed: Chinese text would print as boxes. "
+                            "Install fonts-noto-cjk or fonts-wqy-microhei (Windows has "
+                            "Microsoft YaHei)."))
     svc = _services(args)
     try:
         scope = Scope()
         if args.owner:
-            who = _find_user(svc, args.owner, "desktop-crm report")
+            who = _find_user(svc, args.owner, prog)
             if who is None:
                 return 2
             scope = Scope(owner_id=who.id, label=who.display_name)
         elif args.team:
-            team = _find_team(svc, args.team, "desktop-crm report")
+            team = _find_team(svc, args.team, prog)
             if team is None:
                 return 2
             scope = Scope(team=team, label=team)
@@ -542,7 +567,9 @@ def cmd_report(args) -> int:
 
         pages = ReportDocument(report).save_pdf(args.out)
         if args.format == "text":
-            print(f"wrote {pages} page(s) to {Path(args.out).resolve()}")
+            print(Cli.tr("wrote 1 page to {path}", path=Path(args.out).resolve()) if pages == 1
+                  else Cli.tr("wrote {n} pages to {path}", n=pages,
+                              path=Path(args.out).resolve()))
     if args.xlsx:
         from desktop_crm.services.report_xlsx import write_xlsx
         from desktop_crm.views import labels
@@ -550,7 +577,7 @@ def cmd_report(args) -> int:
 
         write_xlsx(report, args.xlsx, report_tr, lambda code: labels.label(labels.TIERS, code))
         if args.format == "text":
-            print(f"wrote the figures to {Path(args.xlsx).resolve()}")
+            print(Cli.tr("wrote the figures to {path}", path=Path(args.xlsx).resolve()))
     if args.format == "json":
         json.dump({"month": month.strftime("%Y-%m"), "scope": scope.label or "company",
                    "sections": [s.key for s in report.sections],
@@ -565,21 +592,20 @@ def cmd_targets(args) -> int:
 
     prog = "desktop-crm targets"
     if args.period is None and not args.import_file:
-        print(f"{prog}: --period is required (a month, 2026-10, or a quarter, 2026-Q4)",
-              file=sys.stderr)
+        _stderr(prog, Cli.tr("--period is required (a month, 2026-10, or a quarter, 2026-Q4)"))
         return 2
     if args.period is not None:
         try:
             parse_period(args.period)
         except ValidationError:
-            print(f"{prog}: --period must be a month (2026-10) or a quarter "
-                  f"(2026-Q4), not {args.period!r}", file=sys.stderr)
+            _stderr(prog, Cli.tr("--period must be a month (2026-10) or a quarter (2026-Q4), "
+                                "not {value}", value=repr(args.period)))
             return 2
     if args.import_file or args.template:
         return _targets_file(args, prog)
     svc = _services(args)
     try:
-        if args.team and _find_team(svc, args.team, "desktop-crm targets") is None:
+        if args.team and _find_team(svc, args.team, prog) is None:
             return 2
         rows = TargetService(svc.db, svc.user).attainment(args.period, team=args.team)
     finally:
@@ -630,22 +656,25 @@ def _targets_file(args, prog: str) -> int:
     from desktop_crm.services.targets_import import import_targets, write_template
 
     if args.import_file and not Path(args.import_file).is_file():
-        print(f"{prog}: no file {args.import_file!r}", file=sys.stderr)
+        _stderr(prog, Cli.tr("no file {path}", path=repr(args.import_file)))
         return 2
     svc = _services(args)
     try:
         service = TargetService(svc.db, svc.user)
         if args.template:
             n = write_template(service, args.template, args.period)
-            print(f"{os.path.abspath(args.template)}: {n} rows for {args.period.upper()}")
+            print(Cli.tr("{path}: {n} rows for {period}", path=os.path.abspath(args.template),
+                         n=n, period=args.period.upper()))
             return 0
         try:
             summary = import_targets(service, args.import_file, period=args.period)
         except ValidationError as err:
+            from desktop_crm.cli_errors import target_error_text
+
             for e in err.errors:
-                print(f"{prog}: {e}", file=sys.stderr)
-            print(f"{prog}: {len(err.errors)} error(s); nothing was imported",
-                  file=sys.stderr)
+                _stderr(prog, target_error_text(e))
+            _stderr(prog, Cli.tr("1 error; nothing was imported") if len(err.errors) == 1
+                   else Cli.tr("{n} errors; nothing was imported", n=len(err.errors)))
             return 1
     finally:
         svc.close()
@@ -655,8 +684,10 @@ def _targets_file(args, prog: str) -> int:
                    "periods": list(summary.periods)}, sys.stdout, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
-        print(f"{args.import_file}: {summary.created} created, {summary.updated} updated, "
-              f"{summary.unchanged} unchanged ({', '.join(summary.periods) or 'no rows'})")
+        print(Cli.tr("{file}: {created} created, {updated} updated, {unchanged} unchanged "
+                     "({periods})", file=args.import_file, created=summary.created,
+                     updated=summary.updated, unchanged=summary.unchanged,
+                     periods=", ".join(summary.periods) or Cli.tr("no rows")))
     return 0
 
 
@@ -683,12 +714,13 @@ def cmd_pool(args) -> int:
         out.write("\n")
         return 0
     left = summary["claims_left_today"]
-    out.write(f"Public pool: {summary['pool_size']:,} customers\n")
-    out.write(f"Claims left today for {summary['user']}: "
-              + ("no limit" if left is None
-                 else f"{left} of {summary['claim_limit_per_day']}") + "\n")
+    out.write(Cli.tr("Public pool: {n:,} customers", n=summary["pool_size"]) + "\n")
+    out.write((Cli.tr("Claims left today for {user}: no limit", user=summary["user"])
+               if left is None else
+               Cli.tr("Claims left today for {user}: {left} of {limit}", user=summary["user"],
+                      left=left, limit=summary["claim_limit_per_day"])) + "\n")
     if returned is not None:
-        out.write(f"Returned to the pool now: {len(returned):,}\n")
+        out.write(Cli.tr("Returned to the pool now: {n:,}", n=len(returned)) + "\n")
         if returned:
             heads = ["CODE", "NAME", "TIER", "OWNER", "REASON", "DAYS"]
             _write_table(lambda: ([r[k] for k in ("code", "name", "tier", "owner", "reason",
@@ -709,7 +741,7 @@ def _text_width(s: str) -> int:
 def _print_table(records, fields, out) -> None:
     _write_table(lambda: ([r[f] for f in fields] for r in records),
                  [f.upper() for f in fields], out)
-    out.write(f"({len(records)} customers)\n")
+    out.write(Cli.tr("({n:,} customers)", n=len(records)) + "\n")
 
 
 def _write_table(rows: Callable[[], Iterable[Sequence]], heads: Sequence[str], out,
@@ -805,12 +837,13 @@ def cmd_tiers(args) -> int:
         try:
             as_of = dt.datetime.strptime(args.as_of.strip(), "%Y-%m-%d").date()
         except ValueError:
-            print(f"desktop-crm tiers: --as-of must be a date written YYYY-MM-DD, "
-                  f"not {args.as_of!r}", file=sys.stderr)
+            _stderr("desktop-crm tiers", Cli.tr("{option} must be a date written YYYY-MM-DD, "
+                                               "not {value}", option="--as-of",
+                                               value=repr(args.as_of)))
             return 2
     if args.out is not None and not Path(args.out).parent.is_dir():
-        print(f"desktop-crm tiers: --out: the folder {str(Path(args.out).parent)!r} does not "
-              "exist", file=sys.stderr)
+        _stderr("desktop-crm tiers", Cli.tr("{option}: the folder {path} does not exist",
+                                           option="--out", path=repr(str(Path(args.out).parent))))
         return 2
     from desktop_crm.services.tiers import TierService
 
@@ -844,14 +877,15 @@ def cmd_tiers(args) -> int:
 
                 def write(f) -> None:
                     _write_table(lambda: _report_rows(frame), fields, f, right)
-                    f.write(f"({len(frame):,} customers)\n")
+                    f.write(Cli.tr("({n:,} customers)", n=len(frame)) + "\n")
             _write_output(args.out, write, bom=args.format == "csv")
         if args.apply:
             run = tiers.save(result)
             applied = tiers.apply(run.id)
-            print(f"desktop-crm tiers: applied the tiers as of {result.as_of.isoformat()}: "
-                  f"{applied.changed:,} customers changed tier; snapshot {applied.month} "
-                  f"({applied.snapshot_rows:,} customers)", file=sys.stderr)
+            _stderr("desktop-crm tiers", Cli.tr(
+                "applied the tiers as of {day}: {changed:,} customers changed tier; snapshot "
+                "{month} ({rows:,} customers)", day=result.as_of.isoformat(),
+                changed=applied.changed, month=applied.month, rows=applied.snapshot_rows))
     finally:
         svc.close()
     return 0
@@ -866,8 +900,8 @@ def _local_date(value: str, option: str, prog: str) -> dt.date | None:
     try:
         return dt.datetime.strptime(value.strip(), "%Y-%m-%d").date()
     except ValueError:
-        print(f"{prog}: {option} must be a date written YYYY-MM-DD, not {value!r}",
-              file=sys.stderr)
+        _stderr(prog, Cli.tr("{option} must be a date written YYYY-MM-DD, not {value}",
+                            option=option, value=repr(value)))
         return None
 
 
@@ -911,15 +945,17 @@ def cmd_export_activities(args) -> int:
         first = dt.datetime.now(tz).date().replace(day=1)
     end_day = _year_later(first) if last is None else last + dt.timedelta(days=1)
     if end_day <= first:
-        print(f"{prog}: --to {last.isoformat()} is before --from {first.isoformat()}",
-              file=sys.stderr)
+        _stderr(prog, Cli.tr("--to {last} is before --from {first}", last=last.isoformat(),
+                            first=first.isoformat()))
         return 2
     out = Path(args.out)
     if not out.parent.is_dir():
-        print(f"{prog}: --out: the folder {str(out.parent)!r} does not exist", file=sys.stderr)
+        _stderr(prog, Cli.tr("{option}: the folder {path} does not exist", option="--out",
+                            path=repr(str(out.parent))))
         return 2
     if out.is_dir():
-        print(f"{prog}: --out: {str(out)!r} is a folder, not a file", file=sys.stderr)
+        _stderr(prog, Cli.tr("{option}: {path} is a folder, not a file", option="--out",
+                            path=repr(str(out))))
         return 2
 
     svc = _services(args)
@@ -949,7 +985,8 @@ def cmd_export_activities(args) -> int:
     text = data.decode("utf-8")
     _write_output(str(out), lambda f: f.write(text))
     n = _count_events(data)
-    print(f"wrote {n:,} follow-up{'' if n == 1 else 's'} to {os.path.abspath(out)}")
+    print(Cli.tr("wrote 1 follow-up to {path}", path=os.path.abspath(out)) if n == 1
+          else Cli.tr("wrote {n:,} follow-ups to {path}", n=n, path=os.path.abspath(out)))
     return 0
 
 
@@ -957,8 +994,8 @@ def cmd_screenshot(args) -> int:
     try:
         w, h = (int(x) for x in args.size.lower().split("x"))
     except ValueError:
-        print(f"desktop-crm screenshot: --size must look like 1400x900, not {args.size!r}",
-              file=sys.stderr)
+        _stderr("desktop-crm screenshot", Cli.tr("--size must look like 1400x900, not {value}",
+                                                value=repr(args.size)))
         return 2
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -969,8 +1006,9 @@ def cmd_screenshot(args) -> int:
         try:
             day = dt.date.fromisoformat(args.date)
         except ValueError:
-            print(f"desktop-crm screenshot: --date must be a date written YYYY-MM-DD, not "
-                  f"{args.date!r}", file=sys.stderr)
+            _stderr("desktop-crm screenshot", Cli.tr(
+                "{option} must be a date written YYYY-MM-DD, not {value}", option="--date",
+                value=repr(args.date)))
             return 2
     return screenshot(args.db, args.section, args.out, (w, h), lang=args.lang,
                       select_code=args.select, view=args.view, day=day, owner=args.owner)
@@ -1036,6 +1074,9 @@ def main(argv: list[str] | None = None) -> int:
     from desktop_crm import logfile
 
     logfile.install(logging.DEBUG if verbose else logging.INFO)
+    from desktop_crm import cli_i18n
+
+    cli_i18n.setup(getattr(args, "lang", None))
     command = "self-test" if args.self_test else (args.command or "gui")
     handler = {
         "gui": cmd_gui, "init": cmd_init, "demo": cmd_demo, "customers": cmd_customers,
@@ -1058,10 +1099,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return handler(args)
     except (ServiceError, SchemaError) as exc:
-        print(f"desktop-crm {command}: {exc}", file=sys.stderr)
+        from desktop_crm.cli_errors import error_text
+
+        log.info("desktop-crm %s: %s", command, exc)
+        for line in error_text(exc).splitlines():
+            _stderr(f"desktop-crm {command}", line)
         return 1
     except KeyboardInterrupt:
-        print(f"desktop-crm {command}: interrupted", file=sys.stderr)
+        _stderr(f"desktop-crm {command}", Cli.tr("interrupted"))
         return 130
     except BrokenPipeError:
         # the reader went away (``desktop-crm tiers | head``): stop quietly, and keep Python
@@ -1076,8 +1121,9 @@ def main(argv: list[str] | None = None) -> int:
             from desktop_crm.services.db import safe_url
 
             detail = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-            print(f"desktop-crm {command}: cannot use the database "
-                  f"{safe_url(args.db or '') or '(default)'}: {detail}", file=sys.stderr)
+            _stderr(f"desktop-crm {command}", Cli.tr(
+                "cannot use the database {database}: {detail}",
+                database=safe_url(args.db or "") or Cli.tr("(default)"), detail=detail))
             return 1
         raise
 

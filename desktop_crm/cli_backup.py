@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import sys
 
+from desktop_crm.cli_i18n import Cli
+
+PROG = "desktop-crm restore"
+
 
 def add_parsers(sub, common: list) -> None:
     b = sub.add_parser(
@@ -26,8 +30,14 @@ def add_parsers(sub, common: list) -> None:
 
 
 def _describe(info) -> str:
-    return (f"{info.customers} customers, {info.orders} orders, schema revision "
-            f"{info.revision}, {info.size / 1_048_576:.1f} MB")
+    return Cli.tr("{customers} customers, {orders} orders, schema revision {revision}, "
+                  "{size:.1f} MB", customers=info.customers, orders=info.orders,
+                  revision=info.revision, size=info.size / 1_048_576)
+
+
+def _refused(text: str) -> int:
+    print(f"{PROG}: " + Cli.tr("{reason}; nothing was changed", reason=text), file=sys.stderr)
+    return 1
 
 
 def _open_elsewhere(path) -> bool:
@@ -50,11 +60,13 @@ def cmd_backup(args) -> int:
     from desktop_crm.services.backup import backup, sqlite_path
 
     info = backup(args.db, args.file)
-    print(f"backed up {sqlite_path(args.db)} to {args.file}: {_describe(info)}")
+    print(Cli.tr("backed up {database} to {file}: {contents}", database=sqlite_path(args.db),
+                 file=args.file, contents=_describe(info)))
     return 0
 
 
 def cmd_restore(args) -> int:
+    from desktop_crm.cli_errors import backup_text
     from desktop_crm.services.backup import BackupError, check_backup, restore, sqlite_path
 
     target = sqlite_path(args.db)
@@ -64,30 +76,28 @@ def cmd_restore(args) -> int:
     try:
         info = check_backup(args.file)
     except BackupError as exc:
-        print(f"desktop-crm restore: {exc}; nothing was changed", file=sys.stderr)
-        return 1
-    print(f"{args.file}: {_describe(info)}"
-          + (" (from an older version: upgraded after restore)" if info.older else ""))
+        return _refused(backup_text(exc))
+    print(Cli.tr("{file}: {contents} (from an older version: upgraded after restore)",
+                 file=args.file, contents=_describe(info)) if info.older
+          else Cli.tr("{file}: {contents}", file=args.file, contents=_describe(info)))
     if _open_elsewhere(target):
-        print(f"desktop-crm restore: {target} is open in Desktop CRM; close the app and try "
-              "again (nothing was changed)", file=sys.stderr)
-        return 1
+        return _refused(Cli.tr("{database} is open in Desktop CRM; close the app and try again",
+                               database=target))
     if not args.yes:
         if not sys.stdin.isatty():
-            print("desktop-crm restore: add --yes to replace the database without asking "
-                  "(nothing was changed)", file=sys.stderr)
-            return 1
-        answer = input(f"Replace {target} by this backup? [y/N] ")
-        if answer.strip().lower() not in ("y", "yes"):
-            print("nothing was changed")
+            return _refused(Cli.tr("add --yes to replace the database without asking"))
+        answer = input(Cli.tr("Replace {database} by this backup? [y/N] ", database=target))
+        if answer.strip().lower() not in ("y", "yes", "是"):
+            print(Cli.tr("nothing was changed"))
             return 1
     try:
         result = restore(args.file, args.db)
     except BackupError as exc:
-        print(f"desktop-crm restore: {exc}; nothing was changed", file=sys.stderr)
-        return 1
-    print(f"restored {result.target} from {args.file}"
-          + (f" (upgraded from revision {result.upgraded_from})" if result.upgraded_from else ""))
+        return _refused(backup_text(exc))
+    print(Cli.tr("restored {database} from {file} (upgraded from revision {revision})",
+                 database=result.target, file=args.file, revision=result.upgraded_from)
+          if result.upgraded_from else
+          Cli.tr("restored {database} from {file}", database=result.target, file=args.file))
     if result.kept:
-        print(f"the previous database is kept as {result.kept}")
+        print(Cli.tr("the previous database is kept as {path}", path=result.kept))
     return 0

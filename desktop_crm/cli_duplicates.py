@@ -8,8 +8,15 @@ import csv
 import json
 import sys
 
+from desktop_crm.cli_i18n import QT_TRANSLATE_NOOP, Cli
+
 CSV_COLUMNS = ("group", "score", "reasons", "code", "name", "phone", "city", "member_score",
                "member_reasons", "matches", "id")
+STAGES = {  # the service's progress stages (the Find duplicates dialog says the same)
+    "reading": QT_TRANSLATE_NOOP("Cli", "Reading customers…"),
+    "comparing": QT_TRANSLATE_NOOP("Cli", "Comparing…"),
+    "grouping": QT_TRANSLATE_NOOP("Cli", "Grouping…"),
+}
 
 
 def add_parser(sub, common: list[argparse.ArgumentParser]) -> None:
@@ -37,7 +44,10 @@ def cmd_duplicates(args, services) -> int:
 
     def progress(stage: str, done: int, total: int) -> bool:
         if tty:
-            print(f"\r{stage} {done}/{total}   ", end="", file=sys.stderr, flush=True)
+            name = STAGES.get(stage)
+            print("\r" + Cli.tr("{stage} {done}/{total}", stage=Cli.tr(name) if name else stage,
+                                done=done, total=total) + "   ",
+                  end="", file=sys.stderr, flush=True)
         return True
 
     groups = svc.find(progress, min_score=args.min_score, limit=args.limit)

@@ -2,7 +2,7 @@
 ``export activities`` (.xlsx / .csv): the parsers and the commands, on ``ExportService``.
 
 Headers are Chinese by default (the names the importer recognises, so an exported file
-imports back as it is); ``--lang en`` writes English ones.
+imports back as it is); ``--lang en`` writes English ones (and says its messages in English).
 """
 
 from __future__ import annotations
@@ -14,10 +14,13 @@ import sys
 import time
 from pathlib import Path
 
+from desktop_crm.cli_i18n import QT_TRANSLATE_NOOP, Cli
+
 TABULAR = ("xlsx", "csv")
 TIERS = ("strategic", "growth", "basic", "dormant")
 TICKET_STATUSES = ("new", "in_progress", "waiting", "resolved", "closed")
 ORDER_STATUSES = ("pending", "paid", "cancelled", "refunded")
+PRIORITIES = ("low", "normal", "high", "urgent")
 SORTS = ("code", "name", "phone", "owner", "tier", "region", "industry", "source", "updated_at")
 
 
@@ -37,9 +40,10 @@ def _common(p: argparse.ArgumentParser, kind: str) -> None:
                    help="xlsx or csv (UTF-8 with a BOM, for Excel); default: from the file "
                         "name, else xlsx")
     p.add_argument("--columns", metavar="A,B,C", help=_columns_help(kind))
-    p.add_argument("--lang", choices=("zh_CN", "en"), default="zh_CN",
+    p.add_argument("--lang", choices=("zh_CN", "en"),
                    help="language of the header row and of names such as tiers and statuses "
-                        "(default zh_CN: the headers the importer reads back)")
+                        "(default zh_CN: the headers the importer reads back), and of the "
+                        "messages")
 
 
 def _customer_filters(p: argparse.ArgumentParser, whose: str) -> None:
@@ -105,8 +109,9 @@ def add_parsers(exsub, common: list, activities: argparse.ArgumentParser) -> Non
         help="ics (the default), or a table: xlsx or csv (default: from the --out file name)")
     activities.add_argument("--columns", metavar="A,B,C",
                             help="with xlsx or csv: " + _columns_help("activities"))
-    activities.add_argument("--lang", choices=("zh_CN", "en"), default="zh_CN",
-                            help="with xlsx or csv: language of the headers (default zh_CN)")
+    activities.add_argument("--lang", choices=("zh_CN", "en"),
+                            help="with xlsx or csv: language of the headers (default zh_CN); "
+                                 "and of the messages")
 
 
 def activities_format(args) -> str:
@@ -134,7 +139,8 @@ def _date(value: str | None, option: str, prog: str) -> dt.date | None | bool:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        _fail(prog, f"{option} must be a date written YYYY-MM-DD, not {value!r}")
+        _fail(prog, Cli.tr("{option} must be a date written YYYY-MM-DD, not {value}",
+                           option=option, value=repr(value)))
         return False
 
 
@@ -142,7 +148,8 @@ def _user_id(svc, name: str, prog: str):
     who = svc.users.by_name(name.strip())
     if who is None:
         known = sorted(u.username for u in svc.users.list(include_inactive=True))
-        _fail(prog, f"no staff member called {name!r}; known user names: " + ", ".join(known))
+        _fail(prog, Cli.tr("no staff member called {name}; known user names: {names}",
+                           name=repr(name), names=", ".join(known)))
     return who
 
 
@@ -177,9 +184,13 @@ def _check_columns(kind: str, value: str | None, prog: str) -> list[str] | None 
     known = [c.key for c in COLUMNS[kind]]
     unknown = [k for k in keys if k not in known]
     if unknown or not keys:
-        _fail(prog, (f"unknown column{'s' if len(unknown) > 1 else ''} "
-                     + ", ".join(repr(k) for k in unknown) if unknown else "no columns given")
-              + f"; the columns of {kind}: " + ",".join(known))
+        fields = {"columns": ", ".join(repr(k) for k in unknown), "kind": kind,
+                  "known": ",".join(known)}
+        _fail(prog, Cli.tr("no columns given; the columns of {kind}: {known}", **fields)
+              if not unknown else
+              Cli.tr("unknown column {columns}; the columns of {kind}: {known}", **fields)
+              if len(unknown) == 1 else
+              Cli.tr("unknown columns {columns}; the columns of {kind}: {known}", **fields))
         return False
     return keys
 
@@ -187,10 +198,11 @@ def _check_columns(kind: str, value: str | None, prog: str) -> list[str] | None 
 def _check_file(path: str, prog: str) -> bool:
     p = Path(path)
     if p.is_dir():
-        _fail(prog, f"{path!r} is a folder, not a file")
+        _fail(prog, Cli.tr("{path} is a folder, not a file", path=repr(path)))
         return False
     if not p.resolve().parent.is_dir():
-        _fail(prog, f"the folder {str(p.resolve().parent)!r} does not exist")
+        _fail(prog, Cli.tr("the folder {path} does not exist",
+                           path=repr(str(p.resolve().parent))))
         return False
     return True
 
@@ -205,34 +217,46 @@ def _progress(prog: str):
         now = time.monotonic()
         if now - last[0] > 1 or done >= total:
             last[0] = now
-            print(f"\r{prog}: {done:,}/{total:,} rows   ", end="", file=sys.stderr, flush=True)
+            print(f"\r{prog}: " + Cli.tr("{done:,}/{total:,} rows", done=done, total=total)
+                  + "   ", end="", file=sys.stderr, flush=True)
         return True
     return progress
 
 
-def _write(svc, kind: str, args, path: str, fmt: str | None, columns, query, prog: str,
-           noun: tuple[str, str]) -> int:
+def _write(svc, kind: str, args, path: str, fmt: str | None, columns, query,
+           prog: str) -> int:
+    from desktop_crm.cli_errors import error_text
     from desktop_crm.services.exporting import ExportError, ExportService
 
     progress = _progress(prog)
     try:
         result = ExportService(svc.db, svc.user).export(
-            kind, path, fmt=fmt, columns=columns, query=query, headers=args.lang,
+            kind, path, fmt=fmt, columns=columns, query=query, headers=args.lang or "zh_CN",
             progress=progress)
     except ExportError as exc:
         if progress:
             print(file=sys.stderr)
-        return _fail(prog, str(exc), 2 if exc.code in ("no_folder", "is_folder") else 1)
+        return _fail(prog, error_text(exc), 2 if exc.code in ("no_folder", "is_folder") else 1)
     if progress:
         print(file=sys.stderr)
     n = result.rows
-    print(f"wrote {n:,} {noun[0] if n == 1 else noun[1]} to {os.path.abspath(result.path)}")
+    one, many = WROTE[kind]
+    print(Cli.tr(one if n == 1 else many, n=n, path=os.path.abspath(result.path)))
     return 0
 
 
-NOUNS = {"customers": ("customer", "customers"), "contacts": ("contact", "contacts"),
-         "orders": ("order", "orders"), "tickets": ("ticket", "tickets"),
-         "activities": ("follow-up", "follow-ups")}
+WROTE = {  # what an export says it wrote: one row, or n rows
+    "customers": (QT_TRANSLATE_NOOP("Cli", "wrote 1 customer to {path}"),
+                  QT_TRANSLATE_NOOP("Cli", "wrote {n:,} customers to {path}")),
+    "contacts": (QT_TRANSLATE_NOOP("Cli", "wrote 1 contact to {path}"),
+                 QT_TRANSLATE_NOOP("Cli", "wrote {n:,} contacts to {path}")),
+    "orders": (QT_TRANSLATE_NOOP("Cli", "wrote 1 order to {path}"),
+               QT_TRANSLATE_NOOP("Cli", "wrote {n:,} orders to {path}")),
+    "tickets": (QT_TRANSLATE_NOOP("Cli", "wrote 1 ticket to {path}"),
+                QT_TRANSLATE_NOOP("Cli", "wrote {n:,} tickets to {path}")),
+    "activities": (QT_TRANSLATE_NOOP("Cli", "wrote 1 follow-up to {path}"),
+                   QT_TRANSLATE_NOOP("Cli", "wrote {n:,} follow-ups to {path}")),
+}
 
 
 def cmd_export_table(args, services_factory) -> int:
@@ -253,12 +277,13 @@ def cmd_export_table(args, services_factory) -> int:
         if first is False or last is False:
             return 2
         if first and last and last < first:
-            return _fail(prog, f"--to {last} is before --from {first}")
+            return _fail(prog, Cli.tr("--to {last} is before --from {first}", last=last,
+                                      first=first))
         statuses = _split(args.status)
         bad = [s for s in statuses if s not in ORDER_STATUSES]
         if bad:
-            return _fail(prog, f"unknown status {bad[0]!r}; statuses: "
-                         + ", ".join(ORDER_STATUSES))
+            return _fail(prog, Cli.tr("unknown status {status}; statuses: {statuses}",
+                                      status=repr(bad[0]), statuses=", ".join(ORDER_STATUSES)))
         extra = {"date_from": first or None, "date_to": last or None,
                  "statuses": tuple(statuses)}
     if kind == "tickets":
@@ -269,13 +294,14 @@ def cmd_export_table(args, services_factory) -> int:
             statuses = [s for s in statuses if s != "open"] + ["new", "in_progress", "waiting"]
         bad = [s for s in statuses if s not in TICKET_STATUSES]
         if bad:
-            return _fail(prog, f"unknown status {bad[0]!r}; statuses: "
-                         + ", ".join(TICKET_STATUSES) + ", open, all")
+            return _fail(prog, Cli.tr("unknown status {status}; statuses: {statuses}",
+                                      status=repr(bad[0]),
+                                      statuses=", ".join(TICKET_STATUSES + ("open", "all"))))
         priorities = _split(args.priority)
-        bad = [p for p in priorities if p not in ("low", "normal", "high", "urgent")]
+        bad = [p for p in priorities if p not in PRIORITIES]
         if bad:
-            return _fail(prog, f"unknown priority {bad[0]!r}; priorities: low, normal, high, "
-                         "urgent")
+            return _fail(prog, Cli.tr("unknown priority {priority}; priorities: {priorities}",
+                                      priority=repr(bad[0]), priorities=", ".join(PRIORITIES)))
         extra = {"statuses": tuple(dict.fromkeys(statuses)), "priorities": tuple(priorities)}
 
     svc = services_factory(args)
@@ -287,7 +313,8 @@ def cmd_export_table(args, services_factory) -> int:
             try:
                 customer_id = svc.customers.get_by_code(args.customer).id
             except NotFound:
-                return _fail(prog, f"no customer with the code {args.customer!r}")
+                return _fail(prog, Cli.tr("no customer with the code {code}",
+                                          code=repr(args.customer)))
         if kind in ("customers", "contacts"):
             query = _customer_query(svc, args, prog, getattr(args, "sort", "name"))
             if query is None:
@@ -312,7 +339,7 @@ def cmd_export_table(args, services_factory) -> int:
                 assignee_id = who.id
             query = TicketQuery(assignee_id=assignee_id, customer_id=customer_id,
                                 text=args.text or "", sort="number", **extra)
-        return _write(svc, kind, args, args.file, fmt, columns, query, prog, NOUNS[kind])
+        return _write(svc, kind, args, args.file, fmt, columns, query, prog)
     finally:
         svc.close()
 
@@ -328,5 +355,4 @@ def export_activities_table(args, svc, start: dt.datetime, end: dt.datetime, own
     if columns is False:
         return 2
     query = ActivityQuery(start=start, end=end, owner_id=owner_id, team=team)
-    return _write(svc, "activities", args, args.out, fmt, columns, query, prog,
-                  NOUNS["activities"])
+    return _write(svc, "activities", args, args.out, fmt, columns, query, prog)

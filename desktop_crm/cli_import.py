@@ -8,56 +8,10 @@ import sys
 import time
 from pathlib import Path
 
+from desktop_crm.cli_i18n import Cli
+
 PROG = "desktop-crm import"
 SHOWN_PROBLEMS = 50
-
-# The reasons a row is rejected, in the languages of the rejected-rows workbook (the GUI
-# translates the same codes through views/labels.py).
-REASONS = {
-    "en": {
-        "required": "required, but empty", "invalid_phone": "not a valid phone number",
-        "invalid_email": "not a valid e-mail address",
-        "invalid_date": "not a date (2024-03-05, 2024/3/5, 2024年3月5日)",
-        "invalid_amount": "not an amount (1200, 1,200.50, ¥1,200, 12万)",
-        "invalid_number": "not a whole number", "invalid_choice": "not one of the choices",
-        "out_of_range": "out of range", "too_long": "too long",
-        "formula": "a formula, not a value", "unknown_owner": "no such user",
-        "ambiguous_owner": "more than one user has this name",
-        "unknown_customer": "no such customer",
-        "ambiguous_customer": "more than one customer has this name",
-        "duplicate_in_file": "the same record as an earlier row",
-        "duplicate_order_no": "this order number belongs to another customer's order",
-        "duplicate": "already used", "unreadable": "the file cannot be read from here",
-    },
-    "zh_CN": {
-        "required": "必填，但为空", "invalid_phone": "电话号码无效", "invalid_email": "邮箱地址无效",
-        "invalid_date": "日期无法识别（如 2024-03-05、2024/3/5、2024年3月5日）",
-        "invalid_amount": "金额无法识别（如 1200、1,200.50、¥1,200、12万）",
-        "invalid_number": "不是整数", "invalid_choice": "不是可选的值", "out_of_range": "超出范围",
-        "too_long": "内容过长", "formula": "是公式，不是值", "unknown_owner": "没有这个用户",
-        "ambiguous_owner": "有多个同名用户", "unknown_customer": "没有这个客户",
-        "ambiguous_customer": "有多个同名客户", "duplicate_in_file": "与前面某行是同一条记录",
-        "duplicate_order_no": "该订单号已属于其他客户的订单", "duplicate": "已被使用",
-        "unreadable": "文件从此处起无法读取",
-    },
-}
-PARAMS = {"en": {"row": "row {}", "limit": "at most {} characters"},
-          "zh_CN": {"row": "第 {} 行", "limit": "最多 {} 个字"}}
-HEADERS = {"en": ("Row", "Reason"), "zh_CN": ("行号", "原因")}
-
-
-def translator(lang: str):
-    reasons, params = REASONS[lang], PARAMS[lang]
-
-    def translate(p) -> str:
-        text = reasons.get(p.code, p.code.replace("_", " "))
-        extra = [params[k].format(v) for k, v in p.params.items() if k in params]
-        if extra:
-            text += (" (" if lang == "en" else "（") + ", ".join(extra) + \
-                (")" if lang == "en" else "）")
-        return f"{p.column}: {text}" if p.column else text
-
-    return translate
 
 
 def add_parser(sub, common) -> None:
@@ -86,18 +40,22 @@ def add_parser(sub, common) -> None:
                         "fill its empty fields only")
     p.add_argument("--report", metavar="FILE.xlsx",
                    help="write the rejected rows with a reason column, to fix and import again")
-    p.add_argument("--lang", choices=("en", "zh_CN"), default="en",
-                   help="language of the reasons in --report")
+    p.add_argument("--lang", choices=("en", "zh_CN"),
+                   help="language of the messages and of the reasons in --report (default: "
+                        "the app's language setting)")
     p.add_argument("--format", choices=("text", "json"), default="text")
 
 
 def cmd_import(args) -> int:
+    from desktop_crm import cli_errors
+    from desktop_crm.cli_i18n import lookup
     from desktop_crm.services.container import Services
     from desktop_crm.services.errors import Cancelled, ValidationError
     from desktop_crm.services.importing import ImportService, UnreadableFile, load_json
+    from desktop_crm.views import import_labels
 
     if not Path(args.file).is_file():
-        print(f"{PROG}: no file {args.file!r}", file=sys.stderr)
+        print(f"{PROG}: " + Cli.tr("no file {path}", path=repr(args.file)), file=sys.stderr)
         return 2
     svc = Services.open(args.db)
     last = [0.0]
@@ -106,7 +64,10 @@ def cmd_import(args) -> int:
         now = time.monotonic()
         if sys.stderr.isatty() and (now - last[0] > 1 or done >= total):
             last[0] = now
-            print(f"\r{stage}: {done:,}/{total:,} rows   ", end="", file=sys.stderr, flush=True)
+            text = (Cli.tr("Checked {done:,} of {total:,} rows…", done=done, total=total)
+                    if stage == "validate" else
+                    Cli.tr("Imported {done:,} of {total:,} rows…", done=done, total=total))
+            print("\r" + text + "   ", end="", file=sys.stderr, flush=True)
         return True
 
     try:
@@ -114,7 +75,9 @@ def cmd_import(args) -> int:
         try:
             source = service.read(args.file, args.sheet)
         except UnreadableFile as exc:
-            print(f"{PROG}: nothing could be read: {exc}", file=sys.stderr)
+            print(f"{PROG}: " + Cli.tr("nothing could be read: {reason}",
+                                       reason=import_labels.unreadable_text(exc, lookup)),
+                  file=sys.stderr)
             return 1
         try:
             mapping = (load_json(args.mapping, args.kind) if args.mapping
@@ -122,26 +85,37 @@ def cmd_import(args) -> int:
             do = service.validate if args.dry_run else service.run
             result = do(args.kind, source, mapping, args.on_duplicate, progress)
         except ValidationError as err:
+            from desktop_crm.services.importing.fields import FIELDS
+
+            def name(field: str) -> str:  # a column of the kind (kind: customer type), or not
+                return (import_labels.field_name(args.kind, field, lookup)
+                        if field in FIELDS.get(args.kind, ()) else cli_errors.field_name(field))
+
             for e in err.errors:
-                print(f"{PROG}: {e}", file=sys.stderr)
-            print(f"{PROG}: columns found: {', '.join(source.headers)}", file=sys.stderr)
+                print(f"{PROG}: " + cli_errors.field_error_text(e, name), file=sys.stderr)
+            print(f"{PROG}: " + Cli.tr("columns found: {columns}",
+                                       columns=", ".join(source.headers)), file=sys.stderr)
             return 2
         except Cancelled:
             return 130
         if sys.stderr.isatty():
             print(file=sys.stderr)
-        translate = translator("en")
+        reasons = import_labels.Reasons(lookup)  # the import wizard's words
         for p in result.problems[:SHOWN_PROBLEMS]:
-            print(f"{PROG}: row {p.row}: {translate(p)}"
-                  + (f" ({p.value[:60]!r})" if p.value else ""), file=sys.stderr)
-        if len(result.problems) > SHOWN_PROBLEMS:
-            print(f"{PROG}: ... and {len(result.problems) - SHOWN_PROBLEMS} more problems"
-                  + ("" if args.report else " (--report FILE.xlsx lists them all)"),
+            print(f"{PROG}: " + (Cli.tr("row {row}: {reason} ({value})", row=p.row,
+                                        reason=reasons(p), value=repr(p.value[:60]))
+                                 if p.value else
+                                 Cli.tr("row {row}: {reason}", row=p.row, reason=reasons(p))),
                   file=sys.stderr)
-        if args.report:
-            row_h, reason_h = HEADERS[args.lang]
-            service.write_rejected(result, args.report, translator(args.lang),
-                                   reason_header=reason_h, row_header=row_h)
+        more = len(result.problems) - SHOWN_PROBLEMS
+        if more > 0:
+            print(f"{PROG}: " + (Cli.tr("... and {n} more problems", n=more) if args.report
+                                 else Cli.tr("... and {n} more problems (--report FILE.xlsx "
+                                             "lists them all)", n=more)), file=sys.stderr)
+        if args.report:  # the same headers as the workbook the wizard writes
+            service.write_rejected(result, args.report, reasons,
+                                   reason_header=lookup("ImportWizard", "Reason"),
+                                   row_header=lookup("ImportWizard", "Row"))
     finally:
         svc.close()
     counts = {"file": source.name, "sheet": source.sheet, "kind": args.kind,
@@ -153,10 +127,16 @@ def cmd_import(args) -> int:
     if args.format == "json":
         print(json.dumps(counts, ensure_ascii=False))
     else:
-        verb = "would import" if result.dry_run else "imported"
-        print(f"{source.name}{' [' + source.sheet + ']' if source.sheet else ''}: "
-              f"read {result.read:,}, {verb} {result.imported:,}, "
-              f"{'would update' if result.dry_run else 'updated'} {result.updated:,}, "
-              f"skipped {result.skipped:,}, rejected {result.rejected:,}"
-              + (f"; report: {os.path.abspath(args.report)}" if args.report else ""))
+        fields = {"file": f"{source.name} [{source.sheet}]" if source.sheet else source.name,
+                  "read": result.read, "imported": result.imported, "updated": result.updated,
+                  "skipped": result.skipped, "rejected": result.rejected}
+        text = (Cli.tr("{file}: read {read:,}, would import {imported:,}, would update "
+                       "{updated:,}, skipped {skipped:,}, rejected {rejected:,}", **fields)
+                if result.dry_run else
+                Cli.tr("{file}: read {read:,}, imported {imported:,}, updated {updated:,}, "
+                       "skipped {skipped:,}, rejected {rejected:,}", **fields))
+        if args.report:
+            text = Cli.tr("{counts}; report: {path}", counts=text,
+                          path=os.path.abspath(args.report))
+        print(text)
     return 0 if result.read else 1

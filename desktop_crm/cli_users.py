@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import sys
 
+from desktop_crm.cli_i18n import Cli
 from desktop_crm.services.access import PERMISSIONS
 from desktop_crm.services.staff import ROLES
 
@@ -60,6 +61,7 @@ def _password(args) -> str | None:
 
 
 def cmd_user(args) -> int:
+    from desktop_crm.cli_errors import field_error_text
     from desktop_crm.services.container import Services
     from desktop_crm.services.errors import ValidationError
     from desktop_crm.services.staff import StaffService
@@ -72,7 +74,8 @@ def cmd_user(args) -> int:
         def member(name: str):
             m = members.get(name.strip().lower())
             if m is None:
-                print(f"desktop-crm user: no staff member called {name!r}", file=sys.stderr)
+                print("desktop-crm user: " + Cli.tr("no staff member called {name}",
+                                                    name=repr(name)), file=sys.stderr)
                 raise SystemExit(2)
             return m
 
@@ -94,20 +97,22 @@ def cmd_user(args) -> int:
                 manager = member(args.manager).id if args.manager else None
                 added, password = staff.add(args.username, args.name, args.role, args.team,
                                             _password(args), manager)
-                print(f"added {added.username} ({added.role}"
-                      f"{', team ' + added.team if added.team else ''})")
+                print(Cli.tr("added {user} ({role}, team {team})", user=added.username,
+                             role=added.role, team=added.team) if added.team else
+                      Cli.tr("added {user} ({role})", user=added.username, role=added.role))
                 if password and not args.password_stdin:
-                    print(f"password: {password}")
+                    print(Cli.tr("password: {password}", password=password))
                 return 0
             m = member(args.username)
             if action in ("disable", "enable"):
                 staff.set_active(m.id, action == "enable")
-                print(f"{m.username}: {'enabled' if action == 'enable' else 'disabled'}")
+                print(Cli.tr("{user}: enabled", user=m.username) if action == "enable"
+                      else Cli.tr("{user}: disabled", user=m.username))
             elif action == "password":
                 password = staff.reset_password(m.id, _password(args))
-                print(f"{m.username}: password changed")
+                print(Cli.tr("{user}: password changed", user=m.username))
                 if not args.password_stdin:
-                    print(f"password: {password}")
+                    print(Cli.tr("password: {password}", password=password))
             elif action == "set":
                 manager = "keep"
                 if args.manager == "-":
@@ -119,13 +124,16 @@ def cmd_user(args) -> int:
                                        display_name=args.name, manager_id=manager,
                                        permissions=sorted(grants)
                                        if args.grant or args.revoke else None)
-                print(f"{changed.username}: {changed.role}"
-                      f"{', team ' + changed.team if changed.team else ''}"
-                      f"{', reports to ' + changed.manager if changed.manager else ''}")
+                text = changed.role
+                if changed.team:
+                    text = Cli.tr("{role}, team {team}", role=text, team=changed.team)
+                if changed.manager:
+                    text = Cli.tr("{role}, reports to {manager}", role=text,
+                                  manager=changed.manager)
+                print(Cli.tr("{user}: {role}", user=changed.username, role=text))
         except ValidationError as exc:
             for e in exc.errors:
-                print(f"desktop-crm user {action}: {e.field}: {e.code}"
-                      f"{' (' + e.value + ')' if e.value else ''}", file=sys.stderr)
+                print(f"desktop-crm user {action}: " + field_error_text(e), file=sys.stderr)
             return 1
         return 0
     finally:

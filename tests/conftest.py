@@ -25,6 +25,11 @@ def _isolated_home(tmp_path, monkeypatch):
     home = tmp_path / "home"
     monkeypatch.setenv("DESKTOP_CRM_HOME", str(home))
     monkeypatch.delenv("DESKTOP_CRM_DB", raising=False)
+    # the command line speaks the environment's language (the setting's default, "system"):
+    # the tests expect English whatever this machine's locale is
+    for var in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
     return home
 
 

@@ -24,7 +24,7 @@ def test_add_list_set_disable_on_sqlite(sqlite_url):
     assert anna == {"username": "anna", "name": "anna", "role": "sales", "team": "EAST",
                     "manager": "老板", "active": False, "permissions": ["export"]}
     bad = run("user", "add", "Bad Name!", "--db", sqlite_url, check=False)
-    assert bad.returncode == 1 and "username: invalid_login" in bad.stderr
+    assert bad.returncode == 1 and "A user name is 2-63 lower-case letters" in bad.stderr
     missing = run("user", "disable", "nobody", "--db", sqlite_url, check=False)
     assert missing.returncode == 2 and "no staff member called 'nobody'" in missing.stderr
 

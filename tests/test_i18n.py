@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -39,10 +40,12 @@ def test_every_string_has_a_chinese_translation():
 
 
 def test_translation_file_covers_the_code(tmp_path):
-    """lupdate over the code finds no string the committed .ts lacks."""
+    """lupdate over the code (the sources of scripts/translations) finds no string the
+    committed .ts lacks."""
     fresh = tmp_path / "fresh.ts"
     sources = sorted(str(p) for p in (ROOT / "desktop_crm" / "views").rglob("*.py"))
     sources.append(str(ROOT / "desktop_crm" / "app.py"))
+    sources += sorted(str(p) for p in (ROOT / "desktop_crm").glob("cli*.py"))
     subprocess.run([str(BIN / "pyside6-lupdate"), *sources, "-ts", str(fresh), "-no-obsolete",
                     "-locations", "none"], check=True, capture_output=True)
     missing = set(messages(fresh)) - set(messages(TS))
@@ -53,6 +56,16 @@ def test_placeholders_survive_translation():
     for (ctx, src), tr in messages(TS).items():
         for ph in ("%1", "%2", "%3", "%4", "%5", "%n", "{title}", "{customer}", "{days}"):
             assert (ph in src) == (ph in text_of(tr)), (ctx, src)
+
+
+def test_command_line_fields_survive_translation():
+    """The command line's texts (context Cli) are str.format strings: a translation keeps
+    every {field} of its source, format spec included, and adds none."""
+    fields = re.compile(r"\{[^{}]*\}")
+    cli = {src: tr for (ctx, src), tr in messages(TS).items() if ctx == "Cli"}
+    assert len(cli) > 150, "the command line's texts are not in the .ts"
+    for src, tr in cli.items():
+        assert sorted(fields.findall(src)) == sorted(fields.findall(text_of(tr))), src
 
 
 def test_compiled_translation_is_current(tmp_path):

@@ -39,7 +39,7 @@ def test_import_customers_and_orders(db_url, tmp_path):
 
     dry = run("import", "customers", str(path), "--db", db_url, "--dry-run")
     assert "read 3, would import 2, would update 0, skipped 0, rejected 1" in dry.stdout
-    assert "row 4: 手机: not a valid phone number" in dry.stderr
+    assert "row 4: 手机: Not a valid phone number" in dry.stderr
     assert counts(db_url) == (0, 0)
 
     report = tmp_path / "rejected.xlsx"

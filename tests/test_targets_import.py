@@ -249,8 +249,9 @@ def test_the_cli_imports_and_reports_errors(sqlite_url, tmp_path):
     bad.write_text(buf.getvalue(), encoding="utf-8")
     proc = run("targets", "--db", sqlite_url, "--import", str(bad), check=False)
     assert proc.returncode == 1
-    assert "bad.csv, row 3: salesperson: unknown" in proc.stderr
-    assert "bad.csv, row 4: revenue: out of range" in proc.stderr
+    assert "bad.csv, row 3: Salesperson: No active salesperson is called “nobody”" \
+        in proc.stderr
+    assert "bad.csv, row 4: Revenue target: Must be zero or more: -5" in proc.stderr
     assert "nothing was imported" in proc.stderr
     table = run("targets", "--db", sqlite_url, "--period", "2026-Q4", "--format", "json")
     person = next(r for r in json.loads(table.stdout)["rows"] if r["name"] == "安娜")

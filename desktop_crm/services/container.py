@@ -20,7 +20,14 @@ from .users import UserInfo, UserService
 
 
 class SchemaError(Exception):
-    """The database schema is not the one this version of the app expects."""
+    """The database schema is not the one this version of the app expects: ``database``
+    (described, no password) is at revision ``current`` (None: no schema), the app needs
+    ``head``."""
+
+    def __init__(self, database: str, current: str | None, head: str):
+        self.database, self.current, self.head = database, current, head
+        super().__init__(f"the database {database} is at schema revision {current or 'none'}, "
+                         f"this app needs {head}; run: desktop-crm init --db URL")
 
 
 @dataclass
@@ -56,10 +63,7 @@ class Services:
             current, head = db.current_revision(), db.head_revision()
             if current != head:
                 db.dispose()
-                raise SchemaError(
-                    f"the database {db.describe()} is at schema revision {current or 'none'}, "
-                    f"this app needs {head}; run: desktop-crm init --db URL"
-                )
+                raise SchemaError(db.describe(), current, head)
         users = UserService(db)
         from .staff import server_user
 

@@ -152,12 +152,13 @@ def kind_name(kind: str) -> str:
     return _tr(text) if text else kind
 
 
-def field_name(kind: str, name: str) -> str:
-    """A field's name in the mapping step and the reports."""
+def field_name(kind: str, name: str, translate=QCoreApplication.translate) -> str:
+    """A field's name in the mapping step and the reports. ``translate``: the command line
+    passes its own (cli_i18n.lookup: no QApplication)."""
     text = KIND_FIELDS.get((kind, name)) or FIELDS.get(name)
     if text:
-        return _tr(text)
-    return labels.label(labels.FIELDS, name)
+        return translate(_C, text)
+    return labels.label(labels.FIELDS, name, translate)
 
 
 def on_duplicate_name(code: str) -> str:
@@ -190,25 +191,27 @@ def delimiter_name(delimiter: str) -> str:
     return _tr(text) if text else repr(delimiter)
 
 
-def unreadable_text(exc) -> str:
+def unreadable_text(exc, translate=QCoreApplication.translate) -> str:
     """Why a file could not be read (``readers.UnreadableFile``), in the user's language."""
     text = UNREADABLE.get(getattr(exc, "code", ""))
     if not text:
         return str(exc)
-    return _tr(text).replace("%1", getattr(exc, "name", "") or "")
+    return translate(_C, text).replace("%1", getattr(exc, "name", "") or "")
 
 
 class Reasons:
     """Problem -> its reason in the user's language. Built on the GUI thread (every text
     translated there once), then a plain function any thread may call: the rejected rows'
-    workbook is written in a worker."""
+    workbook is written in a worker. ``translate``: the command line passes its own
+    (cli_i18n.lookup: no QApplication)."""
 
-    def __init__(self):
-        self.texts = {code: _tr(text) for code, text in PROBLEMS.items()}
-        self.choice_words = {field: {code: labels.label(table, code) for code in table}
+    def __init__(self, translate=QCoreApplication.translate):
+        self.texts = {code: translate(_C, text) for code, text in PROBLEMS.items()}
+        self.choice_words = {field: {code: labels.label(table, code, translate)
+                                     for code in table}
                              for field, table in _CHOICES.items()}
-        self.where = QCoreApplication.translate("ImportLabels", "%1: %2")
-        self.separator = QCoreApplication.translate("ImportLabels", ", ")
+        self.where = translate("ImportLabels", "%1: %2")
+        self.separator = translate("ImportLabels", ", ")
 
     def reason(self, problem) -> str:
         """The reason alone (the table shows the row, column and value beside it)."""

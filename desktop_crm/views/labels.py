@@ -174,18 +174,19 @@ def health_band(score: int | None) -> str:
     return "red" if score < 40 else "amber" if score < 70 else "green"
 
 
-def label(table: dict[str, str], code: str) -> str:
-    """The translated label of ``code``, or the code itself when it is not a known one."""
+def label(table: dict[str, str], code: str, translate=QCoreApplication.translate) -> str:
+    """The translated label of ``code``, or the code itself when it is not a known one.
+    ``translate``: the command line passes its own (cli_i18n.lookup: no QApplication)."""
     text = table.get(code)
-    return QCoreApplication.translate(_C, text) if text else code
+    return translate(_C, text) if text else code
 
 
-def error_text(err) -> str:
+def error_text(err, translate=QCoreApplication.translate) -> str:
     """A service FieldError in the user's language."""
     text = ERRORS.get(err.code)
     if not text:
         return str(err)
-    msg = QCoreApplication.translate(_C, text)
+    msg = translate(_C, text)
     if "%1" in msg:
         msg = msg.replace("%1", err.detail if err.code in ("too_long", "out_of_range")
                           else err.value)
@@ -231,10 +232,10 @@ PERMISSION_ERRORS = {
 }
 
 
-def permission_text(err) -> str:
+def permission_text(err, translate=QCoreApplication.translate) -> str:
     """Why a PermissionDenied refused, in the user's language."""
     code = err.args[0] if getattr(err, "args", None) else ""
     text = PERMISSION_ERRORS.get(code)
     if text:
-        return QCoreApplication.translate("Labels", text)
-    return QCoreApplication.translate("Labels", "You do not have the right to do this.")
+        return translate("Labels", text)
+    return translate("Labels", "You do not have the right to do this.")
