@@ -851,6 +851,717 @@
     </message>
 </context>
 <context>
+    <name>Cli</name>
+    <message>
+        <source>no staff member called {name}</source>
+        <translation>没有名为 {name} 的员工</translation>
+    </message>
+    <message>
+        <source>could not write {path}</source>
+        <translation>无法写入 {path}</translation>
+    </message>
+    <message>
+        <source>Demo customers</source>
+        <translation>演示客户</translation>
+    </message>
+    <message>
+        <source>{database}: schema is up to date (revision {revision})</source>
+        <translation>{database}：数据库结构已是最新（版本 {revision}）</translation>
+    </message>
+    <message>
+        <source>{database}: schema upgraded from {before} to revision {after}</source>
+        <translation>{database}：数据库结构已从 {before} 升级到版本 {after}</translation>
+    </message>
+    <message>
+        <source>empty</source>
+        <translation>空库</translation>
+    </message>
+    <message>
+        <source>administrator: {user}</source>
+        <translation>管理员：{user}</translation>
+    </message>
+    <message>
+        <source>--customers must be at least 1</source>
+        <translation>--customers 至少为 1</translation>
+    </message>
+    <message>
+        <source>{stage}: {done:,}/{total:,}</source>
+        <translation>{stage}：{done:,}/{total:,}</translation>
+    </message>
+    <message>
+        <source>{database}: added {customers:,} customers, {orders:,} orders, {contacts:,} contacts, {interactions:,} interactions, {activities:,} activities, {opportunities:,} opportunities, {tickets:,} tickets, {users:,} staff in {seconds:.1f} s</source>
+        <translation>{database}：已添加 {customers:,} 个客户、{orders:,} 个订单、{contacts:,} 个联系人、{interactions:,} 条沟通记录、{activities:,} 个跟进计划、{opportunities:,} 个商机、{tickets:,} 个工单、{users:,} 名员工，用时 {seconds:.1f} 秒</translation>
+    </message>
+    <message>
+        <source>--days must be at least 1, not {days}</source>
+        <translation>--days 至少为 1，不能是 {days}</translation>
+    </message>
+    <message>
+        <source>{days:.1f} days</source>
+        <translation>{days:.1f} 天</translation>
+    </message>
+    <message>
+        <source>Last {days} days: won {won}, lost {lost}, win rate {rate}, mean sales cycle {cycle}</source>
+        <translation>最近 {days} 天：赢单 {won}，输单 {lost}，赢单率 {rate}，平均销售周期 {cycle}</translation>
+    </message>
+    <message>
+        <source>Forecast (amount x probability) by month of expected close:</source>
+        <translation>销售预测（金额 × 赢率），按预计成交月份：</translation>
+    </message>
+    <message>
+        <source>(no open deal has an expected close date)</source>
+        <translation>（没有设定了预计成交日期的进行中商机）</translation>
+    </message>
+    <message>
+        <source>no staff member called {name}; known user names: {names}</source>
+        <translation>没有名为 {name} 的员工；现有用户名：{names}</translation>
+    </message>
+    <message>
+        <source>no team called {name}; teams: {teams}</source>
+        <translation>没有名为 {name} 的团队；现有团队：{teams}</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <source>--limit must be at least 1, not {limit}</source>
+        <translation>--limit 至少为 1，不能是 {limit}</translation>
+    </message>
+    <message>
+        <source>{shown:,} of {total:,} tickets</source>
+        <translation>显示 {shown:,} 个工单，共 {total:,} 个</translation>
+    </message>
+    <message>
+        <source>{shown:,} tickets</source>
+        <translation>{shown:,} 个工单</translation>
+    </message>
+    <message>
+        <source>{tickets}; {n} escalated</source>
+        <translation>{tickets}；已升级 {n} 个</translation>
+    </message>
+    <message>
+        <source>({summary})</source>
+        <translation>（{summary}）</translation>
+    </message>
+    <message>
+        <source>could not write {path}: {error}</source>
+        <translation>无法写入 {path}：{error}</translation>
+    </message>
+    <message>
+        <source>say where to write it: --out FILE.pdf and/or --xlsx FILE.xlsx (or --format json)</source>
+        <translation>请指定写到哪里：--out FILE.pdf 和/或 --xlsx FILE.xlsx（或 --format json）</translation>
+    </message>
+    <message>
+        <source>--month must be written YYYY-MM, not {value}</source>
+        <translation>--month 须写成 YYYY-MM，不能是 {value}</translation>
+    </message>
+    <message>
+        <source>{option}: the folder of {path} does not exist</source>
+        <translation>{option}：{path} 所在的文件夹不存在</translation>
+    </message>
+    <message>
+        <source>no Chinese font is installed: Chinese text would print as boxes. Install fonts-noto-cjk or fonts-wqy-microhei (Windows has Microsoft YaHei).</source>
+        <translation>未安装中文字体：中文会显示为方框。请安装 fonts-noto-cjk 或 fonts-wqy-microhei（Windows 自带微软雅黑）。</translation>
+    </message>
+    <message>
+        <source>wrote 1 page to {path}</source>
+        <translation>已将 1 页写入 {path}</translation>
+    </message>
+    <message>
+        <source>wrote {n} pages to {path}</source>
+        <translation>已将 {n} 页写入 {path}</translation>
+    </message>
+    <message>
+        <source>wrote the figures to {path}</source>
+        <translation>已将数据写入 {path}</translation>
+    </message>
+    <message>
+        <source>--period is required (a month, 2026-10, or a quarter, 2026-Q4)</source>
+        <translation>必须指定 --period（月份如 2026-10，或季度如 2026-Q4）</translation>
+    </message>
+    <message>
+        <source>--period must be a month (2026-10) or a quarter (2026-Q4), not {value}</source>
+        <translation>--period 须为月份（2026-10）或季度（2026-Q4），不能是 {value}</translation>
+    </message>
+    <message>
+        <source>no file {path}</source>
+        <translation>找不到文件 {path}</translation>
+    </message>
+    <message>
+        <source>{path}: {n} rows for {period}</source>
+        <translation>{path}：{period} 共 {n} 行</translation>
+    </message>
+    <message>
+        <source>1 error; nothing was imported</source>
+        <translation>1 个错误；未导入任何内容</translation>
+    </message>
+    <message>
+        <source>{n} errors; nothing was imported</source>
+        <translation>{n} 个错误；未导入任何内容</translation>
+    </message>
+    <message>
+        <source>{file}: {created} created, {updated} updated, {unchanged} unchanged ({periods})</source>
+        <translation>{file}：新增 {created} 项，修改 {updated} 项，未变 {unchanged} 项（{periods}）</translation>
+    </message>
+    <message>
+        <source>no rows</source>
+        <translation>没有数据行</translation>
+    </message>
+    <message>
+        <source>Public pool: {n:,} customers</source>
+        <translation>公海：{n:,} 个客户</translation>
+    </message>
+    <message>
+        <source>Claims left today for {user}: no limit</source>
+        <translation>{user} 今天还可领取：不限</translation>
+    </message>
+    <message>
+        <source>Claims left today for {user}: {left} of {limit}</source>
+        <translation>{user} 今天还可领取：{left} 个（每天上限 {limit} 个）</translation>
+    </message>
+    <message>
+        <source>Returned to the pool now: {n:,}</source>
+        <translation>本次退回公海：{n:,} 个</translation>
+    </message>
+    <message>
+        <source>({n:,} customers)</source>
+        <translation>（{n:,} 个客户）</translation>
+    </message>
+    <message>
+        <source>{option} must be a date written YYYY-MM-DD, not {value}</source>
+        <translation>{option} 须为 YYYY-MM-DD 格式的日期，不能是 {value}</translation>
+    </message>
+    <message>
+        <source>{option}: the folder {path} does not exist</source>
+        <translation>{option}：文件夹 {path} 不存在</translation>
+    </message>
+    <message>
+        <source>applied the tiers as of {day}: {changed:,} customers changed tier; snapshot {month} ({rows:,} customers)</source>
+        <translation>已按 {day} 的数据应用客户分层：{changed:,} 个客户的分层有变化；快照 {month}（{rows:,} 个客户）</translation>
+    </message>
+    <message>
+        <source>--to {last} is before --from {first}</source>
+        <translation>--to {last} 早于 --from {first}</translation>
+    </message>
+    <message>
+        <source>{option}: {path} is a folder, not a file</source>
+        <translation>{option}：{path} 是文件夹，不是文件</translation>
+    </message>
+    <message>
+        <source>wrote 1 follow-up to {path}</source>
+        <translation>已导出 1 个跟进计划到 {path}</translation>
+    </message>
+    <message>
+        <source>wrote {n:,} follow-ups to {path}</source>
+        <translation>已导出 {n:,} 个跟进计划到 {path}</translation>
+    </message>
+    <message>
+        <source>--size must look like 1400x900, not {value}</source>
+        <translation>--size 须写成 1400x900 的形式，不能是 {value}</translation>
+    </message>
+    <message>
+        <source>interrupted</source>
+        <translation>已中断</translation>
+    </message>
+    <message>
+        <source>cannot use the database {database}: {detail}</source>
+        <translation>无法使用数据库 {database}：{detail}</translation>
+    </message>
+    <message>
+        <source>(default)</source>
+        <translation>（默认）</translation>
+    </message>
+    <message>
+        <source>{customers} customers, {orders} orders, schema revision {revision}, {size:.1f} MB</source>
+        <translation>{customers} 个客户，{orders} 个订单，结构版本 {revision}，{size:.1f} MB</translation>
+    </message>
+    <message>
+        <source>{reason}; nothing was changed</source>
+        <translation>{reason}；未做任何更改</translation>
+    </message>
+    <message>
+        <source>backed up {database} to {file}: {contents}</source>
+        <translation>已将 {database} 备份到 {file}：{contents}</translation>
+    </message>
+    <message>
+        <source>{file}: {contents} (from an older version: upgraded after restore)</source>
+        <translation>{file}：{contents}（来自旧版本：恢复后会升级）</translation>
+    </message>
+    <message>
+        <source>{file}: {contents}</source>
+        <translation>{file}：{contents}</translation>
+    </message>
+    <message>
+        <source>{database} is open in Desktop CRM; close the app and try again</source>
+        <translation>{database} 正在 Desktop CRM 中打开；请关闭程序后重试</translation>
+    </message>
+    <message>
+        <source>add --yes to replace the database without asking</source>
+        <translation>加上 --yes 可不经询问直接替换数据库</translation>
+    </message>
+    <message>
+        <source>Replace {database} by this backup? [y/N] </source>
+        <translation>用此备份替换 {database} 吗？[y/N] </translation>
+    </message>
+    <message>
+        <source>nothing was changed</source>
+        <translation>未做任何更改</translation>
+    </message>
+    <message>
+        <source>restored {database} from {file} (upgraded from revision {revision})</source>
+        <translation>已从 {file} 恢复 {database}（已从版本 {revision} 升级）</translation>
+    </message>
+    <message>
+        <source>restored {database} from {file}</source>
+        <translation>已从 {file} 恢复 {database}</translation>
+    </message>
+    <message>
+        <source>the previous database is kept as {path}</source>
+        <translation>原数据库保留为 {path}</translation>
+    </message>
+    <message>
+        <source>Reading customers…</source>
+        <translation>正在读取客户…</translation>
+    </message>
+    <message>
+        <source>Comparing…</source>
+        <translation>正在比对…</translation>
+    </message>
+    <message>
+        <source>Grouping…</source>
+        <translation>正在分组…</translation>
+    </message>
+    <message>
+        <source>{stage} {done}/{total}</source>
+        <translation>{stage} {done}/{total}</translation>
+    </message>
+    <message>
+        <source>there is no file {path}</source>
+        <translation>文件 {path} 不存在</translation>
+    </message>
+    <message>
+        <source>{path} is not a Desktop CRM database</source>
+        <translation>{path} 不是 Desktop CRM 数据库</translation>
+    </message>
+    <message>
+        <source>{path} is a database of another program, not of Desktop CRM</source>
+        <translation>{path} 是其他程序的数据库，不是 Desktop CRM 的</translation>
+    </message>
+    <message>
+        <source>{path} was made by a newer version of Desktop CRM; update the app, then restore it</source>
+        <translation>{path} 由更新版本的 Desktop CRM 创建；请先升级本程序，再恢复</translation>
+    </message>
+    <message>
+        <source>{path} is damaged and cannot be restored</source>
+        <translation>{path} 已损坏，无法恢复</translation>
+    </message>
+    <message>
+        <source>{path} is in use by another program (or is the database itself); close it and try again</source>
+        <translation>{path} 正被其他程序使用（或就是数据库本身）；请关闭该程序后重试</translation>
+    </message>
+    <message>
+        <source>backup and restore work on a local SQLite database; back up a PostgreSQL server with pg_dump (and restore with pg_restore)</source>
+        <translation>备份和恢复只适用于本机的 SQLite 数据库；PostgreSQL 服务器请用 pg_dump 备份（用 pg_restore 恢复）</translation>
+    </message>
+    <message>
+        <source>cannot export to {path}: the folder does not exist</source>
+        <translation>无法导出到 {path}：文件夹不存在</translation>
+    </message>
+    <message>
+        <source>cannot export to {path}: it is a folder, not a file</source>
+        <translation>无法导出到 {path}：这是文件夹，不是文件</translation>
+    </message>
+    <message>
+        <source>cannot export to {path}: cannot write there ({detail})</source>
+        <translation>无法导出到 {path}：无法写入（{detail}）</translation>
+    </message>
+    <message>
+        <source>no customer with the code or id {id}</source>
+        <translation>没有编号或 ID 为 {id} 的客户</translation>
+    </message>
+    <message>
+        <source>no contact with the id {id}</source>
+        <translation>没有 ID 为 {id} 的联系人</translation>
+    </message>
+    <message>
+        <source>no follow-up with the id {id}</source>
+        <translation>没有 ID 为 {id} 的跟进计划</translation>
+    </message>
+    <message>
+        <source>no opportunity with the id {id}</source>
+        <translation>没有 ID 为 {id} 的商机</translation>
+    </message>
+    <message>
+        <source>no pipeline stage with the id {id}</source>
+        <translation>没有 ID 为 {id} 的商机阶段</translation>
+    </message>
+    <message>
+        <source>no staff member with the id {id}</source>
+        <translation>没有 ID 为 {id} 的员工</translation>
+    </message>
+    <message>
+        <source>The server already has a login called {value} (perhaps for another database). Choose another user name.</source>
+        <translation>服务器上已有名为 {value} 的登录账号（可能属于另一个数据库）。请换一个用户名。</translation>
+    </message>
+    <message>
+        <source>A user name is 2-63 lower-case letters, digits, _ . or -, starting with a letter: {value}</source>
+        <translation>用户名须为 2 到 63 个小写字母、数字、_、. 或 -，并以字母开头：{value}</translation>
+    </message>
+    <message>
+        <source>You cannot disable your own account.</source>
+        <translation>不能停用自己的账号。</translation>
+    </message>
+    <message>
+        <source>You cannot take away your own administrator role.</source>
+        <translation>不能取消自己的管理员角色。</translation>
+    </message>
+    <message>
+        <source>Too short (at least {detail} characters).</source>
+        <translation>太短（至少 {detail} 个字符）。</translation>
+    </message>
+    <message>
+        <source>missing column: the file has no column for this field</source>
+        <translation>缺少列：文件中没有对应此字段的列</translation>
+    </message>
+    <message>
+        <source>the file has no column {value}</source>
+        <translation>文件中没有“{value}”列</translation>
+    </message>
+    <message>
+        <source>not a field of this kind of record</source>
+        <translation>不是此类记录的字段</translation>
+    </message>
+    <message>
+        <source>the mapping is for {value}, not for {detail}</source>
+        <translation>此列对应文件用于 {value}，不是 {detail}</translation>
+    </message>
+    <message>
+        <source>import {value} cannot be continued</source>
+        <translation>导入 {value} 无法继续</translation>
+    </message>
+    <message>
+        <source>{value} cannot be read ({detail})</source>
+        <translation>无法读取 {value}（{detail}）</translation>
+    </message>
+    <message>
+        <source>not a mapping file: it should look like {detail}</source>
+        <translation>不是列对应文件：格式应为 {detail}</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>Team</source>
+        <translation>团队</translation>
+    </message>
+    <message>
+        <source>Reports to</source>
+        <translation>直属上级</translation>
+    </message>
+    <message>
+        <source>Rights</source>
+        <translation>权限</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <source>Mapping file</source>
+        <translation>列对应文件</translation>
+    </message>
+    <message>
+        <source>Kind of records</source>
+        <translation>记录类型</translation>
+    </message>
+    <message>
+        <source>On duplicate</source>
+        <translation>重复记录的处理</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>期间</translation>
+    </message>
+    <message>
+        <source>Salesperson</source>
+        <translation>销售</translation>
+    </message>
+    <message>
+        <source>Revenue target</source>
+        <translation>销售额目标</translation>
+    </message>
+    <message>
+        <source>New customers target</source>
+        <translation>新客户目标</translation>
+    </message>
+    <message>
+        <source>Header row</source>
+        <translation>表头行</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>No active salesperson is in a team called “{value}”.</source>
+        <translation>没有在职销售属于团队“{value}”。</translation>
+    </message>
+    <message>
+        <source>No active salesperson is called “{value}” (display name, user name or email).</source>
+        <translation>没有名为“{value}”的在职销售（可填姓名、用户名或邮箱）。</translation>
+    </message>
+    <message>
+        <source>More than one salesperson is called “{value}”: {detail}. Use the user name.</source>
+        <translation>有多位销售名为“{value}”：{detail}。请填写用户名。</translation>
+    </message>
+    <message>
+        <source>“{value}” is in the file twice; row {row} sets it already.</source>
+        <translation>“{value}”在文件中出现了两次；第 {row} 行已设定。</translation>
+    </message>
+    <message>
+        <source>Must be zero or more: {value}</source>
+        <translation>不能为负数：{value}</translation>
+    </message>
+    <message>
+        <source>Not a month (2026-10) or a quarter (2026-Q4): {value}</source>
+        <translation>不是月份（2026-10）或季度（2026-Q4）：{value}</translation>
+    </message>
+    <message>
+        <source>Not a whole number: {value}</source>
+        <translation>不是整数：{value}</translation>
+    </message>
+    <message>
+        <source>Not an amount: {value}</source>
+        <translation>不是金额：{value}</translation>
+    </message>
+    <message>
+        <source>No period: add a Period column or give --period.</source>
+        <translation>缺少期间：请添加“期间”列或指定 --period。</translation>
+    </message>
+    <message>
+        <source>No header row found: the first rows need a Salesperson or Team column and a Revenue target or New customers target column.</source>
+        <translation>未找到表头：前几行需要有“销售”或“团队”列，以及“销售额目标”或“新客户目标”列。</translation>
+    </message>
+    <message>
+        <source>Neither a salesperson nor a team.</source>
+        <translation>既没有销售也没有团队。</translation>
+    </message>
+    <message>
+        <source>The file cannot be read as an Excel workbook.</source>
+        <translation>无法作为 Excel 工作簿读取此文件。</translation>
+    </message>
+    <message>
+        <source>Only Excel workbooks (.xlsx) and CSV files can be imported.</source>
+        <translation>只能导入 Excel 工作簿（.xlsx）和 CSV 文件。</translation>
+    </message>
+    <message>
+        <source>The file is neither UTF-8 nor GBK text.</source>
+        <translation>此文件既不是 UTF-8 也不是 GBK 编码的文本。</translation>
+    </message>
+    <message>
+        <source>{field}: {reason}</source>
+        <translation>{field}：{reason}</translation>
+    </message>
+    <message>
+        <source>{file}, row {row}</source>
+        <translation>{file} 第 {row} 行</translation>
+    </message>
+    <message>
+        <source>row {row}</source>
+        <translation>第 {row} 行</translation>
+    </message>
+    <message>
+        <source>{where}: {column}: {reason}</source>
+        <translation>{where} · {column}：{reason}</translation>
+    </message>
+    <message>
+        <source>You do not have the right to do this: {detail}</source>
+        <translation>您没有执行此操作的权限：{detail}</translation>
+    </message>
+    <message>
+        <source>someone else changed this record meanwhile; nothing was saved</source>
+        <translation>这条记录已被其他人修改；未保存任何内容</translation>
+    </message>
+    <message>
+        <source>daily claim limit reached: {claimed} of {limit} claimed today</source>
+        <translation>已达到每日领取上限：今天已领取 {claimed} 个，上限 {limit} 个</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>the database {database} is at schema revision {current}, this app needs {head}; run: desktop-crm init --db URL</source>
+        <translation>数据库 {database} 的结构版本为 {current}，本程序需要 {head}；请运行：desktop-crm init --db URL</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>no columns given; the columns of {kind}: {known}</source>
+        <translation>没有指定列；{kind} 的列有：{known}</translation>
+    </message>
+    <message>
+        <source>unknown column {columns}; the columns of {kind}: {known}</source>
+        <translation>未知的列 {columns}；{kind} 的列有：{known}</translation>
+    </message>
+    <message>
+        <source>unknown columns {columns}; the columns of {kind}: {known}</source>
+        <translation>未知的列 {columns}；{kind} 的列有：{known}</translation>
+    </message>
+    <message>
+        <source>{path} is a folder, not a file</source>
+        <translation>{path} 是文件夹，不是文件</translation>
+    </message>
+    <message>
+        <source>the folder {path} does not exist</source>
+        <translation>文件夹 {path} 不存在</translation>
+    </message>
+    <message>
+        <source>{done:,}/{total:,} rows</source>
+        <translation>{done:,}/{total:,} 行</translation>
+    </message>
+    <message>
+        <source>wrote 1 customer to {path}</source>
+        <translation>已导出 1 个客户到 {path}</translation>
+    </message>
+    <message>
+        <source>wrote {n:,} customers to {path}</source>
+        <translation>已导出 {n:,} 个客户到 {path}</translation>
+    </message>
+    <message>
+        <source>wrote 1 contact to {path}</source>
+        <translation>已导出 1 个联系人到 {path}</translation>
+    </message>
+    <message>
+        <source>wrote {n:,} contacts to {path}</source>
+        <translation>已导出 {n:,} 个联系人到 {path}</translation>
+    </message>
+    <message>
+        <source>wrote 1 order to {path}</source>
+        <translation>已导出 1 个订单到 {path}</translation>
+    </message>
+    <message>
+        <source>wrote {n:,} orders to {path}</source>
+        <translation>已导出 {n:,} 个订单到 {path}</translation>
+    </message>
+    <message>
+        <source>wrote 1 ticket to {path}</source>
+        <translation>已导出 1 个工单到 {path}</translation>
+    </message>
+    <message>
+        <source>wrote {n:,} tickets to {path}</source>
+        <translation>已导出 {n:,} 个工单到 {path}</translation>
+    </message>
+    <message>
+        <source>unknown status {status}; statuses: {statuses}</source>
+        <translation>未知的状态 {status}；可用的状态：{statuses}</translation>
+    </message>
+    <message>
+        <source>unknown priority {priority}; priorities: {priorities}</source>
+        <translation>未知的优先级 {priority}；可用的优先级：{priorities}</translation>
+    </message>
+    <message>
+        <source>no customer with the code {code}</source>
+        <translation>没有编号为 {code} 的客户</translation>
+    </message>
+    <message>
+        <source>Checked {done:,} of {total:,} rows…</source>
+        <translation>已检查 {done:,} / {total:,} 行…</translation>
+    </message>
+    <message>
+        <source>Imported {done:,} of {total:,} rows…</source>
+        <translation>已导入 {done:,} / {total:,} 行…</translation>
+    </message>
+    <message>
+        <source>nothing could be read: {reason}</source>
+        <translation>无法读取任何内容：{reason}</translation>
+    </message>
+    <message>
+        <source>columns found: {columns}</source>
+        <translation>文件中的列：{columns}</translation>
+    </message>
+    <message>
+        <source>row {row}: {reason} ({value})</source>
+        <translation>第 {row} 行：{reason}（{value}）</translation>
+    </message>
+    <message>
+        <source>row {row}: {reason}</source>
+        <translation>第 {row} 行：{reason}</translation>
+    </message>
+    <message>
+        <source>... and {n} more problems</source>
+        <translation>……另有 {n} 个问题</translation>
+    </message>
+    <message>
+        <source>... and {n} more problems (--report FILE.xlsx lists them all)</source>
+        <translation>……另有 {n} 个问题（--report FILE.xlsx 会列出全部问题）</translation>
+    </message>
+    <message>
+        <source>{file}: read {read:,}, would import {imported:,}, would update {updated:,}, skipped {skipped:,}, rejected {rejected:,}</source>
+        <translation>{file}：读取 {read:,} 行，将导入 {imported:,} 行，将更新 {updated:,} 行，跳过 {skipped:,} 行，未通过 {rejected:,} 行</translation>
+    </message>
+    <message>
+        <source>{file}: read {read:,}, imported {imported:,}, updated {updated:,}, skipped {skipped:,}, rejected {rejected:,}</source>
+        <translation>{file}：读取 {read:,} 行，导入 {imported:,} 行，更新 {updated:,} 行，跳过 {skipped:,} 行，未通过 {rejected:,} 行</translation>
+    </message>
+    <message>
+        <source>{counts}; report: {path}</source>
+        <translation>{counts}；报告：{path}</translation>
+    </message>
+    <message>
+        <source>added {user} ({role}, team {team})</source>
+        <translation>已添加 {user}（{role}，团队 {team}）</translation>
+    </message>
+    <message>
+        <source>added {user} ({role})</source>
+        <translation>已添加 {user}（{role}）</translation>
+    </message>
+    <message>
+        <source>password: {password}</source>
+        <translation>密码：{password}</translation>
+    </message>
+    <message>
+        <source>{user}: enabled</source>
+        <translation>{user}：已启用</translation>
+    </message>
+    <message>
+        <source>{user}: disabled</source>
+        <translation>{user}：已停用</translation>
+    </message>
+    <message>
+        <source>{user}: password changed</source>
+        <translation>{user}：密码已修改</translation>
+    </message>
+    <message>
+        <source>{role}, team {team}</source>
+        <translation>{role}，团队 {team}</translation>
+    </message>
+    <message>
+        <source>{role}, reports to {manager}</source>
+        <translation>{role}，直属上级 {manager}</translation>
+    </message>
+    <message>
+        <source>{user}: {role}</source>
+        <translation>{user}：{role}</translation>
+    </message>
+</context>
+<context>
     <name>ColumnMenu</name>
     <message>
         <source>Restore default columns</source>
