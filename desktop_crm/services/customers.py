@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
-    Select, case, column, func, literal_column, select, table, tuple_,
+    Select, Text, Uuid, bindparam, case, column, func, literal_column, select, table, text,
+    tuple_,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -280,6 +282,7 @@ class CustomerService:
         self.user = user
         self._plans: dict[str, tuple[float, _TermPlan]] = {}
         self._access: tuple[float, Access] | None = None
+        self._rls: bool | None = None
 
     # -- permissions ----------------------------------------------------------------
 
@@ -291,6 +294,38 @@ class CustomerService:
         if self._access is None or now - self._access[0] > 30:
             self._access = (now, Access.of(self.db, self.user))
         return self._access[1]
+
+    def _under_rls(self) -> bool:
+        """Whether this connection's login is subject to row-level security on customers
+        (a staff login on PostgreSQL; not the schema owner, not SQLite). Asked once."""
+        if self._rls is None:
+            if self.db.is_sqlite:
+                self._rls = False
+            else:
+                with self.db.read() as s:
+                    self._rls = bool(s.scalar(text(
+                        "SELECT row_security_active('customers'::regclass)")))
+        return self._rls
+
+    def _server_search(self, q: CustomerQuery) -> bool:
+        """Whether the list is answered by revision 0017's ``crm_search_customers`` /
+        ``crm_count_customers``: a staff login under row-level security, the default order
+        (by name, ascending), live customers, no filter but the search text. Anything else
+        runs the plain query (same results, the functions are only faster)."""
+        return (q.sort == "name" and not q.descending and not q.deleted and q.tier is None
+                and q.owner_id is None and not q.unowned and not q.tag and q.region is None
+                and q.province is None and q.industry is None and q.source is None
+                and q.health is None and self._under_rls())
+
+    def _search_params(self, q: CustomerQuery) -> dict[str, Any]:
+        """The functions' arguments: the terms, and the owners the app's own rules allow
+        (None for someone who sees all), so the result is what both rules let through."""
+        acc = self.access()
+        owners = None if acc is None or acc.sees_all else sorted(acc.people)
+        return {
+            "terms": bindparam("terms", search_terms(q.text), type_=ARRAY(Text)),
+            "owners": bindparam("owners", owners, type_=ARRAY(Uuid)),
+        }
 
     def _check_visible(self, c: Customer, edit: bool = False) -> None:
         acc = self.access()
@@ -680,12 +715,26 @@ class CustomerService:
             stmt = stmt.join(CustomerHealth, CustomerHealth.customer_id == Customer.id)
         else:
             stmt = stmt.outerjoin(CustomerHealth, CustomerHealth.customer_id == Customer.id)
+        server = self._server_search(q)
+        if server:
+            # Under row-level security the page's ids come from crm_search_customers
+            # (revision 0017), which walks what this login may see in name order; the rows
+            # are then read by id (the policy and the filters below still apply).
+            params = self._search_params(q)
+            found = func.crm_search_customers(
+                params["terms"], bindparam("after_key", after[0] if after else None, type_=Text),
+                bindparam("after_id", after[1] if after else None, type_=Uuid),
+                limit + 1, params["owners"]).table_valued(
+                    column("id", Uuid), column("sort_name", Text)).alias("found")
+            stmt = stmt.join(found, found.c.id == Customer.id)
         stmt, driven = self._filtered(stmt, q)
-        if after is not None:
+        if after is not None and not server:
             cmp = tuple_(*keys) < tuple_(*after) if q.descending else tuple_(*keys) > tuple_(*after)
             stmt = stmt.where(cmp)
         order = keys
-        if driven:
+        if server:
+            order = [found.c.sort_name, found.c.id]
+        elif driven:
             # Sort the few candidates rather than walk the whole sort index probing each
             # row against them (SQLite picks the walk for ORDER BY ... LIMIT; unary + on a
             # column keeps it from using the index for the order).
@@ -710,6 +759,11 @@ class CustomerService:
         return Page(rows, len(result) > limit)
 
     def count(self, q: CustomerQuery) -> int:
+        if self._server_search(q):
+            params = self._search_params(q)
+            with self.db.read() as s:
+                return int(s.scalar(select(func.crm_count_customers(
+                    params["terms"], params["owners"]))) or 0)
         stmt, _driven = self._filtered(select(func.count()).select_from(Customer), q)
         with self.db.read() as s:
             return int(s.scalar(stmt) or 0)
