@@ -142,7 +142,7 @@ BEGIN
   lim_s := least(lim, 100000)::text;
   scope := crm_search_scope(owners);
   IF after_key IS NOT NULL THEN
-    after := format(' AND (c.sort_name, c.id) > (%L::text, %L::uuid)', after_key, after_id);
+    after := ' AND (c.sort_name, c.id) > ($3, $4)';
   END IF;
   -- a rare term of 3+ characters: its trigram matches, filtered and sorted
   FOREACH t IN ARRAY coalesce(terms, '{}') LOOP
@@ -155,15 +155,17 @@ BEGIN
     END IF;
   END LOOP;
   IF rare_term IS NOT NULL OR scope.admin THEN
-    branch := 'SELECT c.id, c.sort_name::text FROM customers c WHERE c.deleted_at IS NULL' || match
-              || after;
+    branch := 'SELECT c.id, c.sort_name::text FROM customers c WHERE c.deleted_at IS NULL'
+              || match || after;
     IF NOT scope.admin THEN
-      branch := branch || format(' AND (c.owner_id IS NULL OR c.owner_id = ANY (%L::uuid[])'
-                                 ' OR c.id = ANY (%L::uuid[]))', scope.who, scope.tickets);
+      branch := branch || ' AND (c.owner_id IS NULL OR c.owner_id = ANY ($1)'
+                       || ' OR c.id = ANY ($2))';
     END IF;
-    RETURN QUERY EXECUTE branch || ' ORDER BY c.sort_name, c.id LIMIT ' || lim_s;
+    RETURN QUERY EXECUTE branch || ' ORDER BY c.sort_name, c.id LIMIT ' || lim_s
+      USING scope.who, scope.tickets, after_key, after_id;
     RETURN;
   END IF;
+  -- else walk each owner's customers and the pool in name order, each up to the page size
   branches := branches || ('SELECT c.id, c.sort_name FROM customers c WHERE c.owner_id IS NULL'
                            || ' AND c.deleted_at IS NULL' || match || after
                            || ' ORDER BY c.sort_name, c.id LIMIT ' || lim_s);
@@ -173,16 +175,16 @@ BEGIN
                              || ' AND c.deleted_at IS NULL' || match || after
                              || ' ORDER BY c.sort_name, c.id LIMIT ' || lim_s);
   END LOOP;
-  IF cardinality(scope.tickets) > 0 THEN
-    branches := branches || (format('SELECT c.id, c.sort_name FROM customers c '
-                                    'WHERE c.id = ANY (%L::uuid[]) AND c.owner_id IS NOT NULL'
-                                    ' AND c.owner_id <> ALL (%L::uuid[])',
-                                    scope.tickets, scope.who)
-                             || ' AND c.deleted_at IS NULL' || match || after
-                             || ' ORDER BY c.sort_name, c.id LIMIT ' || lim_s);
+  IF cardinality(scope.tickets) > 0 THEN  -- service staff: their tickets' customers
+    branches := branches || ('SELECT c.id, c.sort_name FROM customers c '
+                             || 'WHERE c.id = ANY ($2) AND c.owner_id IS NOT NULL'
+                             || ' AND c.owner_id <> ALL ($1) AND c.deleted_at IS NULL'
+                             || match || after || ' ORDER BY c.sort_name, c.id LIMIT ' || lim_s);
   END IF;
-  RETURN QUERY EXECUTE 'SELECT s.id, s.sort_name::text FROM ((' || array_to_string(branches, ') UNION ALL (')
-                       || ')) s ORDER BY s.sort_name, s.id LIMIT ' || lim_s;
+  RETURN QUERY EXECUTE 'SELECT s.id, s.sort_name::text FROM (('
+                       || array_to_string(branches, ') UNION ALL (')
+                       || ')) s ORDER BY s.sort_name, s.id LIMIT ' || lim_s
+    USING scope.who, scope.tickets, after_key, after_id;
 END
 $$;
 REVOKE ALL ON FUNCTION crm_search_customers(text[], text, uuid, integer, uuid[], integer) FROM PUBLIC;
@@ -203,14 +205,12 @@ BEGIN
   END IF;
   EXECUTE 'SELECT (SELECT count(*) FROM customers c WHERE c.owner_id IS NULL'
           || ' AND c.deleted_at IS NULL' || match || ')'
-          || format(' + (SELECT count(*) FROM customers c WHERE c.owner_id = ANY (%L::uuid[])',
-                    scope.who)
+          || ' + (SELECT count(*) FROM customers c WHERE c.owner_id = ANY ($1)'
           || ' AND c.deleted_at IS NULL' || match || ')'
-          || format(' + (SELECT count(*) FROM customers c WHERE c.id = ANY (%L::uuid[])'
-                    ' AND c.owner_id IS NOT NULL AND c.owner_id <> ALL (%L::uuid[])',
-                    scope.tickets, scope.who)
+          || ' + (SELECT count(*) FROM customers c WHERE c.id = ANY ($2)'
+          || ' AND c.owner_id IS NOT NULL AND c.owner_id <> ALL ($1)'
           || ' AND c.deleted_at IS NULL' || match || ')'
-    INTO total;
+    INTO total USING scope.who, scope.tickets;
   RETURN total;
 END
 $$;
