@@ -624,12 +624,14 @@ class CustomerService:
         """Forget candidate sets (called after every write through this service)."""
         self._plans.clear()
 
-    def _filtered(self, stmt: Select, q: CustomerQuery) -> tuple[Select, bool]:
-        """The query with ``q``'s filters, and whether a small candidate set drives it."""
+    def _filtered(self, stmt: Select, q: CustomerQuery, scoped: bool = True
+                  ) -> tuple[Select, bool]:
+        """The query with ``q``'s filters, and whether a small candidate set drives it.
+        ``scoped=False``: without the user's visibility rule (rows already chosen by it)."""
         stmt = stmt.where(
             Customer.deleted_at.is_not(None) if q.deleted else Customer.deleted_at.is_(None)
         )
-        acc = self.access()
+        acc = self.access() if scoped else None
         scope = acc.customer_filter() if acc is not None else None
         if scope is not None:
             stmt = stmt.where(scope)
@@ -716,34 +718,29 @@ class CustomerService:
         else:
             stmt = stmt.outerjoin(CustomerHealth, CustomerHealth.customer_id == Customer.id)
         server = self._server_search(q)
+        # (under the server's search the ids come chosen by the same rule the app applies,
+        # and the policy still holds for the rows read: a service agent's rule, a subquery
+        # over every ticket, is not run a second time)
+        stmt, driven = self._filtered(stmt, q, scoped=not server)
         if server:
-            # Under row-level security the page's ids come from crm_search_customers
-            # (revision 0017), which walks what this login may see in name order; the rows
-            # are then read by id (the policy and the filters below still apply).
-            params = self._search_params(q)
-            found = func.crm_search_customers(
-                params["terms"], bindparam("after_key", after[0] if after else None, type_=Text),
-                bindparam("after_id", after[1] if after else None, type_=Uuid),
-                limit + 1, params["owners"]).table_valued(
-                    column("id", Uuid), column("sort_name", Text)).alias("found")
-            stmt = stmt.join(found, found.c.id == Customer.id)
-        stmt, driven = self._filtered(stmt, q)
-        if after is not None and not server:
-            cmp = tuple_(*keys) < tuple_(*after) if q.descending else tuple_(*keys) > tuple_(*after)
-            stmt = stmt.where(cmp)
-        order = keys
-        if server:
-            order = [found.c.sort_name, found.c.id]
-        elif driven:
-            # Sort the few candidates rather than walk the whole sort index probing each
-            # row against them (SQLite picks the walk for ORDER BY ... LIMIT; unary + on a
-            # column keeps it from using the index for the order).
-            order = [literal_column(f"+customers.{k.key}") if hasattr(k, "table") and
-                     getattr(k, "table", None) is Customer.__table__ else k for k in keys]
-        stmt = stmt.order_by(*[k.desc() if q.descending else k.asc() for k in order])
-        stmt = stmt.limit(limit + 1)
-        with self.db.read() as s:
-            result = s.execute(stmt).all()
+            result, more = self._server_page(stmt, q, after, limit)
+        else:
+            if after is not None:
+                cmp = (tuple_(*keys) < tuple_(*after) if q.descending
+                       else tuple_(*keys) > tuple_(*after))
+                stmt = stmt.where(cmp)
+            order = keys
+            if driven:
+                # Sort the few candidates rather than walk the whole sort index probing each
+                # row against them (SQLite picks the walk for ORDER BY ... LIMIT; unary + on a
+                # column keeps it from using the index for the order).
+                order = [literal_column(f"+customers.{k.key}") if hasattr(k, "table") and
+                         getattr(k, "table", None) is Customer.__table__ else k for k in keys]
+            stmt = stmt.order_by(*[k.desc() if q.descending else k.asc() for k in order])
+            stmt = stmt.limit(limit + 1)
+            with self.db.read() as s:
+                result = s.execute(stmt).all()
+            more = len(result) > limit
         rows = []
         acc = self.access()
         for r in result[:limit]:
@@ -756,7 +753,29 @@ class CustomerService:
                 r.id, r.code, r.name, phone, r.owner, r.tier, region,
                 r.industry, r.source, r.updated_at, r.deleted_at is not None, key, r.health,
             ))
-        return Page(rows, len(result) > limit)
+        return Page(rows, more)
+
+    def _server_page(self, stmt: Select, q: CustomerQuery, after: tuple | None,
+                     limit: int) -> tuple[list, bool]:
+        """Under row-level security: the page's ids from ``crm_search_customers`` (revision
+        0017: it walks what this login may see in name order), then their rows read by id
+        (``stmt``, with the policy and the app's filters still applied) in that order. Two
+        statements: joined in one, the planner may scan every customer the policy lets
+        through before it meets the few ids."""
+        params = self._search_params(q)
+        found = func.crm_search_customers(
+            params["terms"], bindparam("after_key", after[0] if after else None, type_=Text),
+            bindparam("after_id", after[1] if after else None, type_=Uuid),
+            limit + 1, params["owners"]).table_valued(
+                column("id", Uuid), column("sort_name", Text)).alias("found")
+        with self.db.read() as s:
+            ids = list(s.scalars(select(found.c.id)))
+            if not ids:
+                return [], False
+            rows = s.execute(stmt.where(Customer.id.in_(ids[:limit]))).all()
+        position = {cid: n for n, cid in enumerate(ids)}
+        rows.sort(key=lambda r: position[r.id])
+        return rows, len(ids) > limit
 
     def count(self, q: CustomerQuery) -> int:
         if self._server_search(q):
