@@ -772,7 +772,9 @@ class CustomerService:
             ids = list(s.scalars(select(found.c.id)))
             if not ids:
                 return [], False
-            rows = s.execute(stmt.where(Customer.id.in_(ids[:limit]))).all()
+            # one array parameter, not an IN list of 200: the statement's text stays the same
+            rows = s.execute(stmt.where(Customer.id == func.any(
+                bindparam("ids", ids[:limit], type_=ARRAY(Uuid))))).all()
         position = {cid: n for n, cid in enumerate(ids)}
         rows.sort(key=lambda r: position[r.id])
         return rows, len(ids) > limit

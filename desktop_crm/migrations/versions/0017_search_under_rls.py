@@ -24,6 +24,11 @@ by the same branches. ``owners``, when given, narrows the owners further (the ap
 people its own rules give, so the result is exactly what the app's filter and the policy
 both allow).
 
+Two indexes on opportunities serve the pipeline under the same policy: moving a card to the
+top of a column (the column's smallest position among the deals the mover sees: 0.2-0.9 s as
+a bitmap of the whole stage, each deal tested against the policy; 3 ms walked in position
+order) and a salesperson's own board (0.5 s -> 0.1 s).
+
 The results are those of the plain query under the policy, row for row and in order (see
 tests/test_search_pg.py). Nothing changes on SQLite.
 """
@@ -46,6 +51,14 @@ CREATE INDEX IF NOT EXISTS ix_customers_owner_search ON customers
 CREATE INDEX IF NOT EXISTS ix_customers_pool_search ON customers
   (sort_name, id) INCLUDE (name, name_initials)
   WHERE deleted_at IS NULL AND owner_id IS NULL;
+-- the pipeline under the same policy: a card dropped on top of a column asked for the
+-- column's smallest position among the deals the mover sees (every deal of the stage tested
+-- against the policy: 0.2-0.9 s at 300,000 deals; walked in order it stops at the first),
+-- and a salesperson's board reads their own deals
+CREATE INDEX IF NOT EXISTS ix_opportunities_stage_position ON opportunities
+  (stage_id, position, created_at, id) WHERE deleted_at IS NULL;
+CREATE INDEX IF NOT EXISTS ix_opportunities_owner ON opportunities (owner_id)
+  WHERE deleted_at IS NULL;
 """
 
 FUNCTIONS = r"""
@@ -248,5 +261,7 @@ def downgrade() -> None:
         return
     for signature in FUNCTION_SIGNATURES:
         op.execute(f"DROP FUNCTION IF EXISTS {signature}")
+    op.execute("DROP INDEX IF EXISTS ix_opportunities_owner")
+    op.execute("DROP INDEX IF EXISTS ix_opportunities_stage_position")
     op.execute("DROP INDEX IF EXISTS ix_customers_pool_search")
     op.execute("DROP INDEX IF EXISTS ix_customers_owner_search")
