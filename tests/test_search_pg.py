@@ -27,7 +27,7 @@ PEOPLE = ("王伟", "李娜", "张敏", "王芳", "张欣", "李强")
 ENGLISH = ("Acme Trading", "Zhang Xin Ltd", "100%_Percent Co", "O'Brien & Sons", "bjorn ab")
 TERMS = ("北京", "上海", "科技", "贸易", "zx", "bj", "138", "有限", "深圳", "hz", "wl", "电子",
          "王", "李", "张", "sh", "gz", "139", "物流", "医疗", "beijing", "13800000", "%", "_",
-         "o'b", "北京 科技", "王 138", "xyz123", "无此", "q", "")
+         "o'b", "北京 科技", "王 138", "xyz123", "无此", "q", "1", "3王", "")
 ROLES = ("anna", "mei", "wang", "boss", "desk", "lee")
 
 
