@@ -14,15 +14,15 @@ default order (by name) from what the caller may see: it is SECURITY DEFINER (ow
 schema owner, so not subject to the policies) and applies the same rule itself, by
 ``session_user``: for each owner whose customers the caller sees (themselves; a manager's
 people) it walks ``ix_customers_owner_search`` in name order and for the pool
-``ix_customers_pool_search``, testing the terms on the index entries (an index-only scan:
-both carry the name, its initials and the search text), each branch stopping at the page size, then merges
-them; service staff's ticket customers are a short list looked up by id. An admin walks the
-name index of all customers. A term of 3+ characters that few customers match (counted on
-the trigram index up to ``rare``, 200 unless given) is answered from its trigram matches
-instead, filtered by the same rule and sorted. ``crm_count_customers(terms, owners)`` counts
-by the same branches. ``owners``, when given, narrows the owners further (the app passes the
-people its own rules give, so the result is exactly what the app's filter and the policy
-both allow).
+``ix_customers_pool_search``, testing the terms on the index entries (index-only: both
+carry the name, its initials and the search text), each branch stopping at the page size,
+then merges them; service staff's ticket customers are a short list looked up by id. An
+admin walks every owner's customers that way (up to 200 owners; beyond, the name index of
+all customers). A term of 3+ characters with few trigram matches (counted up to ``rare``,
+200 unless given) is answered from those matches instead, filtered by the same rule and
+sorted. ``crm_count_customers(terms, owners)`` counts by the same branches. ``owners``,
+when given, narrows the owners further (the app passes the people its own rules give, so
+the result is exactly what the app's filter and the policy both allow).
 
 Two indexes on opportunities serve the pipeline under the same policy: moving a card to the
 top of a column (the column's smallest position among the deals the mover sees: 0.2-0.9 s as
@@ -151,6 +151,7 @@ DECLARE
   o uuid;
   t text;
   rare_term text;
+  walk_owners uuid[];
   n integer;
   lim_s text;
 BEGIN
@@ -172,7 +173,17 @@ BEGIN
       EXIT;
     END IF;
   END LOOP;
-  IF rare_term IS NOT NULL OR scope.admin THEN
+  walk_owners := scope.who;
+  IF scope.admin AND rare_term IS NULL THEN
+    -- an admin sees every owner's customers: walk each owner's (while there are not too
+    -- many owners to plan one branch each), rather than the name order of all customers,
+    -- where a term whose matches cluster in the order (every 王 sorts under "wang") means
+    -- passing most of a million rows
+    SELECT coalesce(array_agg(u.id), '{}') INTO walk_owners FROM users u
+     WHERE EXISTS (SELECT 1 FROM customers c WHERE c.owner_id = u.id
+                   AND c.deleted_at IS NULL);
+  END IF;
+  IF rare_term IS NOT NULL OR (scope.admin AND cardinality(walk_owners) > 200) THEN
     branch := 'SELECT c.id, c.sort_name::text FROM customers c WHERE c.deleted_at IS NULL'
               || match || after;
     IF NOT scope.admin THEN
@@ -187,7 +198,7 @@ BEGIN
   branches := branches || ('SELECT c.id, c.sort_name FROM customers c WHERE c.owner_id IS NULL'
                            || ' AND c.deleted_at IS NULL' || match || after
                            || ' ORDER BY c.sort_name, c.id LIMIT ' || lim_s);
-  FOREACH o IN ARRAY scope.who LOOP
+  FOREACH o IN ARRAY walk_owners LOOP
     branches := branches || (format('SELECT c.id, c.sort_name FROM customers c '
                                     'WHERE c.owner_id = %L::uuid', o)
                              || ' AND c.deleted_at IS NULL' || match || after
