@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 from desktop_crm.services.container import Services
 from desktop_crm.services.customers import CustomerQuery, CustomerService
 from desktop_crm.services.staff import StaffService
-from desktop_crm.services.text import search_terms
+from desktop_crm.services.text import search_terms, sort_name_of
 from tests.conftest import PG_ADMIN_URL, _pg_admin_engine
 
 PASSWORD = "Search-Passw0rd-1"
@@ -218,3 +218,26 @@ def test_a_salesperson_cannot_see_others_customers_through_the_functions(company
 def test_nothing_changes_for_the_schema_owner_or_on_sqlite(company, sqlite_db):
     assert not company.owner.customers._under_rls()
     assert not CustomerService(sqlite_db)._under_rls()
+
+
+def test_the_longest_name_and_email_still_save_with_the_search_indexes(pg_url):
+    """A btree entry holds at most 2,704 bytes: the search indexes of revision 0017 carry the
+    name and its initials, never the (much longer) search text."""
+    import random
+
+    svc = Services.open(pg_url, upgrade=True)
+    try:
+        rnd = random.Random(7)
+        name = ""
+        while len(name) < 200:  # as long as the sort name (its pinyin, 600 at most) allows
+            longer = name + chr(rnd.randint(0x4E00, 0x9FA5))
+            if len(sort_name_of(longer)) > 590:
+                break
+            name = longer
+        email = "x" * 64 + "@" + "y" * 63 + "." + "z" * 63 + "." + "w" * 50 + ".com"
+        for owner in (svc.user.id, None):
+            rec = svc.customers.create({"name": name, "email": email, "phone": "13812345678",
+                                        "owner_id": owner})
+            assert rec.name == name
+    finally:
+        svc.close()

@@ -14,8 +14,8 @@ default order (by name) from what the caller may see: it is SECURITY DEFINER (ow
 schema owner, so not subject to the policies) and applies the same rule itself, by
 ``session_user``: for each owner whose customers the caller sees (themselves; a manager's
 people) it walks ``ix_customers_owner_search`` in name order and for the pool
-``ix_customers_pool_search``, testing the terms on the index entries (index-only: both
-carry the name, its initials and the search text), each branch stopping at the page size,
+``ix_customers_pool_search``, testing the terms on the index entries (index-only for 1-2
+character terms: both carry the name and its initials), each branch stopping at the page size,
 then merges them; service staff's ticket customers are a short list looked up by id. An
 admin walks every owner's customers that way (up to 200 owners; beyond, the name index of
 all customers). A term of 3+ characters with few trigram matches (counted up to ``rare``,
@@ -43,13 +43,16 @@ depends_on = None
 
 STAFF = "current_database() || '_staff'"
 
-# index-only walks: the keys of the list's name order and what the terms are tested on
+# index-only walks for 1-2 character terms: the keys of the list's name order and what the
+# terms are tested on. Not the search text: with it an entry can pass the 2,704 bytes a btree
+# entry may hold (a 200-character Chinese name, its pinyin and a long e-mail: 3,168 bytes,
+# and the customer could not be saved); 3+ character terms read it from the table.
 INDEXES = """
 CREATE INDEX IF NOT EXISTS ix_customers_owner_search ON customers
-  (owner_id, sort_name, id) INCLUDE (name, name_initials, search_text)
+  (owner_id, sort_name, id) INCLUDE (name, name_initials)
   WHERE deleted_at IS NULL AND owner_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS ix_customers_pool_search ON customers
-  (sort_name, id) INCLUDE (name, name_initials, search_text)
+  (sort_name, id) INCLUDE (name, name_initials)
   WHERE deleted_at IS NULL AND owner_id IS NULL;
 -- the pipeline under the same policy: a card dropped on top of a column asked for the
 -- column's smallest position among the deals the mover sees (every deal of the stage tested
