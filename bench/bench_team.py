@@ -94,7 +94,13 @@ def prepare(owner_url: str) -> None:
         conn.execute(text(
             "UPDATE opportunities o SET owner_id = c.owner_id FROM customers c "
             "WHERE c.id = o.customer_id AND c.owner_id IS NOT NULL"))
-        conn.execute(text("ANALYZE"))  # fresh planner statistics for the whole database
+    # fresh planner statistics, and the visibility map set again after rewriting most
+    # customers (index-only scans of the search indexes need it; autovacuum would do it
+    # later, in the middle of a run)
+    with svc.db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM (ANALYZE) customers"))
+        conn.execute(text("VACUUM (ANALYZE) opportunities"))
+        conn.execute(text("ANALYZE"))
     svc.close()
 
 

@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
-    Select, case, column, func, literal_column, select, table, tuple_,
+    Select, Text, Uuid, bindparam, case, column, func, literal_column, select, table, text,
+    tuple_,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -280,8 +282,41 @@ class CustomerService(ScopedService):
         self.actor_id = actor_id if actor_id is not None else (user.id if user else None)
         self.user = user
         self._plans: dict[str, tuple[float, _TermPlan]] = {}
+        self._rls: bool | None = None
 
     # -- permissions ----------------------------------------------------------------
+
+    def _under_rls(self) -> bool:
+        """Whether this connection's login is subject to row-level security on customers
+        (a staff login on PostgreSQL; not the schema owner, not SQLite). Asked once."""
+        if self._rls is None:
+            if self.db.is_sqlite:
+                self._rls = False
+            else:
+                with self.db.read() as s:
+                    self._rls = bool(s.scalar(text(
+                        "SELECT row_security_active('customers'::regclass)")))
+        return self._rls
+
+    def _server_search(self, q: CustomerQuery) -> bool:
+        """Whether the list is answered by revision 0017's ``crm_search_customers`` /
+        ``crm_count_customers``: a staff login under row-level security, the default order
+        (by name, ascending), live customers, no filter but the search text. Anything else
+        runs the plain query (same results, the functions are only faster)."""
+        return (q.sort == "name" and not q.descending and not q.deleted and q.tier is None
+                and q.owner_id is None and not q.unowned and not q.tag and q.region is None
+                and q.province is None and q.industry is None and q.source is None
+                and q.health is None and self._under_rls())
+
+    def _search_params(self, q: CustomerQuery) -> dict[str, Any]:
+        """The functions' arguments: the terms, and the owners the app's own rules allow
+        (None for someone who sees all), so the result is what both rules let through."""
+        acc = self.access()
+        owners = None if acc is None or acc.sees_all else sorted(acc.people)
+        return {
+            "terms": bindparam("terms", search_terms(q.text), type_=ARRAY(Text)),
+            "owners": bindparam("owners", owners, type_=ARRAY(Uuid)),
+        }
 
     def _check_visible(self, c: Customer, edit: bool = False) -> None:
         acc = self.access()
@@ -612,12 +647,14 @@ class CustomerService(ScopedService):
         """Forget candidate sets (called after every write through this service)."""
         self._plans.clear()
 
-    def _filtered(self, stmt: Select, q: CustomerQuery) -> tuple[Select, bool]:
-        """The query with ``q``'s filters, and whether a small candidate set drives it."""
+    def _filtered(self, stmt: Select, q: CustomerQuery, scoped: bool = True
+                  ) -> tuple[Select, bool]:
+        """The query with ``q``'s filters, and whether a small candidate set drives it.
+        ``scoped=False``: without the user's visibility rule (rows already chosen by it)."""
         stmt = stmt.where(
             Customer.deleted_at.is_not(None) if q.deleted else Customer.deleted_at.is_(None)
         )
-        acc = self.access()
+        acc = self.access() if scoped else None
         scope = acc.customer_filter() if acc is not None else None
         if scope is not None:
             stmt = stmt.where(scope)
@@ -703,21 +740,30 @@ class CustomerService(ScopedService):
             stmt = stmt.join(CustomerHealth, CustomerHealth.customer_id == Customer.id)
         else:
             stmt = stmt.outerjoin(CustomerHealth, CustomerHealth.customer_id == Customer.id)
-        stmt, driven = self._filtered(stmt, q)
-        if after is not None:
-            cmp = tuple_(*keys) < tuple_(*after) if q.descending else tuple_(*keys) > tuple_(*after)
-            stmt = stmt.where(cmp)
-        order = keys
-        if driven:
-            # Sort the few candidates rather than walk the whole sort index probing each
-            # row against them (SQLite picks the walk for ORDER BY ... LIMIT; unary + on a
-            # column keeps it from using the index for the order).
-            order = [literal_column(f"+customers.{k.key}") if hasattr(k, "table") and
-                     getattr(k, "table", None) is Customer.__table__ else k for k in keys]
-        stmt = stmt.order_by(*[k.desc() if q.descending else k.asc() for k in order])
-        stmt = stmt.limit(limit + 1)
-        with self.db.read() as s:
-            result = s.execute(stmt).all()
+        server = self._server_search(q)
+        # (under the server's search the ids come chosen by the same rule the app applies,
+        # and the policy still holds for the rows read: a service agent's rule, a subquery
+        # over every ticket, is not run a second time)
+        stmt, driven = self._filtered(stmt, q, scoped=not server)
+        if server:
+            result, more = self._server_page(stmt, q, after, limit)
+        else:
+            if after is not None:
+                cmp = (tuple_(*keys) < tuple_(*after) if q.descending
+                       else tuple_(*keys) > tuple_(*after))
+                stmt = stmt.where(cmp)
+            order = keys
+            if driven:
+                # Sort the few candidates rather than walk the whole sort index probing each
+                # row against them (SQLite picks the walk for ORDER BY ... LIMIT; unary + on a
+                # column keeps it from using the index for the order).
+                order = [literal_column(f"+customers.{k.key}") if hasattr(k, "table") and
+                         getattr(k, "table", None) is Customer.__table__ else k for k in keys]
+            stmt = stmt.order_by(*[k.desc() if q.descending else k.asc() for k in order])
+            stmt = stmt.limit(limit + 1)
+            with self.db.read() as s:
+                result = s.execute(stmt).all()
+            more = len(result) > limit
         rows = []
         acc = self.access()
         for r in result[:limit]:
@@ -730,9 +776,38 @@ class CustomerService(ScopedService):
                 r.id, r.code, r.name, phone, r.owner, r.tier, region,
                 r.industry, r.source, r.updated_at, r.deleted_at is not None, key, r.health,
             ))
-        return Page(rows, len(result) > limit)
+        return Page(rows, more)
+
+    def _server_page(self, stmt: Select, q: CustomerQuery, after: tuple | None,
+                     limit: int) -> tuple[list, bool]:
+        """Under row-level security: the page's ids from ``crm_search_customers`` (revision
+        0017: it walks what this login may see in name order), then their rows read by id
+        (``stmt``, with the policy and the app's filters still applied) in that order. Two
+        statements: joined in one, the planner may scan every customer the policy lets
+        through before it meets the few ids."""
+        params = self._search_params(q)
+        found = func.crm_search_customers(
+            params["terms"], bindparam("after_key", after[0] if after else None, type_=Text),
+            bindparam("after_id", after[1] if after else None, type_=Uuid),
+            limit + 1, params["owners"]).table_valued(
+                column("id", Uuid), column("sort_name", Text)).alias("found")
+        with self.db.read() as s:
+            ids = list(s.scalars(select(found.c.id)))
+            if not ids:
+                return [], False
+            # one array parameter, not an IN list of 200: the statement's text stays the same
+            rows = s.execute(stmt.where(Customer.id == func.any(
+                bindparam("ids", ids[:limit], type_=ARRAY(Uuid))))).all()
+        position = {cid: n for n, cid in enumerate(ids)}
+        rows.sort(key=lambda r: position[r.id])
+        return rows, len(ids) > limit
 
     def count(self, q: CustomerQuery) -> int:
+        if self._server_search(q):
+            params = self._search_params(q)
+            with self.db.read() as s:
+                return int(s.scalar(select(func.crm_count_customers(
+                    params["terms"], params["owners"]))) or 0)
         stmt, _driven = self._filtered(select(func.count()).select_from(Customer), q)
         with self.db.read() as s:
             return int(s.scalar(stmt) or 0)
