@@ -276,10 +276,14 @@ BEGIN
                  'TO %I', staff);
   EXECUTE format('REVOKE INSERT, UPDATE, DELETE ON alembic_version FROM %I', staff);
   EXECUTE format('REVOKE UPDATE, DELETE ON audit_log FROM %I', staff);
-  -- our functions (crm_*): the ones revoked from PUBLIC check their caller themselves
+  -- the functions revoked from PUBLIC that staff call (they check their caller themselves);
+  -- the others revoked from PUBLIC are internal to these
   FOR fn IN SELECT p.oid::regprocedure FROM pg_proc p
             JOIN pg_namespace n ON n.oid = p.pronamespace
-            WHERE n.nspname = 'public' AND p.proname LIKE 'crm\_%' LOOP
+            WHERE n.nspname = 'public' AND p.proname IN (
+              'crm_ticket_customers', 'crm_staff_login',  -- revision 0014
+              'crm_search_customers', 'crm_count_customers')  -- revision 0017
+  LOOP
     EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO %I', fn, staff);
   END LOOP;
 END
