@@ -102,6 +102,28 @@ def test_service_staff_see_the_customers_of_their_tickets(team):
         assert conn.execute("UPDATE customers SET notes = 'x'").rowcount == 0
 
 
+def test_a_manager_sees_the_tickets_of_the_people_who_report_to_them(team):
+    """The services and the policy say the same: the service agent reports to the boss, so the
+    boss sees the agent's ticket, though not the customer it is about (another team's)."""
+    StaffService(team.owner.db, team.owner.user).update(team.ids["desk"],
+                                                        manager_id=team.ids["boss"])
+    with team.psql("boss") as conn:
+        assert visible(conn, "SELECT subject FROM tickets") == {"打印机坏了"}
+        assert "工单客户" not in visible(conn)
+    with team.psql("anna") as conn:  # a salesperson: still none of it
+        assert conn.execute("SELECT count(*) FROM tickets").fetchone()[0] == 0
+    from desktop_crm.services.tickets import TicketQuery
+
+    boss = Services.open(team.login_url("boss"))
+    try:
+        row = boss.tickets.page(TicketQuery())[0]
+        assert row.subject == "打印机坏了" and row.customer_name == ""  # the customer: not theirs
+        detail = boss.tickets.get(row.id)
+        assert detail.row.subject == "打印机坏了" and detail.customer_code == ""
+    finally:
+        boss.close()
+
+
 def test_the_audit_log_cannot_be_changed_or_deleted_by_staff(team):
     with team.psql("boss") as conn:
         assert conn.execute("SELECT count(*) FROM audit_log").fetchone()[0] > 0

@@ -357,7 +357,8 @@ class TicketService(ScopedService):
                        t.status, t.assignee_id, u.display_name, t.opened_at,
                        t.first_response_at, t.resolved_at, t.response_due, t.resolve_due,
                        t.paused_at, t.satisfaction)
-                .join(c, c.id == t.customer_id).outerjoin(u, u.id == t.assignee_id))
+                # outer: a manager sees their agents' tickets about customers they may not see
+                .outerjoin(c, c.id == t.customer_id).outerjoin(u, u.id == t.assignee_id))
 
     @staticmethod
     def _row(r) -> TicketRow:
@@ -491,14 +492,20 @@ class TicketService(ScopedService):
                 select(Order).where(Order.customer_id == t.customer_id,
                                     Order.deleted_at.is_(None))
                 .order_by(Order.order_date.desc()).limit(RECENT_ORDERS))]
+            others_q = self._row_query().where(
+                Ticket.customer_id == t.customer_id, Ticket.id != t.id,
+                Ticket.deleted_at.is_(None))
+            visible = self.access().ticket_filter()
+            if visible is not None:
+                others_q = others_q.where(visible)
             others = [self._row(r) for r in s.execute(
-                self._row_query().where(Ticket.customer_id == t.customer_id,
-                                        Ticket.id != t.id, Ticket.deleted_at.is_(None))
-                .order_by(Ticket.opened_at.desc()).limit(OTHER_TICKETS))]
+                others_q.order_by(Ticket.opened_at.desc()).limit(OTHER_TICKETS))]
+            # c is None for a manager reading their agent's ticket about a customer they
+            # may not see (row-level security on PostgreSQL)
             return TicketDetail(row, t.description, t.satisfaction_comment,
-                                contact.name if contact else "", c.code, c.tier,
-                                display_phone(c.phone), events, orders, others,
-                                t.opportunity_id, t.interaction_id)
+                                contact.name if contact else "", c.code if c else "",
+                                c.tier if c else "", display_phone(c.phone) if c else "",
+                                events, orders, others, t.opportunity_id, t.interaction_id)
 
     # -- writing --------------------------------------------------------------------------------
 
