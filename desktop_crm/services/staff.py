@@ -276,6 +276,9 @@ BEGIN
                  'TO %I', staff);
   EXECUTE format('REVOKE INSERT, UPDATE, DELETE ON alembic_version FROM %I', staff);
   EXECUTE format('REVOKE UPDATE, DELETE ON audit_log FROM %I', staff);
+  IF to_regclass('sync_change_log') IS NOT NULL THEN  -- written by its trigger only
+    EXECUTE format('REVOKE INSERT, UPDATE, DELETE ON sync_change_log FROM %I', staff);
+  END IF;
   -- the functions revoked from PUBLIC that staff call (they check their caller themselves);
   -- the others revoked from PUBLIC are internal to these
   FOR fn IN SELECT p.oid::regprocedure FROM pg_proc p
