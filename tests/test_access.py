@@ -235,3 +235,18 @@ def test_deleting_several_customers_at_once_needs_the_right(company):
     StaffService(admin.db, admin.user).update(people["wang"].id, permissions=["bulk_delete"])
     wang = admin.as_user(admin.users.get(people["wang"].id))
     assert wang.customers.set_deleted_many([ids["wang"], ids["ticket"]]) == 2
+
+
+def test_the_printed_agenda_masks_what_the_user_may_not_see(busy):
+    import datetime as dt
+
+    (admin, as_, ids, people), start = busy
+    end = start + dt.timedelta(days=1)
+    rows = {e.item.subject: e for e in as_["anna"].followups.agenda(start, end)}
+    assert rows["anna的回访"].phone == "138 0000 0001"  # her own customer: in full
+    assert rows["anna的回访"].address.startswith("上海市浦东新区张江路")
+    assert rows["pool的回访"].phone == "138 **** 0003"  # the pool's: masked
+    item = next(i for i in as_["anna"].followups.items(start, end) if i.subject == "pool的回访")
+    assert as_["anna"].followups.get(item.id).customer_phone == "138 **** 0003"
+    full = {e.item.subject: e for e in admin.followups.agenda(start, end)}
+    assert full["pool的回访"].phone == "138 0000 0003"

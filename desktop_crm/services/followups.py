@@ -36,7 +36,7 @@ from desktop_crm.models import (
 )
 
 from . import audit, shared_settings
-from .access import ScopedService
+from .access import ScopedService, mask_address, mask_phone
 from .calendar_items import ACTIVITY_TYPES, CalendarItem
 from .db import Database
 from .errors import ConflictError, FieldError, NotFound, PermissionDenied, ValidationError
@@ -418,8 +418,9 @@ class FollowUpService(ScopedService):
                 a.cancelled_at, a.series_id,
                 series.rrule if series is not None and series.deleted_at is None else "",
                 series.tz if series is not None else "",
-                c.code if c else "", display_phone(c.phone) if c else "", _address(c),
-                contact.name if contact else "", display_phone(contact.phone) if contact else "")
+                c.code if c else "", self._phone(c, c.phone) if c else "", self._address(c),
+                contact.name if contact else "",
+                self._phone(c, contact.phone) if contact else "")
 
     def overdue_count(self, owner_id: uuid.UUID | None = None, team: str | None = None,
                       now: dt.datetime | None = None) -> int:
@@ -478,18 +479,38 @@ class FollowUpService(ScopedService):
         with self.db.read() as s:
             for chunk in range(0, len(cids), 500):
                 part = cids[chunk:chunk + 500]
+                masked: set[uuid.UUID] = set()  # phones and addresses this user may not see
                 for c in s.scalars(select(Customer).where(Customer.id.in_(part))):
-                    info[c.id] = (c.code, display_phone(c.phone), _address(c), "", "")
+                    info[c.id] = (c.code, self._phone(c, c.phone), self._address(c), "", "")
+                    if not self._sees_sensitive(c):
+                        masked.add(c.id)
                 for ct in s.scalars(select(Contact).where(
                         Contact.customer_id.in_(part), Contact.deleted_at.is_(None))
                         .order_by(Contact.is_primary, Contact.created_at.desc())):
                     code, phone, addr, _n, _p = info.get(ct.customer_id, ("", "", "", "", ""))
+                    ct_phone = display_phone(ct.phone)
                     info[ct.customer_id] = (code, phone, addr, ct.name,
-                                            display_phone(ct.phone))
+                                            mask_phone(ct_phone) if ct.customer_id in masked
+                                            else ct_phone)
             notes = dict(s.execute(select(Activity.id, Activity.notes).where(
                 Activity.id.in_([i.id for i in items]))).all()) if len(items) <= 5000 else {}
         return [AgendaEntry(i, *info.get(i.customer_id, ("", "", "", "", "")),
                             notes.get(i.id, "")) for i in items]
+
+    # -- sensitive fields -----------------------------------------------------------------------
+
+    def _sees_sensitive(self, c: Customer) -> bool:
+        return self.access().sees_sensitive(c.owner_id)
+
+    def _phone(self, c: Customer | None, phone: str | None) -> str:
+        """A customer's (or its contact's) phone as shown: masked (138****1234) for a user
+        without see_sensitive on a customer not their own, as everywhere."""
+        shown = display_phone(phone)
+        return shown if c is None or self._sees_sensitive(c) else mask_phone(shown)
+
+    def _address(self, c: Customer | None) -> str:
+        shown = _address(c)
+        return shown if c is None or self._sees_sensitive(c) else mask_address(shown)
 
     # -- writing --------------------------------------------------------------------------------
 
