@@ -4,6 +4,7 @@ exports, and which sensitive fields it sees masked."""
 from __future__ import annotations
 
 import csv
+import uuid
 
 import pytest
 
@@ -29,9 +30,17 @@ def company(db_url):
     svc = Services.open(db_url, upgrade=True)
     staff = StaffService(svc.db, svc.user)
     people = {}
-    for key, role, team in (("boss", "manager", "EAST"), ("anna", "sales", "EAST"),
-                            ("wang", "sales", "WEST"), ("desk", "service", "")):
-        people[key] = staff.add(key, key.title(), role, team, "Passw0rd-123")[0]
+    # login roles belong to the PostgreSQL server: names of this test's own, so two test
+    # runs on one server never meet
+    sfx = uuid.uuid4().hex[:6]
+    try:
+        for key, role, team in (("boss", "manager", "EAST"), ("anna", "sales", "EAST"),
+                                ("wang", "sales", "WEST"), ("desk", "service", "")):
+            people[key] = staff.add(f"{key}_{sfx}", key.title(), role, team,
+                                    "Passw0rd-123")[0]
+    except Exception:
+        svc.close()
+        raise
     as_ = {k: svc.as_user(svc.users.get(m.id)) for k, m in people.items()}
     c = svc.customers
     ids = {
