@@ -6,18 +6,16 @@ caller may see, even when called with raw SQL."""
 from __future__ import annotations
 
 import itertools
-import uuid
 
 import psycopg
 import pytest
-from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from desktop_crm.services.container import Services
 from desktop_crm.services.customers import CustomerQuery, CustomerService
 from desktop_crm.services.staff import StaffService
 from desktop_crm.services.text import search_terms, sort_name_of
-from tests.conftest import PG_ADMIN_URL, _pg_admin_engine
+from tests.conftest import _pg_database
 
 PASSWORD = "Search-Passw0rd-1"
 
@@ -85,31 +83,14 @@ class Company:
 
 
 @pytest.fixture(scope="module")
-def company():
-    """One database for the module (as the ``pg_url`` fixture makes and drops them): the
-    company is read, never changed, by the tests."""
-    name = f"crm_test_{uuid.uuid4().hex[:12]}"
-    admin = _pg_admin_engine()
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    company = None
-    try:
-        company = Company(make_url(PG_ADMIN_URL).set(database=name)
-                          .render_as_string(hide_password=False))
-        yield company
-    finally:
-        if company is not None:
+def company(_pg_template):
+    """One database for the module: the company is read, never changed, by the tests."""
+    with _pg_database(_pg_template) as url:
+        company = Company(url)
+        try:
+            yield company
+        finally:
             company.owner.close()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            logins = conn.execute(text(
-                "SELECT r.rolname FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member "
-                "JOIN pg_roles g ON g.oid = m.roleid WHERE g.rolname = :g"),
-                {"g": f"{name}_staff"}).scalars().all()
-            for login in logins:
-                conn.execute(text(f'DROP ROLE IF EXISTS "{login}"'))
-            conn.execute(text(f'DROP ROLE IF EXISTS "{name}_staff"'))
-        admin.dispose()
 
 
 def _all_pages(customers: CustomerService, q: CustomerQuery, size: int) -> list:
