@@ -14,6 +14,11 @@ UNMAPPED_INDEXES = {"ix_customers_search_trgm", "ix_customers_owner_search",
 # The server's sync change log (revision 0019, PostgreSQL only) is read with plain SQL
 # (services/sync_log.py).
 UNMAPPED_TABLES |= {"sync_change_log"}
+# Revision 0020: the server's replica and mutation ledgers (PostgreSQL) and a replica's own
+# state, outbox, switch and history (SQLite), read and written with plain SQL by
+# services/replica.py and services/sync.py.
+UNMAPPED_TABLES |= {"sync_sites", "sync_applied_mutations", "sync_state", "sync_outbox",
+                    "sync_control", "sync_refresh", "sync_runs"}
 
 
 def include_object(obj, name, type_, reflected, compare_to):

@@ -11,6 +11,7 @@ from .history import Activity, ActivitySeries, ActivityType, Channel, Holiday, I
 from .order import Order, OrderStatus
 from .pipeline import Opportunity, OpportunityStageChange, OpportunityStatus, PipelineStage
 from .pool import CustomerAssignment, Notification
+from .sync import ConflictKind, SyncConflict
 from .targets import SalesTarget
 from .ticket import SlaPolicy, Ticket, TicketEvent, TicketPriority, TicketStatus
 from .tiers import (
@@ -26,7 +27,7 @@ __all__ = [
     "OpportunityStatus",
     "Order", "OrderStatsWindow", "OrderStatus", "PipelineStage", "Role", "SalesTarget",
     "SharedSetting",
-    "SlaPolicy", "SyncedMixin", "Tag", "Ticket", "TicketEvent", "TicketPriority", "TicketStatus",
+    "SlaPolicy", "SyncConflict", "ConflictKind", "SyncedMixin", "Tag", "Ticket", "TicketEvent", "TicketPriority", "TicketStatus",
     "Tier",
     "TierRun", "TierSnapshot", "User", "utcnow",
 ]

@@ -67,10 +67,15 @@ class Services:
         users = UserService(db)
         from .staff import server_user
 
+        from .replica import prepare
+
         try:
-            # on PostgreSQL a staff member's own login; else the first admin (created on a
-            # new database from the OS login)
-            user = server_user(db) or users.ensure_local_user()
+            # an offline replica works as the staff member it was made for; on PostgreSQL a
+            # staff member's own login; else the first admin (created on a new database
+            # from the OS login)
+            st = prepare(db) if db.is_sqlite else None
+            user = (users.get(st.user_id) if st is not None and st.user_id else
+                    server_user(db) or users.ensure_local_user())
         except Exception:
             db.dispose()
             raise

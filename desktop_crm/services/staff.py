@@ -279,6 +279,10 @@ BEGIN
   IF to_regclass('sync_change_log') IS NOT NULL THEN  -- written by its trigger only
     EXECUTE format('REVOKE INSERT, UPDATE, DELETE ON sync_change_log FROM %I', staff);
   END IF;
+  IF to_regclass('sync_applied_mutations') IS NOT NULL THEN  -- revision 0020
+    EXECUTE format('REVOKE UPDATE, DELETE ON sync_applied_mutations FROM %I', staff);
+    EXECUTE format('REVOKE DELETE ON sync_conflicts, sync_sites FROM %I', staff);
+  END IF;
   -- the functions revoked from PUBLIC that staff call (they check their caller themselves);
   -- the others revoked from PUBLIC are internal to these
   FOR fn IN SELECT p.oid::regprocedure FROM pg_proc p

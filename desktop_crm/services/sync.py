@@ -1,0 +1,889 @@
+"""Syncing a laptop's replica with the office server (issue 9, ../shared/SYNC.md).
+
+One sync: handshake (schema revisions, the server not behind the cursor), push, pull, push
+again if the user edited meanwhile. Every batch is its own transaction on each side with its
+acknowledgement or cursor in the same transaction, so a cut connection or a killed process
+loses nothing and the next sync goes on from there.
+
+Push: the outbox's entries, oldest first, ``PUSH_BATCH`` per server transaction, under the
+user's own login (row-level security decides what they may write). Entries are marked
+'sending' first (edits made meanwhile get entries of their own); the server records each
+mutation id in ``sync_applied_mutations`` in the same transaction, so a batch sent again after
+a lost acknowledgement changes nothing. Per change unit (a field, or province+city+address):
+the server's value still the base the laptop last saw -> the laptop's value is written; the
+server already has the laptop's value -> nothing; else the server keeps its value and a
+``sync_conflicts`` row holds base, mine and theirs. A soft delete of a record edited at the
+office since, or an edit of a record deleted there, keeps the record and records a conflict.
+A new customer whose code is taken gets the next free code (a conflict says so); a new
+customer that looks like an existing one is flagged for the merge tool. What the server's
+rules refuse is recorded as a rejected change with the laptop's values: nothing is dropped
+unseen. Decisions use values, never clocks: a laptop a year ahead loses nothing.
+
+Pull: the server's change log after the cursor and below the horizon (sync_log), a page at a
+time; the rows themselves are read under the user's login, written with the triggers silent,
+and the cursor moves in the same SQLite transaction. Fields with unsent local edits keep the
+local value (the next push decides). A row the user may no longer see leaves the replica with
+the rows that belong to it, unless changes of theirs to it are still unsent; a row that
+became visible comes with its rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Table, delete, insert, select, text, update
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from . import replica, sync_log
+from .db import Database, is_connection_error, safe_url
+
+log = logging.getLogger(__name__)
+
+PUSH_BATCH = 200
+PULL_PAGE = 2000
+SNAPSHOT_CHUNK = 5000
+
+Progress = Callable[[str, int, int], None]  # phase, done, total (0: not known)
+
+
+class SyncError(Exception):
+    """A sync that could not run or finish. ``code``: ``not_replica``, ``server_older`` /
+    ``app_older`` (schema revisions ``server`` / ``app`` differ), ``server_behind`` (the server
+    is older than this replica's last pull: restored from a backup), ``unreachable``,
+    ``cancelled``, ``not_staff`` (the login is no user of the CRM)."""
+
+    def __init__(self, code: str, **details: Any):
+        self.code = code
+        self.details = details
+        super().__init__(f"{code}: {details}" if details else code)
+
+
+@dataclass
+class SyncResult:
+    pushed: int = 0
+    pulled: int = 0
+    removed: int = 0
+    conflicts: int = 0
+    rejected: int = 0
+    pages: int = 0
+    outcomes: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+
+# -- server side of a push --------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Entry:
+    seq: int
+    mutation_id: uuid.UUID
+    table: str
+    row_id: uuid.UUID
+    op: str
+    old: dict[str, Any] | None
+    new: dict[str, Any] | None
+    made_at: dt.datetime
+
+
+def _entries(conn: Connection, status: str | None, limit: int) -> list[Entry]:
+    where = "WHERE status = :st" if status else ""
+    rows = conn.execute(text(
+        f"SELECT seq, mutation_id, table_name, row_id, op, old_row, new_row, made_at "
+        f"FROM sync_outbox {where} ORDER BY seq LIMIT :n"), {"st": status, "n": limit}).all()
+    out = []
+    for seq, mid, tname, rid, op, old, new, made in rows:
+        t = replica.table(tname)
+        out.append(Entry(seq, uuid.UUID(mid), tname, uuid.UUID(rid), op,
+                         replica.decode_row(t, json.loads(old)) if old else None,
+                         replica.decode_row(t, json.loads(new)) if new else None,
+                         replica._aware(made)))
+    return out
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _units(tname: str, fields: Iterable[str]) -> list[tuple[str, ...]]:
+    seen: list[tuple[str, ...]] = []
+    for f in fields:
+        u = replica.unit_of(tname, f)
+        if u not in seen:
+            seen.append(u)
+    return seen
+
+
+def _values(row: dict | None, unit: tuple[str, ...]) -> dict[str, Any] | None:
+    if row is None:
+        return None
+    return {f: replica.jsonable(row.get(f)) for f in unit}
+
+
+def _derive(tname: str, row: dict[str, Any]) -> dict[str, Any]:
+    """The computed fields of a merged row (search keys follow the name and phones)."""
+    from .text import pinyin_of, search_text, sort_name_of
+
+    if tname == "customers":
+        pinyin, initials = pinyin_of(row["name"])
+        return {"name_pinyin": pinyin, "name_initials": initials,
+                "sort_name": sort_name_of(row["name"]),
+                "search_text": search_text(name=row["name"], code=row["code"],
+                                           phones=(row["phone"], row["phone2"]),
+                                           email=row["email"])}
+    if tname == "contacts":
+        return {"name_pinyin": pinyin_of(row["name"])[0]}
+    return {}
+
+
+class _Push:
+    """One server transaction of a push: applies entries, records conflicts and the ledger."""
+
+    def __init__(self, conn: Connection, site: uuid.UUID, user_id: uuid.UUID | None):
+        self.conn, self.site, self.user_id = conn, site, user_id
+        self.conflicts = 0
+        self.new_customers: list[uuid.UUID] = []
+
+    def _savepoint(self, fn):
+        sp = self.conn.begin_nested()
+        try:
+            out = fn()
+        except BaseException:
+            sp.rollback()
+            raise
+        sp.commit()
+        return out
+
+    def conflict(self, e: Entry, kind: str, unit: tuple[str, ...] | None, *,
+                 base=None, mine=None, theirs=None, theirs_row: dict | None = None,
+                 other: uuid.UUID | None = None, message: str = "") -> None:
+        from desktop_crm.models import SyncConflict
+
+        c = SyncConflict.__table__
+        fname = replica.unit_name(unit) if unit else ""
+        theirs_by, theirs_at = self._last_writer(e, unit, theirs_row)
+        values = dict(kind=kind, table_name=e.table, row_id=e.row_id, field=fname,
+                      base_value=base, mine_value=mine, theirs_value=theirs,
+                      user_id=self.user_id, site_id=self.site, mine_at=e.made_at,
+                      theirs_by=theirs_by, theirs_at=theirs_at, other_row_id=other,
+                      message=message, resolution="")
+        # the same field of the same record still open from this laptop: one conflict, the
+        # latest of its values (a chain of edits made offline is one decision)
+        same = self.conn.execute(select(c.c.id, c.c.base_value).where(
+            c.c.table_name == e.table, c.c.row_id == e.row_id, c.c.field == fname,
+            c.c.kind == kind, c.c.site_id == self.site, c.c.resolved_at.is_(None),
+            c.c.deleted_at.is_(None))).first()
+        now = _now()
+        if same is not None:
+            values["base_value"] = same.base_value
+            self.conn.execute(update(c).where(c.c.id == same.id).values(
+                **values, updated_at=now, version=c.c.version + 1))
+        else:
+            self.conn.execute(insert(c).values(id=uuid.uuid4(), created_at=now, updated_at=now,
+                                               version=1, **values))
+        self.conflicts += 1
+
+    def _last_writer(self, e: Entry, unit, row: dict | None):
+        if row is None:
+            return None, None
+        try:
+            found = self.conn.execute(text(
+                "SELECT user_id, at FROM audit_log WHERE table_name = :t AND row_id = :r "
+                "AND (field IS NULL OR field = ANY(:f)) ORDER BY at DESC LIMIT 1"),
+                {"t": e.table, "r": e.row_id, "f": list(unit or ())}).first()
+        except DBAPIError:
+            found = None
+        if found is not None:
+            return found[0], found[1]
+        return None, row.get("updated_at")
+
+    def apply(self, e: Entry) -> str:
+        t = replica.table(e.table)
+        self.conn.execute(text("SELECT set_config('crm.sync_mutation', :m, true)"),
+                          {"m": str(e.mutation_id)})
+        try:
+            if e.op == "I":
+                return self._insert(t, e)
+            if e.op == "U":
+                return self._update(t, e)
+            return self._remove(t, e)
+        except DBAPIError as exc:
+            if is_connection_error(exc):
+                raise
+            log.info("push of %s %s refused: %s", e.table, e.row_id, exc.orig)
+            self.conflict(e, "rejected", None, mine=self._jsonrow(e.new or e.old),
+                          message=str(getattr(exc, "orig", exc)).splitlines()[0][:500])
+            return "rejected"
+
+    @staticmethod
+    def _jsonrow(row: dict | None) -> dict | None:
+        if row is None:
+            return None
+        return {k: replica.jsonable(v) for k, v in row.items()
+                if k not in replica.BOOKKEEPING}
+
+    def _current(self, t: Table, row_id) -> dict | None:
+        row = self.conn.execute(select(t).where(t.c.id == row_id).with_for_update()).mappings()\
+            .first()
+        return dict(row) if row is not None else None
+
+    def _insert(self, t: Table, e: Entry) -> str:
+        cur = self._current(t, e.row_id)
+        if cur is not None:  # already there (sent before the ledger existed): an update
+            return self._update(t, Entry(e.seq, e.mutation_id, e.table, e.row_id, "U",
+                                         cur, e.new, e.made_at))
+        row = dict(e.new)
+        now = _now()
+        row.update(version=1, updated_at=now, created_at=min(row.get("created_at") or now, now))
+        row.update(_derive(e.table, row))
+        try:
+            self._savepoint(lambda: self.conn.execute(insert(t).values(**row)))
+        except IntegrityError as exc:
+            return self._clash(t, e, row, exc)
+        if e.table == "customers":
+            self.new_customers.append(e.row_id)
+        self._audit(e.table, e.row_id, "create", None, None)
+        return "applied"
+
+    def _clash(self, t: Table, e: Entry, row: dict, exc: IntegrityError) -> str:
+        msg = str(exc.orig)
+        if e.table == "customers" and "code" in msg:
+            from desktop_crm.models import Customer
+            from sqlalchemy.orm import Session
+
+            from .counters import next_code
+            from .customers import CODE_PREFIX, CODE_WIDTH
+
+            with Session(bind=self.conn) as s:
+                code = next_code(s, "customer_code", Customer.code, CODE_PREFIX, CODE_WIDTH)
+                s.flush()
+            old_code = row["code"]
+            row = dict(row, code=code)
+            row.update(_derive(e.table, row))
+            self._savepoint(lambda: self.conn.execute(insert(t).values(**row)))
+            self.new_customers.append(e.row_id)
+            self._audit(e.table, e.row_id, "create", None, None)
+            self.conflict(e, "unique", ("code",), mine={"code": old_code},
+                          theirs={"code": code}, theirs_row=row)
+            return "renamed"
+        if e.table == "tags" and "name" in msg:
+            n = 2
+            while True:
+                name = f"{row['name']} ({n})"
+                if not self.conn.execute(select(t.c.id).where(t.c.name == name)).first():
+                    break
+                n += 1
+            old_name, row = row["name"], dict(row, name=name)
+            self._savepoint(lambda: self.conn.execute(insert(t).values(**row)))
+            self.conflict(e, "unique", ("name",), mine={"name": old_name},
+                          theirs={"name": name}, theirs_row=row)
+            return "renamed"
+        if e.table == "customer_tags" and "unique" in msg.lower():
+            return "dropped"  # the same tag on the same customer: already there
+        raise exc
+
+    def _update(self, t: Table, e: Entry) -> str:
+        cur = self._current(t, e.row_id)
+        fields = replica.changed_fields(t, e.old, e.new)
+        if not fields:
+            return "applied"
+        if cur is None:
+            visible = self.conn.execute(select(t.c.id).where(t.c.id == e.row_id)).first()
+            if visible is not None:  # seen but not the user's to change
+                self.conflict(e, "rejected", None, mine=self._jsonrow(e.new),
+                              message="not allowed")
+                return "rejected"
+            self.conflict(e, "delete", None, base=self._jsonrow(e.old),
+                          mine=self._jsonrow(e.new), theirs=None, message="gone")
+            return "conflict"
+        write: dict[str, Any] = {}
+        outcome = "applied"
+        deleting = ("deleted_at" in fields and e.old.get("deleted_at") is None
+                    and e.new.get("deleted_at") is not None)
+        if deleting:
+            edited = [f for f in replica.changed_fields(t, e.old, cur) if f != "deleted_at"]
+            if edited and cur.get("deleted_at") is None:
+                # deleted on the laptop, edited at the office since: keep it, ask
+                self.conflict(e, "delete", ("deleted_at",), base={"deleted_at": None},
+                              mine={"deleted_at": replica.jsonable(e.new["deleted_at"])},
+                              theirs=_values(cur, tuple(edited)), theirs_row=cur)
+                fields = [f for f in fields if f != "deleted_at"]
+                outcome = "conflict"
+        elif cur.get("deleted_at") is not None and e.old.get("deleted_at") is None:
+            # edited on the laptop, deleted at the office since: keep the record, ask
+            write["deleted_at"] = None
+            self.conflict(e, "delete", ("deleted_at",), base={"deleted_at": None},
+                          mine={"deleted_at": None},
+                          theirs={"deleted_at": replica.jsonable(cur["deleted_at"])},
+                          theirs_row=cur)
+            outcome = "conflict"
+        for unit in _units(e.table, fields):
+            base = {f: e.old.get(f) for f in unit}
+            mine = {f: e.new.get(f) for f in unit}
+            theirs = {f: cur.get(f) for f in unit}
+            if all(replica.same(mine[f], theirs[f]) for f in unit):
+                continue
+            if all(replica.same(base[f], theirs[f]) for f in unit):
+                write.update(mine)
+                continue
+            self.conflict(e, "field", unit, base=_values(e.old, unit), mine=_values(e.new, unit),
+                          theirs=_values(cur, unit), theirs_row=cur)
+            outcome = "conflict"
+        if write:
+            merged = dict(cur, **write)
+            write.update({k: v for k, v in _derive(e.table, merged).items()
+                          if not replica.same(v, cur.get(k))})
+            self.conn.execute(update(t).where(t.c.id == e.row_id).values(
+                **write, version=t.c.version + 1, updated_at=_now()))
+            self._audit(e.table, e.row_id, "update", cur, write)
+        return outcome
+
+    def _remove(self, t: Table, e: Entry) -> str:
+        cur = self._current(t, e.row_id)
+        if cur is None:
+            return "applied"  # already gone
+        edited = replica.changed_fields(t, e.old, cur)
+        if edited:
+            self.conflict(e, "delete", ("deleted_at",), base={"deleted_at": None},
+                          mine={"deleted_at": "removed"}, theirs=_values(cur, tuple(edited)),
+                          theirs_row=cur)
+            return "conflict"
+        self._savepoint(lambda: self.conn.execute(delete(t).where(t.c.id == e.row_id)))
+        self._audit(e.table, e.row_id, "delete", None, None)
+        return "applied"
+
+    def _audit(self, tname: str, row_id, action: str, old, new) -> None:
+        if tname not in ("customers", "contacts", "opportunities", "tickets"):
+            return
+        from sqlalchemy.orm import Session
+
+        from .audit import record
+
+        with Session(bind=self.conn) as s:
+            record(s, table=tname, row_id=row_id, action=action, user_id=self.user_id,
+                   old=old, new=new)
+            s.flush()
+
+
+# -- the sync itself --------------------------------------------------------------------------
+
+class SyncService:
+    """Syncs the replica ``db`` with its server (``server``: an open Database on it; by default
+    the replica's recorded server URL with the keyring's password)."""
+
+    def __init__(self, db: Database, server: Database | None = None,
+                 password: str | None = None):
+        self.db = db
+        st = replica.state(db)
+        if st is None:
+            raise SyncError("not_replica", database=db.describe())
+        self.state = st
+        self._own_server = server is None
+        self.server = server or Database(st.server_url, password=password)
+
+    def close(self) -> None:
+        if self._own_server:
+            self.server.dispose()
+
+    # -- handshake --------------------------------------------------------------------
+
+    def handshake(self, conn: Connection) -> uuid.UUID | None:
+        """Refuse a server on another schema revision, or one behind this replica's cursor;
+        returns the user id of the login."""
+        server_rev = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        app_rev = self.db.head_revision()
+        if server_rev != app_rev:
+            code = "server_older" if (server_rev or "") < app_rev else "app_older"
+            raise SyncError(code, server=server_rev, app=app_rev)
+        xmax = int(conn.execute(text(
+            "SELECT pg_snapshot_xmax(pg_current_snapshot())::text")).scalar_one())
+        if self.state.cursor[0] > xmax:
+            raise SyncError("server_behind", cursor=self.state.cursor[0], server=xmax)
+        login = conn.execute(text("SELECT current_user")).scalar_one()
+        uid = conn.execute(text("SELECT id FROM users WHERE username = :u AND active "
+                                "AND deleted_at IS NULL"), {"u": login}).scalar()
+        return uid or self.state.user_id
+
+    # -- run ----------------------------------------------------------------------------
+
+    def run(self, progress: Progress | None = None,
+            cancelled: Callable[[], bool] | None = None) -> SyncResult:
+        """Push, pull, push again; the run goes into the sync history either way."""
+        result = SyncResult()
+        with self.db.engine.begin() as lc:
+            run_id = lc.execute(text(
+                "INSERT INTO sync_runs (started_at) VALUES (:t) RETURNING id"),
+                {"t": _now().replace(tzinfo=None)}).scalar_one()
+        error, outcome = "", "ok"
+        try:
+            self._run(result, progress or (lambda *_: None), cancelled or (lambda: False))
+        except SyncError as exc:
+            error, outcome = exc.code, ("cancelled" if exc.code == "cancelled" else "failed")
+            raise
+        except DBAPIError as exc:
+            if is_connection_error(exc):
+                error, outcome = "unreachable", "failed"
+                raise SyncError("unreachable", server=safe_url(self.state.server_url)) from exc
+            error, outcome = str(exc.orig or exc).splitlines()[0][:500], "failed"
+            raise
+        except Exception as exc:
+            error, outcome = f"{type(exc).__name__}: {exc}"[:500], "failed"
+            raise
+        finally:
+            with self.db.engine.begin() as lc:
+                lc.execute(text(
+                    "UPDATE sync_runs SET finished_at = :t, pushed = :p, pulled = :d, "
+                    "conflicts = :c, outcome = :o, error = :e WHERE id = :id"),
+                    {"t": _now().replace(tzinfo=None), "p": result.pushed, "d": result.pulled,
+                     "c": result.conflicts, "o": outcome, "e": error, "id": run_id})
+        return result
+
+    def _run(self, result: SyncResult, progress: Progress, cancelled) -> None:
+        progress("connect", 0, 0)
+        with self.server.engine.connect() as conn:
+            self.user_id = self.handshake(conn)
+            conn.rollback()
+        self.push(result, progress, cancelled)
+        self.pull(result, progress, cancelled)
+        if replica.pending_count(self.db):
+            self.push(result, progress, cancelled)
+        with self.server.engine.begin() as conn:
+            conn.execute(text("UPDATE sync_sites SET last_sync_at = now(), schema_rev = :r "
+                              "WHERE id = :s"), {"r": self.db.head_revision(),
+                                                 "s": self.state.site_id})
+        with self.db.engine.begin() as lc:
+            lc.execute(text("UPDATE sync_state SET last_sync_at = :t WHERE id = 1"),
+                       {"t": _now().replace(tzinfo=None)})
+        progress("done", result.pushed + result.pulled, result.pushed + result.pulled)
+
+    # -- push ---------------------------------------------------------------------------
+
+    def push(self, result: SyncResult, progress: Progress, cancelled) -> None:
+        total = replica.pending_count(self.db)
+        done = 0
+        while True:
+            if cancelled():
+                raise SyncError("cancelled")
+            with self.db.engine.begin() as lc:
+                # what was being sent when a sync stopped goes again first, unchanged
+                batch = _entries(lc, "sending", PUSH_BATCH)
+                if not batch:
+                    lc.execute(text(
+                        "UPDATE sync_outbox SET status = 'sending' WHERE seq IN "
+                        "(SELECT seq FROM sync_outbox WHERE status = 'pending' "
+                        " ORDER BY seq LIMIT :n)"), {"n": PUSH_BATCH})
+                    batch = _entries(lc, "sending", PUSH_BATCH)
+            if not batch:
+                return
+            progress("push", done, total)
+            outcomes, new_customers = self._send(batch, result)
+            self._acknowledge(batch, outcomes)
+            done += len(batch)
+            result.pushed += len(batch)
+            for o in outcomes.values():
+                result.outcomes[o] += 1
+            if new_customers:
+                self._flag_lookalikes(new_customers, result)
+            progress("push", done, max(total, done))
+
+    def _send(self, batch: list[Entry], result: SyncResult) -> tuple[dict[int, str], list]:
+        with self.server.engine.begin() as conn:
+            conn.execute(text("SELECT set_config('crm.sync_site', :s, true)"),
+                         {"s": str(self.state.site_id)})
+            done = dict(conn.execute(text(
+                "SELECT mutation_id, outcome FROM sync_applied_mutations "
+                "WHERE mutation_id = ANY(:ids)"), {"ids": [e.mutation_id for e in batch]}).all())
+            push = _Push(conn, self.state.site_id, self.user_id)
+            outcomes: dict[int, str] = {}
+            for e in batch:
+                if e.mutation_id in done:  # sent before, acknowledgement lost: nothing again
+                    outcomes[e.seq] = done[e.mutation_id]
+                    continue
+                outcomes[e.seq] = push.apply(e)
+                conn.execute(text(
+                    "INSERT INTO sync_applied_mutations (mutation_id, site_id, outcome) "
+                    "VALUES (:m, :s, :o)"),
+                    {"m": e.mutation_id, "s": self.state.site_id, "o": outcomes[e.seq]})
+            result.conflicts += push.conflicts
+            result.rejected += sum(1 for o in outcomes.values() if o == "rejected")
+            return outcomes, push.new_customers
+
+    def _acknowledge(self, batch: list[Entry], outcomes: dict[int, str]) -> None:
+        """Forget the acknowledged entries; a record the server did not take as sent is read
+        back from the server at the next pull (its conflict tells what was kept)."""
+        with self.db.engine.begin() as lc:
+            lc.execute(text("UPDATE sync_control SET applying = 1 WHERE id = 1"))
+            for e in batch:
+                lc.execute(text("DELETE FROM sync_outbox WHERE seq = :s AND status = 'sending'"),
+                           {"s": e.seq})
+                outcome = outcomes[e.seq]
+                if outcome != "applied":
+                    lc.execute(text("INSERT OR IGNORE INTO sync_refresh (table_name, row_id) "
+                                    "VALUES (:t, :r)"), {"t": e.table, "r": e.row_id.hex})
+                if outcome == "dropped" or (outcome == "rejected" and e.op == "I"):
+                    t = replica.table(e.table)
+                    lc.execute(delete(t).where(t.c.id == e.row_id))
+            lc.execute(text("UPDATE sync_control SET applying = 0 WHERE id = 1"))
+
+    def _flag_lookalikes(self, ids: list[uuid.UUID], result: SyncResult) -> None:
+        """A new customer from a laptop that looks like another: a conflict for the merge
+        tool, never a merge made here."""
+        from desktop_crm.models import Customer
+
+        from .duplicates import DuplicateService
+
+        dup = DuplicateService(self.server)
+        c = Customer.__table__
+        with self.server.engine.connect() as conn:
+            rows = conn.execute(select(c).where(c.c.id.in_(ids))).mappings().all()
+        for row in rows:
+            matches = dup.check_new(dict(row), exclude=row["id"])
+            if not matches:
+                continue
+            best = matches[0]
+            with self.server.engine.begin() as conn:
+                conn.execute(text("SELECT set_config('crm.sync_site', :s, true)"),
+                             {"s": str(self.state.site_id)})
+                e = Entry(0, uuid.uuid4(), "customers", row["id"], "I", None, dict(row), _now())
+                push = _Push(conn, self.state.site_id, self.user_id)
+                push.conflict(e, "duplicate", None, mine={"name": row["name"]},
+                              theirs={"name": best.name, "code": best.code},
+                              other=best.id, message=",".join(best.reasons))
+                result.conflicts += 1
+
+    # -- pull ---------------------------------------------------------------------------
+
+    def pull(self, result: SyncResult, progress: Progress, cancelled) -> None:
+        cursor = replica.state(self.db).cursor
+        with self.db.engine.connect() as lc:
+            refresh = lc.execute(text("SELECT table_name, row_id FROM sync_refresh")).all()
+        first = True
+        while True:
+            if cancelled():
+                raise SyncError("cancelled")
+            with self.server.engine.connect() as conn:
+                changes = sync_log.changes_after(conn, cursor, limit=PULL_PAGE)
+                if len(changes) == PULL_PAGE:  # end the page on a transaction's end
+                    whole = [c for c in changes if c.pos != changes[-1].pos]
+                    changes = whole or changes
+                wanted: dict[str, set[uuid.UUID]] = defaultdict(set)
+                for c in changes:
+                    if c.table in models_tables():
+                        wanted[c.table].add(c.row_id)
+                if first:
+                    for tname, rid in refresh:
+                        wanted[tname].add(uuid.UUID(rid))
+                if not changes and not (first and refresh):
+                    conn.rollback()
+                    return
+                rows = {tname: _fetch(conn, replica.table(tname), ids)
+                        for tname, ids in wanted.items()}
+                conn.rollback()
+            new_cursor = changes[-1].position if changes else cursor
+            n = self._apply_page(wanted, rows, new_cursor, clear_refresh=first, result=result)
+            result.pulled += n
+            result.pages += 1
+            progress("pull", result.pulled, 0)
+            cursor, first = new_cursor, False
+            if not changes:
+                return
+
+    def _apply_page(self, wanted, rows, cursor, *, clear_refresh: bool,
+                    result: SyncResult) -> int:
+        with self.db.engine.connect() as lc:
+            lc.exec_driver_sql("PRAGMA foreign_keys=OFF")  # before the transaction begins
+            try:
+                lc.execute(text("UPDATE sync_control SET applying = 1 WHERE id = 1"))
+                applied = _Apply(lc, self.server, result)
+                applied.page(wanted, rows)
+                lc.execute(text("UPDATE sync_state SET pull_pos = :p, pull_seq = :s "
+                                "WHERE id = 1"), {"p": cursor[0], "s": cursor[1]})
+                if clear_refresh:
+                    lc.execute(text("DELETE FROM sync_refresh"))
+                lc.execute(text("UPDATE sync_control SET applying = 0 WHERE id = 1"))
+                lc.commit()
+            except BaseException:
+                lc.rollback()
+                raise
+            finally:
+                lc.exec_driver_sql("PRAGMA foreign_keys=ON")
+        return applied.written
+
+
+def models_tables() -> set[str]:
+    return {t.name for t in replica.synced_tables()}
+
+
+def _fetch(conn: Connection, t: Table, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, dict]:
+    ids = list(ids)
+    out: dict[uuid.UUID, dict] = {}
+    for i in range(0, len(ids), 1000):
+        for row in conn.execute(select(t).where(t.c.id.in_(ids[i:i + 1000]))).mappings():
+            out[row["id"]] = dict(row)
+    return out
+
+
+def _children() -> dict[str, list[tuple[Table, str]]]:
+    """For each synced table, the synced tables whose rows belong to one of its rows (through
+    a NOT NULL foreign key, or the customer a record is about): (child table, column)."""
+    names = models_tables()
+    out: dict[str, list[tuple[Table, str]]] = defaultdict(list)
+    for t in replica.synced_tables():
+        for fk in t.foreign_keys:
+            parent = fk.column.table.name
+            if parent in names and parent != "users" and parent != t.name:
+                out[parent].append((t, fk.parent.name))
+    return out
+
+
+class _Apply:
+    """One page of pulled rows into the replica (in the caller's transaction)."""
+
+    def __init__(self, lc: Connection, server: Database, result: SyncResult):
+        self.lc, self.server, self.result = lc, server, result
+        self.written = 0
+        self.pending = self._pending()
+
+    def _pending(self) -> dict[tuple[str, str], tuple[str, set[str]]]:
+        """Unsent local changes per row: (op, the fields they change)."""
+        out: dict[tuple[str, str], tuple[str, set[str]]] = {}
+        for tname, rid, op, old, new in self.lc.execute(text(
+                "SELECT table_name, row_id, op, old_row, new_row FROM sync_outbox ORDER BY seq")):
+            t = replica.table(tname)
+            fields = set(replica.changed_fields(
+                t, replica.decode_row(t, json.loads(old)) if old else None,
+                replica.decode_row(t, json.loads(new)) if new else None))
+            key = (tname, rid)
+            prev = out.get(key)
+            out[key] = (prev[0] if prev and prev[0] == "I" else op,
+                        fields | (prev[1] if prev else set()))
+        return out
+
+    def page(self, wanted: dict[str, set[uuid.UUID]], rows: dict[str, dict]) -> None:
+        new_rows: dict[str, set[uuid.UUID]] = defaultdict(set)
+        for t in replica.synced_tables():
+            ids = wanted.get(t.name)
+            if not ids:
+                continue
+            got = rows.get(t.name, {})
+            new_rows[t.name] |= self.upsert(t, got.values())
+            gone = [i for i in ids if i not in got]
+            if gone:
+                self.remove(t, gone)
+        self.bring_children(new_rows)
+
+    def upsert(self, t: Table, rows: Iterable[dict]) -> set[uuid.UUID]:
+        rows = list(rows)
+        if not rows:
+            return set()
+        existing = set()
+        ids = [r["id"] for r in rows]
+        for i in range(0, len(ids), 900):
+            existing |= set(self.lc.execute(select(t.c.id).where(t.c.id.in_(ids[i:i + 900])))
+                            .scalars())
+        out_rows = []
+        for r in rows:
+            p = self.pending.get((t.name, r["id"].hex))
+            if p is not None:
+                op, fields = p
+                if op in ("I", "X"):
+                    continue  # the local new or removed row waits for its push
+                local = self.lc.execute(select(t).where(t.c.id == r["id"])).mappings().first()
+                if local is not None:
+                    keep = set(fields)
+                    for f in list(keep):
+                        keep |= set(replica.unit_of(t.name, f))
+                    keep |= replica.DERIVED.get(t.name, frozenset()) if keep else set()
+                    r = dict(r, **{f: local[f] for f in keep if f in local})
+            out_rows.append(r)
+        if out_rows:
+            stmt = sqlite_insert(t)
+            cols = [c.name for c in t.columns if c.name != "id"]
+            stmt = stmt.on_conflict_do_update(index_elements=["id"],
+                                              set_={c: stmt.excluded[c] for c in cols})
+            for i in range(0, len(out_rows), 500):
+                self.lc.execute(stmt, out_rows[i:i + 500])
+        self.written += len(out_rows)
+        return {r["id"] for r in out_rows} - existing
+
+    def remove(self, t: Table, ids: list[uuid.UUID]) -> None:
+        """Rows gone from the server or no longer the user's to see: out of the replica with
+        what belongs to them, unless unsent changes of theirs are still to be pushed."""
+        ids = [i for i in ids if (t.name, i.hex) not in self.pending]
+        if not ids:
+            return
+        for child, col in _children().get(t.name, ()):
+            kids = []
+            for i in range(0, len(ids), 900):
+                kids += list(self.lc.execute(select(child.c.id).where(
+                    child.c[col].in_(ids[i:i + 900]))).scalars())
+            if kids:
+                self.remove(child, kids)
+        for i in range(0, len(ids), 900):
+            n = self.lc.execute(delete(t).where(t.c.id.in_(ids[i:i + 900]))).rowcount
+            self.result.removed += max(n, 0)
+
+    def bring_children(self, new_rows: dict[str, set[uuid.UUID]]) -> None:
+        """A record new to the replica (a customer handed to this user) comes with its rows."""
+        children = _children()
+        while any(new_rows.values()):
+            nxt: dict[str, set[uuid.UUID]] = defaultdict(set)
+            with self.server.engine.connect() as conn:
+                for parent, ids in new_rows.items():
+                    if not ids:
+                        continue
+                    for child, col in children.get(parent, ()):
+                        got: list[dict] = []
+                        idl = list(ids)
+                        for i in range(0, len(idl), 1000):
+                            got += [dict(r) for r in conn.execute(select(child).where(
+                                child.c[col].in_(idl[i:i + 1000]))).mappings()]
+                        nxt[child.name] |= self.upsert(child, got)
+                conn.rollback()
+            new_rows = nxt
+
+
+# -- making a replica -------------------------------------------------------------------------
+
+def create_replica(server: Database, path: str, *, encrypted: bool = True,
+                   name: str = "", progress: Progress | None = None) -> Database:
+    """A new replica at ``path`` of what the server's login may see. Returns it open.
+    The file is written under a temporary name and renamed at the end: a stopped copy
+    leaves no half replica behind."""
+    import os
+    import socket
+    from pathlib import Path
+
+    progress = progress or (lambda *_: None)
+    target = Path(path).resolve()
+    if target.exists():
+        raise SyncError("exists", path=str(target))
+    tmp = target.with_name(target.name + ".part")
+    for p in (tmp, Path(str(tmp) + "-wal"), Path(str(tmp) + "-shm")):
+        p.unlink(missing_ok=True)
+    key = _new_key(target) if encrypted else None
+    local = Database(_local_url(tmp, encrypted), password=key)
+    try:
+        local.upgrade()
+        app_rev = local.head_revision()
+        with server.engine.connect() as probe:
+            server_rev = probe.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            probe.rollback()
+        if server_rev != app_rev:
+            code = "server_older" if (server_rev or "") < app_rev else "app_older"
+            raise SyncError(code, server=server_rev, app=app_rev)
+        site = uuid.uuid4()
+        with server.engine.connect() as conn:
+            conn.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"))
+            horizon = sync_log.horizon(conn)
+            login = conn.execute(text("SELECT current_user")).scalar_one()
+            uid = conn.execute(text("SELECT id FROM users WHERE username = :u AND active "
+                                    "AND deleted_at IS NULL"), {"u": login}).scalar()
+            if uid is None:
+                uid = conn.execute(text(
+                    "SELECT id FROM users WHERE role = 'admin' AND active AND deleted_at IS NULL "
+                    "ORDER BY created_at LIMIT 1")).scalar()
+            if uid is None:
+                raise SyncError("not_staff", login=login)
+            _snapshot(conn, local, progress)
+            conn.rollback()
+        with server.engine.begin() as conn:
+            conn.execute(text("INSERT INTO sync_sites (id, user_id, name, schema_rev) "
+                              "VALUES (:i, :u, :n, :r)"),
+                         {"i": site, "u": uid, "n": name or socket.gethostname(), "r": app_rev})
+        with local.engine.begin() as lc:
+            lc.execute(text(
+                "INSERT INTO sync_state (id, site_id, server_url, server_login, user_id, "
+                "pull_pos, pull_seq, schema_rev, created_at, last_sync_at, snapshot_done) "
+                "VALUES (1, :s, :u, :l, :uid, :p, 0, :r, :t, :t, 1)"),
+                {"s": site.hex, "u": safe_url(server.url), "l": login, "uid": uid.hex,
+                 "p": horizon, "r": app_rev, "t": _now().replace(tzinfo=None)})
+            replica.install_triggers(lc)
+        local.dispose()
+        with _raw(tmp, key) as raw:
+            raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            raw.execute("PRAGMA journal_mode=DELETE")
+        os.replace(tmp, target)
+    except BaseException:
+        local.dispose()
+        for p in (tmp, Path(str(tmp) + "-wal"), Path(str(tmp) + "-shm")):
+            p.unlink(missing_ok=True)
+        if encrypted:
+            from .cipher import forget_key
+
+            forget_key(target)
+        raise
+    out = Database(_local_url(target, encrypted))
+    replica.prepare(out)
+    return out
+
+
+def _new_key(path) -> str:
+    from .cipher import new_key
+
+    return new_key(path)
+
+
+def _local_url(path, encrypted: bool) -> str:
+    if encrypted:
+        from .cipher import encrypted_url
+
+        return encrypted_url(path)
+    return f"sqlite:///{path}"
+
+
+class _raw:
+    """A plain DB-API connection to the replica file (with its key when it is encrypted)."""
+
+    def __init__(self, path, key: str | None):
+        self.path, self.key = path, key
+
+    def __enter__(self):
+        if self.key:
+            import sqlcipher3
+
+            self.conn = sqlcipher3.connect(str(self.path))
+            self.conn.execute(f"PRAGMA key = \"{self.key}\"")
+        else:
+            import sqlite3
+
+            self.conn = sqlite3.connect(str(self.path))
+        return self.conn
+
+    def __exit__(self, *exc):
+        self.conn.close()
+
+
+# Not synced but needed to work: the company's shared settings and the code counters.
+REFERENCE = ("shared_settings", "counters")
+
+
+def _snapshot(conn: Connection, local: Database, progress: Progress) -> None:
+    """Everything the login may see, in one server snapshot, into the new replica."""
+    import desktop_crm.models as models
+
+    tables = replica.synced_tables()
+    with local.engine.connect() as lc:
+        lc.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        # what the new database's migrations seeded (stages, SLA rules, holidays) is the
+        # server's to give
+        for t in reversed(tables):
+            lc.execute(delete(t))
+        for name in REFERENCE:
+            lc.execute(delete(models.Base.metadata.tables[name]))
+        done = 0
+        for t in [models.Base.metadata.tables[n] for n in REFERENCE] + tables:
+            progress("snapshot:" + t.name, done, 0)
+            result = conn.execution_options(yield_per=SNAPSHOT_CHUNK).execute(select(t))
+            for part in result.mappings().partitions(SNAPSHOT_CHUNK):
+                lc.execute(insert(t), [dict(r) for r in part])
+                done += len(part)
+                progress("snapshot:" + t.name, done, 0)
+        lc.commit()
+        lc.exec_driver_sql("PRAGMA foreign_keys=ON")
