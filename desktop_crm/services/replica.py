@@ -233,3 +233,29 @@ def prepare(db: Database) -> ReplicaState | None:
         with db.engine.begin() as conn:
             install_triggers(conn)
     return st
+
+
+def models_table_names() -> set[str]:
+    return {t.name for t in synced_tables()}
+
+
+@dataclass(frozen=True)
+class SyncRun:
+    id: int
+    started_at: dt.datetime
+    finished_at: dt.datetime | None
+    pushed: int
+    pulled: int
+    conflicts: int
+    outcome: str  # running, ok, failed, cancelled
+    error: str  # a SyncError code, or the database's words
+
+
+def history(db: Database, limit: int = 200) -> list[SyncRun]:
+    """The replica's syncs, newest first."""
+    with db.engine.connect() as conn:
+        rows = conn.execute(text(
+            "SELECT id, started_at, finished_at, pushed, pulled, conflicts, outcome, error "
+            "FROM sync_runs ORDER BY id DESC LIMIT :n"), {"n": limit}).all()
+    return [SyncRun(r[0], _aware(r[1]), _aware(r[2]), r[3], r[4], r[5], r[6], r[7])
+            for r in rows]

@@ -617,7 +617,7 @@ class SyncService:
 
 
 def models_tables() -> set[str]:
-    return {t.name for t in replica.synced_tables()}
+    return replica.models_table_names()
 
 
 def _fetch(conn: Connection, t: Table, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, dict]:
