@@ -207,13 +207,18 @@ class _Push:
         t = replica.table(e.table)
         self.conn.execute(text("SELECT set_config('crm.sync_mutation', :m, true)"),
                           {"m": str(e.mutation_id)})
+        sp = self.conn.begin_nested()
         try:
             if e.op == "I":
-                return self._insert(t, e)
-            if e.op == "U":
-                return self._update(t, e)
-            return self._remove(t, e)
+                out = self._insert(t, e)
+            elif e.op == "U":
+                out = self._update(t, e)
+            else:
+                out = self._remove(t, e)
+            sp.commit()
+            return out
         except DBAPIError as exc:
+            sp.rollback()
             if is_connection_error(exc):
                 raise
             log.info("push of %s %s refused: %s", e.table, e.row_id, exc.orig)
@@ -708,9 +713,41 @@ class _Apply:
             stmt = stmt.on_conflict_do_update(index_elements=["id"],
                                               set_={c: stmt.excluded[c] for c in cols})
             for i in range(0, len(out_rows), 500):
-                self.lc.execute(stmt, out_rows[i:i + 500])
+                part = out_rows[i:i + 500]
+                sp = self.lc.begin_nested()
+                try:
+                    self.lc.execute(stmt, part)
+                    sp.commit()
+                except IntegrityError:
+                    sp.rollback()
+                    for r in part:  # one by one, moving a local clash out of the way
+                        self._make_room(t, r)
+                        self.lc.execute(stmt, [r])
         self.written += len(out_rows)
         return {r["id"] for r in out_rows} - existing
+
+    def _make_room(self, t: Table, row: dict) -> None:
+        """A pulled row whose unique key a different local row holds: a new record made here
+        offline (its push will meet the clash on the server and record it) or one the server
+        has since changed. The local row steps aside: a text key gets a temporary suffix,
+        a pair (a tag on a customer) made here twice is the same fact and goes."""
+        from sqlalchemy import UniqueConstraint, and_
+
+        keys = [tuple(c.columns) for c in t.constraints if isinstance(c, UniqueConstraint)]
+        keys += [tuple(ix.columns) for ix in t.indexes if ix.unique]
+        keys += [(c,) for c in t.columns if c.unique]
+        for cols in keys:
+            cond = and_(*[c == row[c.name] for c in cols], t.c.id != row["id"])
+            for (other,) in self.lc.execute(select(t.c.id).where(cond)).all():
+                if len(cols) == 1 and isinstance(row[cols[0].name], str):
+                    col = cols[0]
+                    aside = f"{row[col.name]}~{other.hex[:6]}"[: col.type.length or None]
+                    self.lc.execute(update(t).where(t.c.id == other).values({col.name: aside}))
+                else:
+                    self.lc.execute(delete(t).where(t.c.id == other))
+                    self.lc.execute(text("DELETE FROM sync_outbox WHERE table_name = :t "
+                                         "AND row_id = :r AND status = 'pending'"),
+                                    {"t": t.name, "r": other.hex})
 
     def remove(self, t: Table, ids: list[uuid.UUID]) -> None:
         """Rows gone from the server or no longer the user's to see: out of the replica with
@@ -781,7 +818,7 @@ def create_replica(server: Database, path: str, *, encrypted: bool = True,
         site = uuid.uuid4()
         with server.engine.connect() as conn:
             conn.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"))
-            horizon = sync_log.horizon(conn)
+            horizon = sync_log.snapshot_xmin(conn)
             login = conn.execute(text("SELECT current_user")).scalar_one()
             uid = conn.execute(text("SELECT id FROM users WHERE username = :u AND active "
                                     "AND deleted_at IS NULL"), {"u": login}).scalar()
@@ -802,7 +839,7 @@ def create_replica(server: Database, path: str, *, encrypted: bool = True,
                 "INSERT INTO sync_state (id, site_id, server_url, server_login, user_id, "
                 "pull_pos, pull_seq, schema_rev, created_at, last_sync_at, snapshot_done) "
                 "VALUES (1, :s, :u, :l, :uid, :p, 0, :r, :t, :t, 1)"),
-                {"s": site.hex, "u": safe_url(server.url), "l": login, "uid": uid.hex,
+                {"s": site.hex, "u": _no_password(server.url), "l": login, "uid": uid.hex,
                  "p": horizon, "r": app_rev, "t": _now().replace(tzinfo=None)})
             replica.install_triggers(lc)
         local.dispose()
@@ -822,6 +859,13 @@ def create_replica(server: Database, path: str, *, encrypted: bool = True,
     out = Database(_local_url(target, encrypted))
     replica.prepare(out)
     return out
+
+
+def _no_password(url: str) -> str:
+    """The server's URL as the replica keeps it: the password stays in the keyring."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).set(password=None).render_as_string(hide_password=False)
 
 
 def _new_key(path) -> str:

@@ -71,7 +71,7 @@ def _label(conn, table: str, row_id: uuid.UUID) -> str:
     row = conn.execute(select(*cols).where(t.c.id == row_id)).first()
     if row is None:
         return ""
-    return " ".join(str(v) for v in row if v)[:200]
+    return next((str(v) for v in row if v), "")[:200]
 
 
 def from_jsonable(t: Table, field: str, value: Any) -> Any:

@@ -3,8 +3,9 @@ only as far as no running transaction can still add to it.
 
 A position is ``(pos, seq)``: the writing transaction's id and the entry's order in the log.
 ``changes_after`` returns entries above the cursor and below the horizon (the oldest
-transaction still running, ``pg_snapshot_xmin``), in (pos, seq) order; every transaction
-below the horizon has ended, so a later read never finds an entry below a cursor it returned.
+transaction of this database still running), in (pos, seq) order; every transaction of this
+database below the horizon has ended, so a later read never finds an entry below a cursor
+it returned.
 This is what keeps a late-committing transaction from being skipped, which a cursor on
 ``seq`` alone (or on a time) would do.
 """
@@ -36,25 +37,57 @@ class Change:
         return self.pos, self.seq
 
 
+# The horizon: the oldest transaction of *this* database still running (pg_snapshot_xmin
+# alone is the whole server's: a long transaction in another database on the same server,
+# a report or a bulk load, would freeze every replica's pull). A transaction of this database
+# that has an id holds a lock on a relation of this database from before the id was given
+# (it locked the table it writes first), so pg_locks names it; its id is matched among the
+# snapshot's running ones (xid8) by its low 32 bits. pg_locks is readable by every login.
+_HORIZON = text("""
+WITH s AS (SELECT pg_current_snapshot() AS snap),
+ours AS (
+  SELECT DISTINCT virtualtransaction FROM pg_locks
+   WHERE locktype = 'relation'
+     AND database = (SELECT oid FROM pg_database WHERE datname = current_database())),
+running AS (
+  SELECT l.transactionid::text::bigint AS x32 FROM pg_locks l JOIN ours USING (virtualtransaction)
+   WHERE l.locktype = 'transactionid' AND l.mode = 'ExclusiveLock' AND l.granted)
+SELECT least(pg_snapshot_xmax(snap)::text::bigint,
+             (SELECT min(x::text::bigint) FROM pg_snapshot_xip(snap) AS x
+               WHERE x::text::bigint % 4294967296 IN (SELECT x32 FROM running)))
+  FROM s""")
+
 _AFTER = text("""
 SELECT pos, seq, table_name, row_id, op, fields, site_id, mutation_id
   FROM sync_change_log
- WHERE (pos, seq) > (:pos, :seq)
-   AND pos < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+ WHERE (pos, seq) > (:pos, :seq) AND pos < :horizon
  ORDER BY pos, seq
  LIMIT :n""")
 
 
 def changes_after(conn: Connection, position: tuple[int, int] = START,
                   limit: int = 1000) -> list[Change]:
-    """Up to ``limit`` changes after ``position`` that no running transaction can precede."""
-    rows = conn.execute(_AFTER, {"pos": position[0], "seq": position[1], "n": limit})
+    """Up to ``limit`` changes after ``position`` that no running transaction can precede.
+
+    Two statements, in this order: the horizon first, then the changes with a newer snapshot
+    (READ COMMITTED), so a transaction that ended in between is read, not skipped."""
+    h = horizon(conn)
+    rows = conn.execute(_AFTER, {"pos": position[0], "seq": position[1], "horizon": h,
+                                 "n": limit})
     return [Change(pos, seq, table, row_id, op, tuple(fields) if fields is not None
                    else None, site, mutation)
             for pos, seq, table, row_id, op, fields, site, mutation in rows]
 
 
 def horizon(conn: Connection) -> int:
-    """The oldest transaction still running: changes at or above it may still be added."""
+    """The oldest transaction of this database still running (or the next to start):
+    changes at or above it may still be added."""
+    return int(conn.execute(_HORIZON).scalar_one())
+
+
+def snapshot_xmin(conn: Connection) -> int:
+    """In a REPEATABLE READ transaction: a cursor for the data this snapshot shows. Every
+    transaction below it had ended when the snapshot was taken, so its changes are in it;
+    those above may or may not be, and are pulled again (a pull is idempotent)."""
     return int(conn.execute(text(
         "SELECT pg_snapshot_xmin(pg_current_snapshot())::text")).scalar_one())

@@ -1,0 +1,322 @@
+"""Offline replicas and sync (issue 9), on the real PostgreSQL server and real SQLite files:
+field merges, same-field conflicts and their resolution, edit versus delete both ways, a
+customer code taken twice, look-alike new customers, permissions and their changes, schema
+versions, idempotence, and a week offline against a week at the office."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from desktop_crm.services import replica
+from desktop_crm.services.container import Services
+from desktop_crm.services.customers import CustomerQuery
+from desktop_crm.services.staff import StaffService
+from desktop_crm.services.sync import SyncError, SyncService, create_replica
+from desktop_crm.services.sync_conflicts import SyncConflictService
+
+
+@pytest.fixture
+def office(pg_url):
+    svc = Services.open(pg_url, upgrade=True)
+    yield svc
+    svc.close()
+
+
+class Laptop:
+    """A replica file and the app's services on it, as a salesperson's laptop has them."""
+
+    def __init__(self, office: Services, path, server_url: str | None = None):
+        from desktop_crm.services.db import Database
+
+        server = Database(server_url) if server_url else office.db
+        self.server = server
+        create_replica(server, str(path), encrypted=False).dispose()
+        self.svc = Services.open(f"sqlite:///{path}")
+        self.sync_service = SyncService(self.svc.db, server=server)
+
+    def sync(self, **kw):
+        return self.sync_service.run(**kw)
+
+    def pending(self) -> int:
+        return replica.pending_count(self.svc.db)
+
+    def conflicts(self):
+        return SyncConflictService(self.svc.db, self.svc.user)
+
+    def close(self):
+        self.svc.close()
+
+
+@pytest.fixture
+def laptops(office, tmp_path):
+    made: list[Laptop] = []
+
+    def make(name="laptop", server_url=None):
+        lp = Laptop(office, tmp_path / f"{name}.sqlite3", server_url)
+        made.append(lp)
+        return lp
+
+    yield make
+    for lp in made:
+        lp.close()
+        if lp.server is not office.db:
+            lp.server.dispose()
+
+
+def edit(svc: Services, cid, **changes):
+    cur = svc.customers.get(cid)
+    return svc.customers.update(cid, changes, expected_version=cur.version)
+
+
+def server_conflicts(office: Services):
+    return SyncConflictService(office.db, office.user).list()
+
+
+def test_a_replica_holds_the_office_data_and_works_as_its_user(office, laptops):
+    c = office.customers.create({"name": "上海甲有限公司", "phone": "13812345678", "city": "上海"})
+    lp = laptops()
+    assert lp.svc.user.id == office.user.id
+    got = lp.svc.customers.get(c.id)
+    assert (got.name, got.phone, got.city) == ("上海甲有限公司", "+8613812345678", "上海")
+    st = replica.state(lp.svc.db)
+    assert st is not None and st.user_id == office.user.id
+    assert "***" not in st.server_url  # the password stays in the keyring
+    # search works on the replica as at the office (Chinese, initials)
+    for term in ("甲有限", "shjyxgs", "1381234"):
+        assert [r.id for r in lp.svc.customers.page(CustomerQuery(text=term)).rows] == [c.id]
+    assert lp.pending() == 0
+
+
+def test_different_fields_merge_and_the_same_field_is_a_conflict_resolved_by_choice(
+        office, laptops):
+    a = office.customers.create({"name": "甲公司", "phone": "13812345678", "city": "上海"})
+    b = office.customers.create({"name": "乙公司", "notes": "原始备注"})
+    lp = laptops()
+    edit(lp.svc, a.id, phone="13811112222")       # laptop: phone
+    edit(office, a.id, city="杭州")               # office: the address unit
+    edit(lp.svc, b.id, notes="笔记本上的备注")
+    edit(office, b.id, notes="办公室的备注")
+    assert lp.pending() == 2
+    result = lp.sync()
+    assert (result.pushed, result.conflicts) == (2, 1)
+    assert lp.pending() == 0
+    for svc in (office, lp.svc):
+        got = svc.customers.get(a.id)
+        assert (got.phone, got.city) == ("+8613811112222", "杭州")  # merged field by field
+        assert svc.customers.get(b.id).notes == "办公室的备注"  # the server keeps its value
+    [conflict] = lp.conflicts().list()
+    assert (conflict.kind, conflict.field, conflict.record) == ("field", "notes", "乙公司")
+    assert conflict.base == {"notes": "原始备注"}
+    assert conflict.mine == {"notes": "笔记本上的备注"}
+    assert conflict.theirs == {"notes": "办公室的备注"}
+    assert conflict.mine_at is not None and conflict.user
+    # the office sees it too, and the laptop's user resolves it by taking their value
+    assert [x.id for x in server_conflicts(office)] == [conflict.id]
+    lp.conflicts().resolve(conflict.id, "mine")
+    lp.sync()
+    assert office.customers.get(b.id).notes == "笔记本上的备注"
+    assert server_conflicts(office) == []
+    assert lp.conflicts().list() == []
+
+
+def test_an_address_is_one_unit(office, laptops):
+    c = office.customers.create({"name": "地址公司", "province": "江苏", "city": "南京",
+                                 "address": "中山路1号"})
+    lp = laptops()
+    edit(lp.svc, c.id, address="中山路2号")
+    edit(office, c.id, city="苏州")
+    lp.sync()
+    got = office.customers.get(c.id)
+    assert (got.city, got.address) == ("苏州", "中山路1号")  # not a mix of two addresses
+    [conflict] = lp.conflicts().list()
+    assert conflict.field == "address"
+    assert conflict.mine == {"province": "江苏", "city": "南京", "address": "中山路2号"}
+    assert conflict.theirs == {"province": "江苏", "city": "苏州", "address": "中山路1号"}
+
+
+def test_edit_versus_delete_keeps_the_record_both_ways(office, laptops):
+    one = office.customers.create({"name": "笔记本删除的"})
+    two = office.customers.create({"name": "办公室删除的"})
+    lp = laptops()
+    lp.svc.customers.delete(one.id)          # laptop deletes what the office edits
+    edit(office, one.id, notes="办公室刚更新")
+    edit(lp.svc, two.id, notes="笔记本上的拜访记录")  # laptop edits what the office deletes
+    office.customers.delete(two.id)
+    result = lp.sync()
+    assert result.conflicts == 2
+    for svc in (office, lp.svc):
+        first, second = svc.customers.get(one.id), svc.customers.get(two.id)
+        assert first.deleted_at is None and first.notes == "办公室刚更新"
+        assert second.deleted_at is None and second.notes == "笔记本上的拜访记录"
+    kinds = sorted((x.record, x.kind) for x in lp.conflicts().list())
+    assert kinds == [("办公室删除的", "delete"), ("笔记本删除的", "delete")]
+    # deciding: the office's delete stands after all
+    which = {x.record: x for x in lp.conflicts().list()}
+    lp.conflicts().resolve(which["办公室删除的"].id, "theirs")
+    lp.conflicts().resolve(which["笔记本删除的"].id, "mine")
+    lp.sync()
+    assert office.customers.get(two.id).deleted_at is not None
+    assert office.customers.get(one.id).deleted_at is not None
+
+
+def test_two_laptops_take_the_same_customer_code(office, laptops):
+    first, second = laptops("first"), laptops("second")
+    a = first.svc.customers.create({"name": "甲方新客户"})
+    b = second.svc.customers.create({"name": "乙方新客户"})
+    assert a.code == b.code  # both continued the same counter offline
+    first.sync()
+    result = second.sync()
+    assert result.conflicts == 1
+    codes = {office.customers.get(a.id).code, office.customers.get(b.id).code}
+    assert len(codes) == 2  # both kept, one under a new code
+    [conflict] = second.conflicts().list()
+    assert conflict.kind == "unique" and conflict.field == "code"
+    assert conflict.mine == {"code": b.code}
+    assert conflict.theirs == {"code": office.customers.get(b.id).code}
+    assert second.svc.customers.get(b.id).code == office.customers.get(b.id).code
+    second.conflicts().resolve(conflict.id, "dismiss")
+    assert second.conflicts().list() == []
+
+
+def test_two_new_customers_that_look_alike_are_flagged_not_merged(office, laptops):
+    first, second = laptops("first"), laptops("second")
+    a = first.svc.customers.create({"name": "杭州西湖茶叶有限公司", "phone": "13700001111"})
+    b = second.svc.customers.create({"name": "杭州西湖茶叶有限公司", "phone": "13700001111"})
+    first.sync()
+    second.sync()
+    assert office.customers.get(a.id) and office.customers.get(b.id)  # both kept
+    flags = [x for x in server_conflicts(office) if x.kind == "duplicate"]
+    assert [(x.row_id, x.other_row_id) for x in flags] == [(b.id, a.id)]
+
+
+def test_a_replica_holds_only_what_its_user_may_see_and_follows_permission_changes(
+        office, laptops, pg_url):
+    staff = StaffService(office.db, office.user)
+    suffix = make_url(pg_url).database[-6:]
+    me, _ = staff.add(f"rep_{suffix}", "销售甲", "sales", "", "Passw0rd-Sales1")
+    other, _ = staff.add(f"oth_{suffix}", "销售乙", "sales", "", "Passw0rd-Sales2")
+    mine = office.customers.create({"name": "我的客户", "owner_id": me.id})
+    office.customers.add_contact(mine.id, {"name": "王经理", "phone": "13600000000"})
+    theirs = office.customers.create({"name": "别人的客户", "owner_id": other.id})
+    lp = laptops("sales", server_url=make_url(pg_url).set(username=me.username)
+                 .render_as_string(hide_password=False))
+    assert lp.svc.user.id == me.id
+    with lp.svc.db.engine.connect() as conn:
+        names = set(conn.execute(text("SELECT name FROM customers")).scalars())
+    assert names == {"我的客户"}
+    # the office hands the other customer to this salesperson and takes theirs away
+    edit(office, theirs.id, owner_id=me.id)
+    edit(lp.svc, mine.id, notes="离线写的备注")  # unsent when the customer is taken away
+    edit(office, mine.id, owner_id=other.id)
+    lp.sync()
+    with lp.svc.db.engine.connect() as conn:
+        names = set(conn.execute(text("SELECT name FROM customers")).scalars())
+        contacts = conn.execute(text("SELECT count(*) FROM contacts")).scalar()
+    assert names == {"别人的客户"}
+    assert contacts == 0  # the customer's rows left with it
+    # the unsent note was not lost: the server refused it (no longer theirs) and says so
+    flagged = [x for x in server_conflicts(office) if x.row_id == mine.id]
+    assert flagged and flagged[0].mine and flagged[0].mine.get("notes") == "离线写的备注"
+    # a salesperson's replica cannot write what the server's rules refuse
+    with lp.svc.db.engine.begin() as conn:
+        conn.execute(text("UPDATE customers SET owner_id = :o, notes = 'hijack'"),
+                     {"o": other.id.hex})
+    lp.sync()
+    assert office.customers.get(theirs.id).notes != "hijack"
+
+
+def test_a_replica_and_a_server_on_different_schemas_refuse_to_sync(office, laptops):
+    lp = laptops()
+    office.customers.create({"name": "升级前"})
+    c = lp.svc.customers.create({"name": "离线新建"})
+    with office.db.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0019'"))
+    try:
+        with pytest.raises(SyncError) as refused:
+            lp.sync()
+        assert refused.value.code == "server_older"
+        assert refused.value.details["server"] == "0019"
+    finally:
+        with office.db.engine.begin() as conn:
+            conn.execute(text("UPDATE alembic_version SET version_num = :h"),
+                         {"h": office.db.head_revision()})
+    assert lp.pending() == 1  # kept for the sync after the upgrade
+    assert replica.history(lp.svc.db)[0].outcome == "failed"
+    lp.sync()
+    assert office.customers.get(c.id).name == "离线新建"
+
+
+def test_unsent_changes_survive_reopening_the_replica(office, laptops, tmp_path):
+    lp = laptops()
+    c = lp.svc.customers.create({"name": "重开之后"})
+    lp.svc.close()
+    lp.svc = Services.open(f"sqlite:///{tmp_path / 'laptop.sqlite3'}")  # an app upgrade
+    lp.sync_service = SyncService(lp.svc.db, server=office.db)
+    assert lp.pending() == 1
+    lp.sync()
+    assert office.customers.get(c.id).name == "重开之后"
+
+
+def test_a_second_sync_transfers_nothing(office, laptops):
+    lp = laptops()
+    for i in range(5):
+        lp.svc.customers.create({"name": f"离线客户{i}"})
+        office.customers.create({"name": f"办公室客户{i}"})
+    first = lp.sync()
+    assert first.pushed == 5 and first.pulled >= 10
+    again = lp.sync()
+    assert (again.pushed, again.pulled) == (0, 0)
+
+
+def test_an_edit_made_during_a_sync_survives_it(office, laptops):
+    c = office.customers.create({"name": "同步中编辑"})
+    lp = laptops()
+    edit(lp.svc, c.id, notes="同步前")
+    done = []
+
+    def progress(phase, *_):
+        if phase == "pull" and not done:  # the user types while the sync runs
+            edit(lp.svc, c.id, phone="13522223333")
+            done.append(1)
+
+    lp.sync(progress=progress)
+    assert office.customers.get(c.id).phone == "+8613522223333"
+    assert lp.pending() == 0
+
+
+def test_a_week_offline_against_a_week_at_the_office(office, laptops):
+    """The scripted week: a salesperson's laptop and the office both edit, some of the same
+    customers; after one sync both are one database and every conflict is listed."""
+    customers = [office.customers.create({"name": f"客户{i:02d}", "notes": "周一"})
+                 for i in range(20)]
+    lp = laptops()
+    # the laptop's clock is a year ahead: nothing is decided by it
+    with lp.svc.db.engine.begin() as conn:
+        conn.execute(text("SELECT 1"))
+    for day, c in enumerate(customers[:10]):
+        edit(lp.svc, c.id, notes=f"笔记本 第{day}天")
+    for c in customers[5:15]:
+        edit(office, c.id, notes="办公室")
+    for c in customers[15:]:
+        edit(office, c.id, phone="13300000000")
+        edit(lp.svc, c.id, notes="拜访了")
+    new = [lp.svc.customers.create({"name": f"新客户{i}"}) for i in range(3)]
+    with lp.svc.db.engine.begin() as conn:  # a year ahead
+        conn.execute(text("UPDATE sync_outbox SET made_at = datetime(made_at, '+1 year')"))
+    result = lp.sync()
+    assert result.conflicts == 5  # customers 5..9: the same field on both sides
+    for c in customers + new:
+        here, there = lp.svc.customers.get(c.id), office.customers.get(c.id)
+        assert (here.name, here.notes, here.phone) == (there.name, there.notes, there.phone)
+    conflicts = lp.conflicts().list()
+    assert sorted(x.record for x in conflicts) == [f"客户{i:02d}" for i in range(5, 10)]
+    assert all(x.mine_at.year == dt.datetime.now().year + 1 for x in conflicts)
+    assert office.customers.get(customers[0].id).notes == "笔记本 第0天"
+    assert office.customers.get(customers[15].id).phone == "+8613300000000"
+    assert office.customers.get(customers[15].id).notes == "拜访了"
+    assert uuid.UUID(str(new[0].id)) and office.customers.get(new[0].id).name == "新客户0"
