@@ -266,12 +266,20 @@ def run_gui(url: str | None = None, lang: str | None = None) -> int:
                 "to that window (it may be minimised or in the system tray), or close it and "
                 "start Desktop CRM again.\n\n%1").replace("%1", describe(resolve_url(url))))
         return 0
+    from desktop_crm.services.cipher import CipherError
     from desktop_crm.services.container import SchemaError, Services
 
     try:
         services = Services.open(url, password=password)
     except SchemaError as exc:
         QMessageBox.critical(None, QCoreApplication.translate("App", "Database needs an upgrade"), str(exc))
+        return 1
+    except CipherError as exc:  # an encrypted file without its key, or with another one
+        from desktop_crm.views.labels import cipher_text
+
+        log.warning("cannot open the database: %s", exc)
+        QMessageBox.critical(None, QCoreApplication.translate("App", "Cannot open the database"),
+                             cipher_text(exc))
         return 1
     except Exception as exc:  # noqa: BLE001 - say what failed, not a traceback
         from desktop_crm.services.db import safe_url

@@ -40,8 +40,9 @@ def _db_parent(suppress: bool) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(add_help=False)
     p.add_argument(
         "--db", metavar="URL", default=argparse.SUPPRESS if suppress else None,
-        help="database URL: sqlite:///path/file.sqlite3 or "
-             "postgresql+psycopg://user@host:5432/dbname (password from the system keyring)",
+        help="database URL: sqlite:///path/file.sqlite3, "
+             "sqlite+pysqlcipher:///path/file.sqlite3 (encrypted, key from the system keyring) "
+             "or postgresql+psycopg://user@host:5432/dbname (password from the system keyring)",
     )
     p.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS if suppress
                    else False, help="log more detail to stderr")

@@ -67,14 +67,17 @@ def cmd_backup(args) -> int:
 
 def cmd_restore(args) -> int:
     from desktop_crm.cli_errors import backup_text
-    from desktop_crm.services.backup import BackupError, check_backup, restore, sqlite_path
+    from desktop_crm.services.backup import (
+        BackupError, check_backup, database_key, restore, sqlite_path,
+    )
 
     target = sqlite_path(args.db)
     if target is None:
         raise BackupError("server", "restore works on a local SQLite database; restore a "
                                     "PostgreSQL server with pg_restore")
+    key = database_key(args.db)  # an encrypted database: its backups have its key
     try:
-        info = check_backup(args.file)
+        info = check_backup(args.file, key=key)
     except BackupError as exc:
         return _refused(backup_text(exc))
     print(Cli.tr("{file}: {contents} (from an older version: upgraded after restore)",

@@ -29,6 +29,8 @@ BACKUP = {  # BackupError.code (the restore dialog of views/main_window.py says 
     "server": QT_TRANSLATE_NOOP("Cli", "backup and restore work on a local SQLite database; "
                                        "back up a PostgreSQL server with pg_dump (and restore "
                                        "with pg_restore)"),
+    "wrong_key": QT_TRANSLATE_NOOP("Cli", "{path} is not a Desktop CRM database, or it is "
+                                          "encrypted with a key other than this database's"),
 }
 EXPORT = {  # ExportError.code
     "no_folder": QT_TRANSLATE_NOOP("Cli", "cannot export to {path}: the folder does not exist"),
@@ -196,6 +198,7 @@ def error_text(exc: BaseException) -> str:
     """A service error (or ``SchemaError``) in the user's language, one line per problem;
     ``str(exc)`` for one without words here."""
     from desktop_crm.services.backup import BackupError
+    from desktop_crm.services.cipher import CipherError
     from desktop_crm.services.container import SchemaError
     from desktop_crm.services.errors import (
         Cancelled, ClaimLimitReached, ConflictError, NotFound, PermissionDenied,
@@ -215,6 +218,9 @@ def error_text(exc: BaseException) -> str:
         return Cli.tr(text, id=exc.row_id) if text else str(exc)
     if isinstance(exc, BackupError):
         return backup_text(exc)
+    if isinstance(exc, CipherError):
+        log.info("encrypted database: %s", exc)
+        return _labels().cipher_text(exc, lookup)
     if isinstance(exc, ExportError):
         text = EXPORT.get(exc.code)
         return Cli.tr(text, path=exc.path, detail=exc.detail or "-") if text else str(exc)

@@ -229,6 +229,33 @@ def _steps(r: _Run, home: Path, state: dict[str, Any]) -> None:
         r.step("find customer", find)
         r.step("delete customer", delete)
 
+    def encrypted():
+        # an offline replica's file (services/cipher.py): SQLCipher and its dialect bundled,
+        # with FTS5 trigram; the key given here, the keyring is not needed
+        import secrets
+
+        from sqlalchemy import text
+
+        from desktop_crm.services.cipher import encrypted_url, is_plain_sqlite
+        from desktop_crm.services.db import Database
+
+        path = home / "encrypted.sqlite3"
+        db = Database(encrypted_url(path), password=secrets.token_hex(32))
+        try:
+            with db.session() as s:
+                s.execute(text("CREATE VIRTUAL TABLE t USING fts5(x, tokenize='trigram')"))
+                s.execute(text("INSERT INTO t VALUES (:x)"), {"x": CUSTOMER_NAME})
+            with db.read() as s:
+                found = s.execute(text("SELECT count(*) FROM t WHERE t MATCH :q"),
+                                  {"q": f'"{SEARCH_TEXT}"'}).scalar()
+        finally:
+            db.dispose()
+        _check(found == 1, "the encrypted database's search index finds nothing")
+        _check(not is_plain_sqlite(path) and CUSTOMER_NAME.encode() not in path.read_bytes(),
+               "the encrypted database file is readable")
+
+    r.step("encrypted database", encrypted)
+
     def qt_app():
         from desktop_crm.app import make_app
 

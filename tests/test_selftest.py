@@ -7,7 +7,7 @@ import re
 from .test_cli import run
 
 STEPS = ("import", "migrations", "open database", "create customer", "find customer",
-         "delete customer", "qt app and translations", "chinese font", "main window",
+         "delete customer", "encrypted database", "qt app and translations", "chinese font", "main window",
          "section home", "section customers", "section calendar", "section pool",
          "section pipeline", "section tickets", "section tiers", "section reports", "pdf")
 

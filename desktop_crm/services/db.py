@@ -94,6 +94,8 @@ def is_connection_error(exc: BaseException) -> bool:
 def describe(url: str | URL) -> str:
     u = make_url(url)
     if u.get_backend_name() == "sqlite":
+        if u.get_driver_name() == "pysqlcipher":
+            return f"SQLite (encrypted): {u.database}"
         return f"SQLite: {u.database or ':memory:'}"
     return f"PostgreSQL: {u.username or ''}@{u.host or 'localhost'}:{u.port or 5432}/{u.database}"
 
@@ -113,11 +115,42 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
+def _encrypted_engine(u: URL, key: str | None) -> Engine:
+    """An encrypted SQLite file (services/cipher.py): the key from the keyring (or given)
+    goes on the URL handed to the driver only. The dialect's own connect listener runs
+    ``PRAGMA key`` first; ours come after it (a wrong key is a CipherError there, then the
+    same pragmas and functions as a plain file)."""
+    from sqlalchemy.pool import QueuePool
+
+    from . import cipher
+
+    if not u.database or u.database == ":memory:":
+        raise ValueError("an encrypted database is a file: sqlite+pysqlcipher:///path")
+    if u.password:
+        raise ValueError("the key of an encrypted database is never part of its URL")
+    path = Path(u.database)
+    key = key or cipher.key_for(path)
+    if not key:
+        raise cipher.missing_key(path)
+    cipher.quiet()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # QueuePool as for a plain file (the dialect's default, SingletonThreadPool, keeps one
+    # connection per thread and closes them behind the workers' backs)
+    engine = create_engine(u.set(password=cipher.pragma_value(key)), poolclass=QueuePool,
+                           connect_args={"check_same_thread": False})
+    event.listen(engine, "connect", lambda conn, _r: cipher.check_connection(conn, path))
+    event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
 def make_engine(url: str, password: str | None = None) -> Engine:
-    """``password`` (a server password typed at a prompt or read from the keyring) goes to
-    the driver only: it is never part of the URL, so no URL shown or logged can hold it."""
+    """``password`` (a server password typed at a prompt or read from the keyring; for an
+    encrypted SQLite file, its key) goes to the driver only: it is never part of the URL, so
+    no URL shown or logged can hold it."""
     u = make_url(url)
     if u.get_backend_name() == "sqlite":
+        if u.get_driver_name() == "pysqlcipher":
+            return _encrypted_engine(u, password)
         if u.database and u.database != ":memory:":
             Path(u.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(u, connect_args={"check_same_thread": False})
@@ -148,6 +181,16 @@ class Database:
     @property
     def is_sqlite(self) -> bool:
         return self.dialect == "sqlite"
+
+    @property
+    def is_encrypted(self) -> bool:
+        return self.engine.url.get_driver_name() == "pysqlcipher"
+
+    @property
+    def cipher_key(self) -> str | None:
+        """The key of an encrypted SQLite file, as ``PRAGMA key`` takes it (for the backup's
+        own connections: ``cipher.key_statement`` accepts it as it is); None otherwise."""
+        return self.engine.url.password if self.is_encrypted else None
 
     def describe(self) -> str:
         return describe(self.url)

@@ -232,6 +232,30 @@ PERMISSION_ERRORS = {
 }
 
 
+CIPHER_ERRORS = {  # CipherError.code (services/cipher.py: an encrypted database file, %1)
+    "no_keyring": QT_TRANSLATE_NOOP(
+        "Labels", "%1 is encrypted, and this computer has no secure keyring to keep its key "
+        "in."),
+    "no_key": QT_TRANSLATE_NOOP(
+        "Labels", "%1 is encrypted, and the keyring of this computer has no key for it (a copy "
+        "from another computer, or its key was removed): it cannot be opened."),
+    "wrong_key": QT_TRANSLATE_NOOP(
+        "Labels", "The key in the keyring does not open %1: it is encrypted with another key, "
+        "or it is not a Desktop CRM database."),
+    "not_encrypted": QT_TRANSLATE_NOOP(
+        "Labels", "%1 is not an encrypted database: open it as a plain SQLite file."),
+    "keyring_failed": QT_TRANSLATE_NOOP(
+        "Labels", "The keyring refused to keep the key of %1; nothing was encrypted."),
+}
+
+
+def cipher_text(err, translate=QCoreApplication.translate) -> str:
+    """Why an encrypted database cannot be opened or made (a CipherError), in the user's
+    language; the service's English for a code without words here."""
+    text = CIPHER_ERRORS.get(getattr(err, "code", ""))
+    return translate(_C, text).replace("%1", err.path) if text else str(err)
+
+
 def permission_text(err, translate=QCoreApplication.translate) -> str:
     """Why a PermissionDenied refused, in the user's language."""
     code = err.args[0] if getattr(err, "args", None) else ""

@@ -697,6 +697,8 @@ class MainWindow(QMainWindow):
             "corrupt": self.tr("This backup is damaged and cannot be restored."),
             "in_use": self.tr("The database is in use by another program. Close it and try "
                               "again."),
+            "wrong_key": self.tr("This file is not a Desktop CRM database, or it is encrypted "
+                                 "with a key other than this database's."),
         }
 
         def refused(exc) -> bool:
@@ -707,7 +709,7 @@ class MainWindow(QMainWindow):
 
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            info = backups.check_backup(path)
+            info = backups.check_backup(path, key=self.services.db.cipher_key)
         except backups.BackupError as exc:
             return refused(exc)
         QApplication.restoreOverrideCursor()
