@@ -320,3 +320,32 @@ def test_a_week_offline_against_a_week_at_the_office(office, laptops):
     assert office.customers.get(customers[15].id).phone == "+8613300000000"
     assert office.customers.get(customers[15].id).notes == "拜访了"
     assert uuid.UUID(str(new[0].id)) and office.customers.get(new[0].id).name == "新客户0"
+
+
+def test_an_encrypted_replica_syncs_and_shows_nothing_readable(office, tmp_path,
+                                                               memory_keyring):
+    c = office.customers.create({"name": "保密客户有限公司", "phone": "13912345678",
+                                 "notes": "Confidential Trading Co"})
+    path = tmp_path / "secret.sqlite3"
+    rep_db = create_replica(office.db, str(path), encrypted=True)
+    rep_db.dispose()
+    from desktop_crm.services.cipher import encrypted_url, key_for
+
+    assert key_for(path)
+    laptop = Services.open(encrypted_url(path))
+    try:
+        assert laptop.customers.get(c.id).name == "保密客户有限公司"
+        assert [r.id for r in laptop.customers.page(CustomerQuery(text="保密")).rows] == [c.id]
+        edit(laptop, c.id, notes="Visited Secretly Ltd")
+        edit(office, c.id, city="深圳")
+        sync = SyncService(laptop.db, server=office.db)
+        sync.run()
+        assert office.customers.get(c.id).notes == "Visited Secretly Ltd"
+        assert laptop.customers.get(c.id).city == "深圳"
+    finally:
+        laptop.close()
+    assert not path.with_name(path.name + ".part").exists()
+    data = b"".join(p.read_bytes() for p in tmp_path.glob("secret.sqlite3*"))
+    for secret in ("保密客户有限公司", "Confidential Trading", "Visited Secretly", "13912345678",
+                   "深圳"):
+        assert secret.encode("utf-8") not in data

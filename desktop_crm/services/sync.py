@@ -892,8 +892,10 @@ class _raw:
         if self.key:
             import sqlcipher3
 
+            from .cipher import key_statement
+
             self.conn = sqlcipher3.connect(str(self.path))
-            self.conn.execute(f"PRAGMA key = \"{self.key}\"")
+            self.conn.execute(key_statement(self.key))
         else:
             import sqlite3
 
