@@ -230,6 +230,9 @@ def build_parser() -> argparse.ArgumentParser:
     from desktop_crm import cli_users
 
     cli_users.add_parser(sub, common)
+    from desktop_crm import cli_sync
+
+    cli_sync.add_parsers(sub, common)
 
     sub.add_parser(
         "self-test", parents=common, help="check this installation and exit",
@@ -1049,6 +1052,24 @@ def cmd_user(args) -> int:
     return run(args)
 
 
+def cmd_replica(args) -> int:
+    from desktop_crm.cli_sync import cmd_replica as run
+
+    return run(args)
+
+
+def cmd_sync(args) -> int:
+    from desktop_crm.cli_sync import cmd_sync as run
+
+    return run(args)
+
+
+def cmd_conflicts(args) -> int:
+    from desktop_crm.cli_sync import cmd_conflicts as run
+
+    return run(args)
+
+
 def cmd_gui(args) -> int:
     from desktop_crm.app import run_gui
 
@@ -1085,7 +1106,8 @@ def main(argv: list[str] | None = None) -> int:
         "tickets": cmd_tickets, "report": cmd_report, "targets": cmd_targets,
         "screenshot": cmd_screenshot, "export": cmd_export, "duplicates": cmd_duplicates,
         "import": cmd_import, "self-test": cmd_self_test, "backup": cmd_backup,
-        "restore": cmd_restore, "user": cmd_user,
+        "restore": cmd_restore, "user": cmd_user, "replica": cmd_replica, "sync": cmd_sync,
+        "conflicts": cmd_conflicts,
     }[command]
     if command == "export":
         command = f"export {args.what}"

@@ -6,6 +6,7 @@ versions, idempotence, and a week offline against a week at the office."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 
 import pytest
@@ -349,3 +350,29 @@ def test_an_encrypted_replica_syncs_and_shows_nothing_readable(office, tmp_path,
     for secret in ("保密客户有限公司", "Confidential Trading", "Visited Secretly", "13912345678",
                    "深圳"):
         assert secret.encode("utf-8") not in data
+
+
+def test_the_command_line_makes_a_replica_syncs_it_and_resolves_a_conflict(office, tmp_path):
+    from tests.test_cli import run
+
+    c = office.customers.create({"name": "命令行客户", "notes": "起初"})
+    path = tmp_path / "cli.sqlite3"
+    made = run("replica", "create", "--server", office.db.url, "--file", str(path), "--plain")
+    assert "1 customers" in made.stdout
+    url = f"sqlite:///{path}"
+    laptop = Services.open(url)
+    edit(laptop, c.id, notes="笔记本")
+    laptop.close()
+    edit(office, c.id, notes="办公室")
+    synced = run("sync", "--db", url, "--json")
+    result = json.loads(synced.stdout)
+    assert (result["pushed"], result["conflicts"], result["rejected"]) == (1, 1, 0)
+    [conflict] = json.loads(run("conflicts", "--db", url, "--json").stdout)
+    assert (conflict["mine"], conflict["theirs"]) == ({"notes": "笔记本"}, {"notes": "办公室"})
+    run("conflicts", "--db", url, "--resolve", conflict["id"], "mine")
+    again = json.loads(run("sync", "--db", url, "--json").stdout)
+    assert again["pushed"] == 2
+    assert office.customers.get(c.id).notes == "笔记本"
+    # an office database is no replica: a clear message, exit 1
+    refused = run("sync", "--db", office.db.url, check=False)
+    assert refused.returncode == 1 and "is not an offline replica" in refused.stderr
