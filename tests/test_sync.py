@@ -376,3 +376,50 @@ def test_the_command_line_makes_a_replica_syncs_it_and_resolves_a_conflict(offic
     # an office database is no replica: a clear message, exit 1
     refused = run("sync", "--db", office.db.url, check=False)
     assert refused.returncode == 1 and "is not an offline replica" in refused.stderr
+
+
+def _raw_connection(url: str):
+    import psycopg
+
+    u = make_url(url)
+    return psycopg.connect(host=u.host or "127.0.0.1", port=u.port or 5432, dbname=u.database,
+                           user=u.username or "root")
+
+
+def test_a_late_committing_office_transaction_is_pulled_not_skipped(office, laptops, pg_url):
+    early = office.customers.create({"name": "早开始的事务"})
+    later = office.customers.create({"name": "晚开始的事务"})
+    lp = laptops()
+    slow = _raw_connection(pg_url)
+    try:
+        # T1 takes its place first and stays open ...
+        slow.execute("UPDATE customers SET notes = '慢事务' WHERE id = %s", (early.id,))
+        t1 = int(slow.execute("SELECT pg_current_xact_id()::text").fetchone()[0])
+        # ... T2 starts after it and commits first
+        edit(office, later.id, notes="快事务")
+        lp.sync()
+        # the cursor stays below T1, which could still add changes before T2's
+        assert replica.state(lp.svc.db).cursor[0] < t1
+        assert lp.svc.customers.get(early.id).notes == ""
+        slow.commit()
+    finally:
+        slow.close()
+    lp.sync()
+    assert lp.svc.customers.get(early.id).notes == "慢事务"
+    assert lp.svc.customers.get(later.id).notes == "快事务"
+
+
+def test_a_long_transaction_in_another_database_does_not_hold_the_pull_back(
+        office, laptops):
+    c = office.customers.create({"name": "别的库不影响"})
+    lp = laptops()
+    other = _raw_connection(make_url(office.db.url).set(database="postgres")
+                            .render_as_string(hide_password=False))
+    try:
+        other.execute("SELECT pg_current_xact_id()")  # a running transaction with an id
+        edit(office, c.id, notes="办公室更新")
+        lp.sync()
+        assert lp.svc.customers.get(c.id).notes == "办公室更新"
+    finally:
+        other.rollback()
+        other.close()
