@@ -1064,6 +1064,12 @@ def cmd_sync(args) -> int:
     return run(args)
 
 
+def cmd_sync_log(args) -> int:
+    from desktop_crm.cli_sync import cmd_sync_log as run
+
+    return run(args)
+
+
 def cmd_conflicts(args) -> int:
     from desktop_crm.cli_sync import cmd_conflicts as run
 
@@ -1107,7 +1113,7 @@ def main(argv: list[str] | None = None) -> int:
         "screenshot": cmd_screenshot, "export": cmd_export, "duplicates": cmd_duplicates,
         "import": cmd_import, "self-test": cmd_self_test, "backup": cmd_backup,
         "restore": cmd_restore, "user": cmd_user, "replica": cmd_replica, "sync": cmd_sync,
-        "conflicts": cmd_conflicts,
+        "conflicts": cmd_conflicts, "sync-log": cmd_sync_log,
     }[command]
     if command == "export":
         command = f"export {args.what}"

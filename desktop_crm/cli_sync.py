@@ -65,6 +65,20 @@ def add_parsers(sub, common: list) -> None:
         description="Send this replica's changes to the office server, then receive the "
                     "office's. Conflicts are listed by desktop-crm conflicts.")
     s.add_argument("--json", action="store_true", help="print the result as JSON")
+    s.add_argument("--redownload", action="store_true",
+                   help="after sending your changes, read everything you may see again")
+
+    lg = sub.add_parser(
+        "sync-log", parents=common, help="keep the server's change log short",
+        description="The office server's change log lets replicas pull what changed. "
+                    "prune removes entries older than --keep-days (the schema owner's "
+                    "login): a replica offline for longer reads everything again at its next "
+                    "sync, after sending its own changes.")
+    lsub = lg.add_subparsers(dest="log_command", required=True)
+    pr = lsub.add_parser("prune", parents=common, help="remove old change log entries")
+    pr.add_argument("--keep-days", type=int, required=True, metavar="N",
+                    help="keep the entries of the last N days (more than the longest time "
+                         "a laptop stays offline)")
 
     k = sub.add_parser("conflicts", parents=common, help="list or resolve sync conflicts",
                        description="List open sync conflicts (--db: a replica or the office "
@@ -111,7 +125,7 @@ def cmd_sync(args) -> int:
             print("desktop-crm sync: " + sync_error_text(exc), file=sys.stderr)
             return 1
         try:
-            result = service.run()
+            result = service.run(redownload=args.redownload)
         except SyncError as exc:
             print("desktop-crm sync: " + sync_error_text(exc), file=sys.stderr)
             return 1
@@ -122,7 +136,8 @@ def cmd_sync(args) -> int:
     if args.json:
         print(json.dumps({"pushed": result.pushed, "pulled": result.pulled,
                           "removed": result.removed, "conflicts": result.conflicts,
-                          "rejected": result.rejected}))
+                          "rejected": result.rejected,
+                          "redownloaded": result.redownloaded}))
     else:
         print(Cli.tr("synced: {pushed} sent, {pulled} received, {conflicts} conflicts",
                      pushed=result.pushed, pulled=result.pulled, conflicts=result.conflicts))
@@ -159,4 +174,28 @@ def cmd_conflicts(args) -> int:
               f"{json.dumps(x.mine, ensure_ascii=False)} -> "
               f"{json.dumps(x.theirs, ensure_ascii=False)}")
     print(Cli.tr("{n} open conflicts", n=len(items)))
+    return 0
+
+
+def cmd_sync_log(args) -> int:
+    from desktop_crm.services import sync_log
+    from desktop_crm.services.db import Database
+
+    if args.keep_days < 1:
+        print("desktop-crm sync-log prune: " + Cli.tr("--keep-days must be 1 or more"),
+              file=sys.stderr)
+        return 2
+    db = Database(args.db)
+    try:
+        if db.is_sqlite:
+            print("desktop-crm sync-log prune: " + Cli.tr(
+                "{database} is no office server: only a PostgreSQL server keeps a change log",
+                database=db.describe()), file=sys.stderr)
+            return 1
+        with db.engine.begin() as conn:
+            gone = sync_log.prune(conn, args.keep_days)
+    finally:
+        db.dispose()
+    print(Cli.tr("removed {n} change log entries older than {days} days", n=gone,
+                 days=args.keep_days))
     return 0

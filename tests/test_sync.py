@@ -423,3 +423,51 @@ def test_a_long_transaction_in_another_database_does_not_hold_the_pull_back(
     finally:
         other.rollback()
         other.close()
+
+
+def test_a_replica_offline_longer_than_the_log_keeps_pushes_then_reads_everything_again(
+        office, laptops):
+    from tests.test_cli import run
+
+    gone = office.customers.create({"name": "期间被删除"})
+    kept = office.customers.create({"name": "期间被修改"})
+    lp = laptops()
+    mine = lp.svc.customers.create({"name": "离线新建的"})
+    edit(lp.svc, kept.id, notes="笔记本")
+    edit(office, kept.id, phone="13100000000")
+    with office.db.engine.begin() as conn:  # a record removed for good at the office
+        conn.execute(text("DELETE FROM customers WHERE id = :i"), {"i": gone.id})
+        conn.execute(text("UPDATE sync_change_log SET at = at - interval '100 days'"))
+    out = run("sync-log", "prune", "--keep-days", "30", "--db", office.db.url)
+    assert "removed" in out.stdout
+    result = lp.sync()
+    assert result.redownloaded
+    with lp.svc.db.engine.connect() as conn:
+        names = set(conn.execute(text("SELECT name FROM customers")).scalars())
+    assert names == {"期间被修改", "离线新建的"}  # the removal reached the laptop anyway
+    got = lp.svc.customers.get(kept.id)
+    assert (got.notes, got.phone) == ("笔记本", "+8613100000000")
+    assert office.customers.get(mine.id).name == "离线新建的"
+    again = lp.sync()
+    assert not again.redownloaded and (again.pushed, again.pulled) == (0, 0)
+
+
+def test_a_new_team_changes_what_the_replica_holds(office, laptops, pg_url):
+    staff = StaffService(office.db, office.user)
+    suffix = make_url(pg_url).database[-6:]
+    boss, _ = staff.add(f"mgr_{suffix}", "经理", "manager", "", "Passw0rd-Mgr1")
+    seller, _ = staff.add(f"sel_{suffix}", "销售", "sales", "", "Passw0rd-Sel1")
+    office.customers.create({"name": "经理的客户", "owner_id": boss.id})
+    theirs = office.customers.create({"name": "销售的客户", "owner_id": seller.id})
+    office.customers.add_contact(theirs.id, {"name": "联系人甲"})
+    lp = laptops("boss", server_url=make_url(pg_url).set(username=boss.username)
+                 .render_as_string(hide_password=False))
+    with lp.svc.db.engine.connect() as conn:
+        assert set(conn.execute(text("SELECT name FROM customers")).scalars()) == {"经理的客户"}
+    staff.update(seller.id, manager_id=boss.id)
+    result = lp.sync()
+    assert result.redownloaded
+    with lp.svc.db.engine.connect() as conn:
+        assert set(conn.execute(text("SELECT name FROM customers")).scalars()) == {
+            "经理的客户", "销售的客户"}
+        assert conn.execute(text("SELECT name FROM contacts")).scalars().all() == ["联系人甲"]

@@ -18,7 +18,7 @@ UNMAPPED_TABLES |= {"sync_change_log"}
 # state, outbox, switch and history (SQLite), read and written with plain SQL by
 # services/replica.py and services/sync.py.
 UNMAPPED_TABLES |= {"sync_sites", "sync_applied_mutations", "sync_state", "sync_outbox",
-                    "sync_control", "sync_refresh", "sync_runs"}
+                    "sync_control", "sync_refresh", "sync_runs", "sync_log_pruned"}
 
 
 def include_object(obj, name, type_, reflected, compare_to):

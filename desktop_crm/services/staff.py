@@ -283,6 +283,9 @@ BEGIN
     EXECUTE format('REVOKE UPDATE, DELETE ON sync_applied_mutations FROM %I', staff);
     EXECUTE format('REVOKE DELETE ON sync_conflicts, sync_sites FROM %I', staff);
   END IF;
+  IF to_regclass('sync_log_pruned') IS NOT NULL THEN  -- revision 0021
+    EXECUTE format('REVOKE INSERT, UPDATE, DELETE ON sync_log_pruned FROM %I', staff);
+  END IF;
   -- the functions revoked from PUBLIC that staff call (they check their caller themselves);
   -- the others revoked from PUBLIC are internal to these
   FOR fn IN SELECT p.oid::regprocedure FROM pg_proc p

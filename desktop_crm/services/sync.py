@@ -48,6 +48,9 @@ from .db import Database, is_connection_error, safe_url
 
 log = logging.getLogger(__name__)
 
+# a change to one of these of any user may change what a user may see
+VISIBILITY = frozenset({"role", "team", "manager_id", "active", "deleted_at", "username"})
+
 PUSH_BATCH = 200
 PULL_PAGE = 2000
 SNAPSHOT_CHUNK = 5000
@@ -75,6 +78,7 @@ class SyncResult:
     conflicts: int = 0
     rejected: int = 0
     pages: int = 0
+    redownloaded: bool = False  # everything the user may see was read again
     outcomes: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
 
@@ -410,6 +414,9 @@ class SyncService:
             "SELECT pg_snapshot_xmax(pg_current_snapshot())::text")).scalar_one())
         if self.state.cursor[0] > xmax:
             raise SyncError("server_behind", cursor=self.state.cursor[0], server=xmax)
+        # changes after the cursor removed from the log (older than its keeping time): the
+        # replica must read everything again after pushing its own
+        self.stale = self.state.cursor[0] <= sync_log.pruned_below(conn)
         login = conn.execute(text("SELECT current_user")).scalar_one()
         uid = conn.execute(text("SELECT id FROM users WHERE username = :u AND active "
                                 "AND deleted_at IS NULL"), {"u": login}).scalar()
@@ -418,9 +425,14 @@ class SyncService:
     # -- run ----------------------------------------------------------------------------
 
     def run(self, progress: Progress | None = None,
-            cancelled: Callable[[], bool] | None = None) -> SyncResult:
-        """Push, pull, push again; the run goes into the sync history either way."""
+            cancelled: Callable[[], bool] | None = None, *,
+            redownload: bool = False) -> SyncResult:
+        """Push, pull, push again; the run goes into the sync history either way.
+        ``redownload``: after the push, read everything the user may see again instead of
+        the changes (done anyway when the server's log no longer reaches back to this
+        replica's last pull, or when what the user may see changed: a new role or team)."""
         result = SyncResult()
+        self.force_redownload = redownload
         with self.db.engine.begin() as lc:
             run_id = lc.execute(text(
                 "INSERT INTO sync_runs (started_at) VALUES (:t) RETURNING id"),
@@ -455,7 +467,10 @@ class SyncService:
             self.user_id = self.handshake(conn)
             conn.rollback()
         self.push(result, progress, cancelled)
-        self.pull(result, progress, cancelled)
+        if self.stale or self.force_redownload:
+            self.redownload(result, progress, cancelled)
+        elif self.pull(result, progress, cancelled):
+            self.redownload(result, progress, cancelled)
         if replica.pending_count(self.db):
             self.push(result, progress, cancelled)
         with self.server.engine.begin() as conn:
@@ -564,8 +579,11 @@ class SyncService:
 
     # -- pull ---------------------------------------------------------------------------
 
-    def pull(self, result: SyncResult, progress: Progress, cancelled) -> None:
+    def pull(self, result: SyncResult, progress: Progress, cancelled) -> bool:
+        """Pull the changes; True when what the user may see changed (a user's role, team,
+        manager or account): then the caller reads everything again."""
         cursor = replica.state(self.db).cursor
+        widened = False
         with self.db.engine.connect() as lc:
             refresh = lc.execute(text("SELECT table_name, row_id FROM sync_refresh")).all()
         first = True
@@ -584,9 +602,12 @@ class SyncService:
                 if first:
                     for tname, rid in refresh:
                         wanted[tname].add(uuid.UUID(rid))
+                widened = widened or any(
+                    c.table == "users" and (c.op != "U" or set(c.fields or ()) & VISIBILITY)
+                    for c in changes)
                 if not changes and not (first and refresh):
                     conn.rollback()
-                    return
+                    return widened
                 rows = {tname: _fetch(conn, replica.table(tname), ids)
                         for tname, ids in wanted.items()}
                 conn.rollback()
@@ -597,7 +618,47 @@ class SyncService:
             progress("pull", result.pulled, 0)
             cursor, first = new_cursor, False
             if not changes:
-                return
+                return widened
+
+    def redownload(self, result: SyncResult, progress: Progress, cancelled) -> None:
+        """Read everything the user may see again, in one server snapshot and one local
+        transaction: what they may no longer see goes, unsent local changes stay (rows with
+        outbox entries keep their local values where they changed them)."""
+        if cancelled():
+            raise SyncError("cancelled")
+        tables = replica.synced_tables()
+        with self.server.engine.connect() as conn:
+            conn.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"))
+            cursor = sync_log.snapshot_xmin(conn)
+            with self.db.engine.connect() as lc:
+                lc.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                try:
+                    lc.execute(text("UPDATE sync_control SET applying = 1 WHERE id = 1"))
+                    apply = _Apply(lc, self.server, result)
+                    for t in reversed(tables):
+                        lc.execute(text(
+                            f'DELETE FROM "{t.name}" WHERE id NOT IN (SELECT row_id FROM '
+                            f"sync_outbox WHERE table_name = :t)"), {"t": t.name})
+                    for t in tables:
+                        progress("pull", result.pulled, 0)
+                        rows = conn.execution_options(yield_per=SNAPSHOT_CHUNK).execute(
+                            select(t))
+                        for part in rows.mappings().partitions(SNAPSHOT_CHUNK):
+                            apply.upsert(t, [dict(r) for r in part])
+                    result.pulled += apply.written
+                    lc.execute(text("UPDATE sync_state SET pull_pos = :p, pull_seq = 0 "
+                                    "WHERE id = 1"), {"p": cursor})
+                    lc.execute(text("DELETE FROM sync_refresh"))
+                    lc.execute(text("UPDATE sync_control SET applying = 0 WHERE id = 1"))
+                    lc.commit()
+                except BaseException:
+                    lc.rollback()
+                    raise
+                finally:
+                    lc.exec_driver_sql("PRAGMA foreign_keys=ON")
+            conn.rollback()
+        self.state = replica.state(self.db)
+        result.redownloaded = True
 
     def _apply_page(self, wanted, rows, cursor, *, clear_refresh: bool,
                     result: SyncResult) -> int:

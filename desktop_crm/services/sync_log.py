@@ -39,22 +39,23 @@ class Change:
 
 # The horizon: the oldest transaction of *this* database still running (pg_snapshot_xmin
 # alone is the whole server's: a long transaction in another database on the same server,
-# a report or a bulk load, would freeze every replica's pull). A transaction of this database
-# that has an id holds a lock on a relation of this database from before the id was given
-# (it locked the table it writes first), so pg_locks names it; its id is matched among the
-# snapshot's running ones (xid8) by its low 32 bits. pg_locks is readable by every login.
+# a report or a bulk load, would freeze every replica's pull). Of the transactions the
+# snapshot saw running, those still running without a lock on any relation of this
+# database are left out: a transaction writing here locked the table it writes before it
+# got its id, and holds that lock to its end. One that ended since the snapshot counts (it
+# may have been ours). Ids are matched by their low 32 bits (pg_locks shows xid, the
+# snapshot xid8). pg_locks is readable by every login.
 _HORIZON = text("""
 WITH s AS (SELECT pg_current_snapshot() AS snap),
-ours AS (
-  SELECT DISTINCT virtualtransaction FROM pg_locks
-   WHERE locktype = 'relation'
-     AND database = (SELECT oid FROM pg_database WHERE datname = current_database())),
-running AS (
-  SELECT l.transactionid::text::bigint AS x32 FROM pg_locks l JOIN ours USING (virtualtransaction)
-   WHERE l.locktype = 'transactionid' AND l.mode = 'ExclusiveLock' AND l.granted)
+here AS (SELECT oid FROM pg_database WHERE datname = current_database()),
+not_here AS (
+  SELECT t.transactionid::text::bigint AS x32 FROM pg_locks t
+   WHERE t.locktype = 'transactionid' AND t.mode = 'ExclusiveLock' AND t.granted
+     AND NOT EXISTS (SELECT 1 FROM pg_locks l WHERE l.virtualtransaction = t.virtualtransaction
+                       AND l.locktype = 'relation' AND l.database = (SELECT oid FROM here)))
 SELECT least(pg_snapshot_xmax(snap)::text::bigint,
              (SELECT min(x::text::bigint) FROM pg_snapshot_xip(snap) AS x
-               WHERE x::text::bigint % 4294967296 IN (SELECT x32 FROM running)))
+               WHERE x::text::bigint % 4294967296 NOT IN (SELECT x32 FROM not_here)))
   FROM s""")
 
 _AFTER = text("""
@@ -86,8 +87,33 @@ def horizon(conn: Connection) -> int:
 
 
 def snapshot_xmin(conn: Connection) -> int:
-    """In a REPEATABLE READ transaction: a cursor for the data this snapshot shows. Every
-    transaction below it had ended when the snapshot was taken, so its changes are in it;
-    those above may or may not be, and are pulled again (a pull is idempotent)."""
+    """As the first statement of a REPEATABLE READ transaction: a cursor for the data its
+    snapshot shows. Every transaction of this database below it had ended when the snapshot
+    was taken, so its changes are in it; those above it may or may not be, and are pulled
+    again (a pull is idempotent)."""
+    return horizon(conn)
+
+
+def pruned_below(conn: Connection) -> int:
+    """Log entries at or below this position have been removed (0: none)."""
     return int(conn.execute(text(
-        "SELECT pg_snapshot_xmin(pg_current_snapshot())::text")).scalar_one())
+        "SELECT coalesce((SELECT below_pos FROM sync_log_pruned WHERE id = 1), 0)"))
+        .scalar_one())
+
+
+def prune(conn: Connection, keep_days: int) -> int:
+    """Remove the log entries of transactions older than ``keep_days`` days (in the caller's
+    transaction; the schema owner's right). A replica that last pulled before the cut reads
+    everything again at its next sync. Returns how many entries went."""
+    cut = conn.execute(text(
+        "SELECT max(pos) FROM sync_change_log WHERE pos < coalesce("
+        " (SELECT min(pos) FROM sync_change_log WHERE at >= now() - make_interval(days => :d)),"
+        " (SELECT max(pos) + 1 FROM sync_change_log))"), {"d": keep_days}).scalar()
+    if cut is None:
+        return 0
+    gone = conn.execute(text("DELETE FROM sync_change_log WHERE pos <= :c"), {"c": cut}).rowcount
+    conn.execute(text(
+        "INSERT INTO sync_log_pruned (id, below_pos) VALUES (1, :c) ON CONFLICT (id) DO UPDATE "
+        "SET below_pos = greatest(sync_log_pruned.below_pos, excluded.below_pos), "
+        "pruned_at = now()"), {"c": cut})
+    return gone
