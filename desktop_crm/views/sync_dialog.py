@@ -215,7 +215,8 @@ class SyncDialog(QDialog):
     def _end(self) -> None:
         self.running = False
         self._cancelled = False
-        self._worker = None
+        # self._worker stays: dropping it here, in a slot of its own signal, would delete
+        # the signals object while Qt is still delivering
         self.cancel_button.hide()
         self.close_button.show()
         self.close_button.setDefault(True)
