@@ -64,6 +64,12 @@ COLUMNS = (
     QT_TRANSLATE_NOOP("SyncConflictsDialog", "When"),
     QT_TRANSLATE_NOOP("SyncConflictsDialog", "Kind"),
 )
+WORDS = {
+    "no_record": QT_TRANSLATE_NOOP("SyncConflictsDialog", "(no record)"),
+    "not_deleted": QT_TRANSLATE_NOOP("SyncConflictsDialog", "Not deleted"),
+    "deleted": QT_TRANSLATE_NOOP("SyncConflictsDialog", "Deleted"),
+    "empty": QT_TRANSLATE_NOOP("SyncConflictsDialog", "(empty)"),
+}
 ID_ROLE = Qt.ItemDataRole.UserRole
 MAX_CELL = 80
 # bookkeeping columns never worth showing in a whole-record value
@@ -71,8 +77,8 @@ _SKIP = {"id", "version", "created_at", "updated_at", "name_pinyin", "name_initi
          "sort_name", "search_text"}
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate(_C, text)
+def _word(key: str) -> str:
+    return QCoreApplication.translate(_C, WORDS[key])
 
 
 def _value(table: str, field: str, value) -> str:
@@ -88,14 +94,14 @@ def value_cell(item: ConflictItem, values: dict | None, other: dict | None = Non
     unit such as province, city, address together), "Deleted" / "Not deleted", or for a
     whole record the fields that differ from ``other`` (else the filled ones)."""
     if values is None:
-        return _t("(no record)") if item.kind == "delete" else ""
+        return _word("no_record") if item.kind == "delete" else ""
     if set(values) == {"deleted_at"}:
         v = values["deleted_at"]
-        return _t("Not deleted") if v is None else _t("Deleted")
+        return _word("not_deleted") if v is None else _word("deleted")
     keys = list(values)
     if len(keys) <= 3 and item.field and item.field in keys:  # the field or its change unit
         out = " ".join(t for t in (_value(item.table, k, values[k]) for k in keys) if t)
-        return (out or _t("(empty)"))[:MAX_CELL]
+        return (out or _word("empty"))[:MAX_CELL]
     if other is not None:
         keys = [k for k in keys if k not in _SKIP and values.get(k) != other.get(k)]
     else:
@@ -109,7 +115,7 @@ def field_cell(item: ConflictItem) -> str:
     if not item.field:
         return ""
     if item.field == "deleted_at":
-        return _t("Deleted")
+        return _word("deleted")
     return field_name(item.field, item.table)
 
 

@@ -21,47 +21,53 @@ log = logging.getLogger(__name__)
 _C = "SyncDialog"
 
 
-def _t(text: str, n: int = -1) -> str:
-    return QCoreApplication.translate(_C, text, "", n)
-
-
 def sync_error_text(exc: BaseException) -> str:
     """Why a sync (or making an offline copy) could not run, and what to do, in plain words."""
+    tr = QCoreApplication
     if not isinstance(exc, SyncError):
-        return _t("The sync stopped with an error: %1\n\nWhat was sent before it is kept; your "
-                  "other changes stay on this computer. Sync again later; if it happens again, "
-                  "tell your administrator.").replace("%1", str(exc).splitlines()[0]
-                                                     if str(exc) else type(exc).__name__)
+        return tr.translate(
+            "SyncDialog", "The sync stopped with an error: %1\n\nWhat was sent before it is "
+            "kept; your other changes stay on this computer. Sync again later; if it happens "
+            "again, tell your administrator.").replace(
+            "%1", str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
     code, d = exc.code, exc.details
+    app, server = str(d.get("app") or "-"), str(d.get("server") or "-")
     if code == "unreachable":
-        return _t("The office server cannot be reached. Your changes are kept on this "
-                  "computer; sync again when you are connected.")
+        return tr.translate(
+            "SyncDialog", "The office server cannot be reached. Your changes are kept on this "
+            "computer; sync again when you are connected.")
     if code == "cancelled":
-        return _t("Sync cancelled: what was sent is kept; the rest goes next time.")
+        return tr.translate(
+            "SyncDialog", "Sync cancelled: what was sent is kept; the rest goes next time.")
     if code == "server_older":
-        return _t("This app (schema %1) and the office server (schema %2) are on different "
-                  "versions: ask the administrator to upgrade the server (desktop-crm init) "
-                  "before syncing. Nothing was changed.").replace(
-            "%1", str(d.get("app") or "-")).replace("%2", str(d.get("server") or "-"))
+        return tr.translate(
+            "SyncDialog", "This app (schema %1) and the office server (schema %2) are on "
+            "different versions: ask the administrator to upgrade the server (desktop-crm "
+            "init) before syncing. Nothing was changed.").replace("%1", app).replace(
+            "%2", server)
     if code == "app_older":
-        return _t("This app (schema %1) and the office server (schema %2) are on different "
-                  "versions: upgrade Desktop CRM on this computer before syncing. Nothing was "
-                  "changed.").replace(
-            "%1", str(d.get("app") or "-")).replace("%2", str(d.get("server") or "-"))
+        return tr.translate(
+            "SyncDialog", "This app (schema %1) and the office server (schema %2) are on "
+            "different versions: upgrade Desktop CRM on this computer before syncing. Nothing "
+            "was changed.").replace("%1", app).replace("%2", server)
     if code == "server_behind":
-        return _t("The office server is behind this computer: it was probably restored from an "
-                  "older backup. Contact your administrator before syncing again. Nothing was "
-                  "changed; your changes are kept on this computer.")
+        return tr.translate(
+            "SyncDialog", "The office server is behind this computer: it was probably restored "
+            "from an older backup. Contact your administrator before syncing again. Nothing "
+            "was changed; your changes are kept on this computer.")
     if code == "not_staff":
-        return _t("Your server login (%1) is not a Desktop CRM staff account. Ask your "
-                  "administrator for one. Nothing was changed.").replace(
+        return tr.translate(
+            "SyncDialog", "Your server login (%1) is not a Desktop CRM staff account. Ask your "
+            "administrator for one. Nothing was changed.").replace(
             "%1", str(d.get("login") or ""))
     if code == "not_replica":
-        return _t("This database is not an offline copy: there is nothing to sync.")
+        return tr.translate(
+            "SyncDialog", "This database is not an offline copy: there is nothing to sync.")
     if code == "exists":
-        return _t("There is already a file at %1. Choose another name, or move that file "
-                  "away first.").replace("%1", str(d.get("path") or ""))
-    return _t("The sync stopped: %1").replace("%1", str(exc))
+        return tr.translate(
+            "SyncDialog", "There is already a file at %1. Choose another name, or move that "
+            "file away first.").replace("%1", str(d.get("path") or ""))
+    return tr.translate("SyncDialog", "The sync stopped: %1").replace("%1", str(exc))
 
 
 PHASES = {
@@ -195,7 +201,7 @@ class SyncDialog(QDialog):
         text = PHASES.get(phase)
         if text is None:
             return
-        self.phase.setText(_t(text))
+        self.phase.setText(self.tr(text))
         if phase == "done":
             self.bar.setRange(0, 1)
             self.bar.setValue(1)
