@@ -429,7 +429,7 @@ class MainWindow(QMainWindow):
                 "Ctrl+Shift+S")
             add(file_menu, "sync_conflicts", self.tr("Sync &conflicts…"),
                 self.open_sync_conflicts)
-            add(file_menu, "sync_history", self.tr("Sync "Sync histor&y…"history…"), self.open_sync_history)
+            add(file_menu, "sync_history", self.tr("Sync &history…"), self.open_sync_history)
             file_menu.addSeparator()
         elif not self.services.db.is_sqlite:  # the office server
             add(file_menu, "take_offline", self.tr("Ta&ke this database offline…"),
