@@ -160,7 +160,8 @@ class SyncConflictsDialog(QDialog):
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setHeaderLabels([self.tr(c) for c in COLUMNS])
         header = self.tree.header()
-        header.setStretchLastSection(False)
+        header.setStretchLastSection(True)
+        header.setMinimumSectionSize(60)
         for col in range(len(COLUMNS)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
         self.tree.itemSelectionChanged.connect(self._update_buttons)
@@ -254,9 +255,9 @@ class SyncConflictsDialog(QDialog):
 
     def _fit_columns(self) -> None:
         header = self.tree.header()
-        for col in range(len(COLUMNS)):
+        for col in range(len(COLUMNS) - 1):  # the kind stretches to the edge
             self.tree.resizeColumnToContents(col)
-            header.resizeSection(col, max(70, min(header.sectionSize(col) + 12, 260)))
+            header.resizeSection(col, max(70, min(header.sectionSize(col) + 12, 220)))
 
     def _failed(self, exc: BaseException) -> None:
         log.info("sync conflicts not read: %r", exc)

@@ -142,6 +142,7 @@ class SyncDialog(QDialog):
         self.buttons.addButton(self.again_button, role.ActionRole)
         self.buttons.addButton(self.cancel_button, role.RejectRole)
         self.buttons.addButton(self.close_button, role.AcceptRole)
+        self._set_buttons(self.cancel_button)  # the box shows what it is given: set after
 
         lay = QVBoxLayout(self)
         lay.addWidget(self.phase)
@@ -162,11 +163,9 @@ class SyncDialog(QDialog):
         self.running = True
         self.result = self.error = None
         self._show_phase("connect", 0, 0)
+        self.bar.show()
         self.message.hide()
-        self.conflicts_button.hide()
-        self.again_button.hide()
-        self.close_button.hide()
-        self.cancel_button.show()
+        self._set_buttons(self.cancel_button)
         self.cancel_button.setEnabled(not self._cancelled)
         db, server, password = self.services.db, self.server, self.password
 
@@ -218,31 +217,34 @@ class SyncDialog(QDialog):
         if self._cancelled and self.running:
             self.count.setText(self.tr("Stopping after the current batch…"))
 
-    def _end(self) -> None:
+    def _set_buttons(self, *shown: QPushButton) -> None:
+        for b in (self.conflicts_button, self.again_button, self.cancel_button,
+                  self.close_button):
+            b.setVisible(b in shown)
+
+    def _end(self, *buttons: QPushButton) -> None:
         self.running = False
         self._cancelled = False
         # self._worker stays: dropping it here, in a slot of its own signal, would delete
         # the signals object while Qt is still delivering
-        self.cancel_button.hide()
-        self.close_button.show()
+        self._set_buttons(self.close_button, *buttons)
         self.close_button.setDefault(True)
         self.message.show()
 
     def _finished(self, result: SyncResult) -> None:
         self.result = result
-        self._end()
+        self._end(*([self.conflicts_button] if result.conflicts else []))
         self._show_phase("done", 1, 1)
-        parts = [self.tr("%n change(s) sent", "", result.pushed),
-                 self.tr("%n change(s) received", "", result.pulled),
-                 self.tr("%n conflict(s)", "", result.conflicts)]
-        text = self.tr("Sync finished: %1.").replace("%1", ", ".join(parts))
+        text = self.tr("Sync finished: %1, %2, %3.").replace(
+            "%1", self.tr("%n change(s) sent", "", result.pushed)).replace(
+            "%2", self.tr("%n change(s) received", "", result.pulled)).replace(
+            "%3", self.tr("%n conflict(s)", "", result.conflicts))
         if result.removed:
             text += "\n" + self.tr("%n record(s) no longer yours to see were removed from this "
                                    "computer.", "", result.removed)
         if result.conflicts:
             text += "\n" + self.tr("Where both sides changed the same thing, the office's "
                                    "value was kept: look at the conflicts and choose.")
-            self.conflicts_button.show()
         self.message.setStyleSheet("")
         self.message.setText(text)
         self.synced.emit(result)
@@ -250,19 +252,17 @@ class SyncDialog(QDialog):
 
     def _failed(self, exc: BaseException) -> None:
         self.error = exc
-        self._end()
+        retry = not isinstance(exc, SyncError) or exc.code in ("unreachable", "cancelled")
+        self._end(*([self.again_button] if retry else []))
         cancelled = isinstance(exc, SyncError) and exc.code == "cancelled"
         self.phase.setText(self.tr("Sync cancelled") if cancelled
                            else self.tr("The sync did not finish"))
-        self.bar.setRange(0, 1)
-        self.bar.setValue(0)
+        self.bar.hide()
         self.count.setText("")
         if not cancelled:
             log.info("sync failed: %r", exc)
         self.message.setStyleSheet("" if cancelled else "color: #b91c1c;")
         self.message.setText(sync_error_text(exc))
-        self.again_button.setVisible(not isinstance(exc, SyncError) or exc.code in (
-            "unreachable", "cancelled"))
         self.ended.emit()
 
     def _show_conflicts(self) -> None:
