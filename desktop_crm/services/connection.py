@@ -97,8 +97,25 @@ def save_choice(conn: ServerConnection | None, settings: Settings | None = None)
     (settings or Settings()).set("connection", conn.to_dict() if conn else {"kind": "local"})
 
 
+def save_replica_choice(url: str, settings: Settings | None = None) -> None:
+    """Open this offline copy of the office database (its SQLite URL) at the next start."""
+    (settings or Settings()).set("connection", {"kind": "replica", "url": url})
+
+
+def replica_choice(settings: Settings | None = None) -> str | None:
+    """The offline copy chosen to open at the next start (its URL), or None."""
+    value = (settings or Settings()).get("connection")
+    if value.get("kind") == "replica" and value.get("url"):
+        return str(value["url"])
+    return None
+
+
 def chosen_url(settings: Settings | None = None) -> str:
     """The database URL the app opens when no ``--db`` / ``$DESKTOP_CRM_DB`` is given."""
+    settings = settings or Settings()
+    copy = replica_choice(settings)
+    if copy:
+        return copy
     conn = saved(settings)
     return conn.url_string() if conn else default_sqlite_url()
 

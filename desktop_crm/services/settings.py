@@ -34,8 +34,9 @@ SETTINGS = {
         Setting("demo_offered", bool, False, "The first-start demo-data offer was shown"),
         Setting("welcomed", bool, False, "The first-run welcome was completed"),
         Setting("connection", dict, {"kind": "local"},
-                "Where the data lives: {kind: local} or {kind: server, host, port, database, "
-                "user, sslmode}; never a password (that is in the system keyring)"),
+                "Where the data lives: {kind: local}, {kind: server, host, port, database, "
+                "user, sslmode} or {kind: replica, url} (an offline copy); never a password "
+                "(that is in the system keyring)"),
         Setting("week_start", str, "monday", "First day of the week in the calendar",
                 ("monday", "sunday", "saturday")),
     )

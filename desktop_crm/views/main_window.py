@@ -166,6 +166,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.notifications_button)
         self.statusBar().addPermanentWidget(self.user_label)
         self.statusBar().addPermanentWidget(self.db_label)
+        self._init_sync()
         self._build_menus()
         self._restore_layout()
         self.update_notifications()
@@ -423,6 +424,19 @@ class MainWindow(QMainWindow):
         add(file_menu, "restore", self.tr("Res&tore from backup…"),
             lambda: self.restore_database())  # replaces the data: never at a key press
         file_menu.addSeparator()
+        if self.replica_state is not None:  # an offline copy of the office database
+            add(file_menu, "sync", self.tr("S&ync with the office"), self.open_sync,
+                "Ctrl+Shift+S")
+            add(file_menu, "sync_conflicts", self.tr("Sync &conflicts…"),
+                self.open_sync_conflicts)
+            add(file_menu, "sync_history", self.tr("Sync &history…"), self.open_sync_history)
+            file_menu.addSeparator()
+        elif not self.services.db.is_sqlite:  # the office server
+            add(file_menu, "take_offline", self.tr("Ta&ke this database offline…"),
+                lambda: self.take_offline())
+            add(file_menu, "sync_conflicts", self.tr("Sync &conflicts…"),
+                self.open_sync_conflicts)
+            file_menu.addSeparator()
         add(file_menu, "settings", self.tr("&Settings…"), self.open_settings, "Ctrl+,")
         from desktop_crm.services import access
 
@@ -515,6 +529,7 @@ class MainWindow(QMainWindow):
         return dialog
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        self.sync_timer.stop()
         self.live_updates.stop()
         ui_state.save_window(self, "main")
         ui_state.sync()
@@ -741,3 +756,249 @@ class MainWindow(QMainWindow):
             .replace("%1", result.kept or "-"))
         self.close()
         return True
+
+    # -- offline copies and sync (issue 9) -------------------------------------------------
+
+    SYNC_REFRESH_MS = 30 * 1000  # the status bar's waiting and conflict counts
+
+    def _init_sync(self) -> None:
+        """On an offline copy: the status bar says so, with when it last synced, the changes
+        waiting and the open conflicts. At the office: the open conflicts laptops left."""
+        from PySide6.QtWidgets import QToolButton
+
+        from desktop_crm.services import replica
+
+        self.replica_state = replica.state(self.services.db)  # no query on PostgreSQL
+        self.sync_server = None  # the office Database to sync with (None: the copy's own)
+        self.replica_encrypted = True  # new offline copies are encrypted files
+        self.sync_pending = 0
+        self.sync_conflicts = 0
+        self._sync_dialog = None
+        self._counting_conflicts = False
+        self.sync_label = QLabel()
+        self.sync_label.setObjectName("syncStatus")
+        self.sync_button = QToolButton()
+        self.sync_button.setObjectName("syncButton")
+        self.sync_button.setText(self.tr("Sync now"))
+        self.sync_button.setAutoRaise(True)
+        self.sync_button.clicked.connect(self.open_sync)
+        self.sync_timer = QTimer(self)
+        self.sync_timer.setInterval(self.SYNC_REFRESH_MS)
+        self.sync_timer.timeout.connect(self.refresh_sync_status)
+        if self.replica_state is not None:
+            self.statusBar().insertPermanentWidget(0, self.sync_button)
+            self.statusBar().insertPermanentWidget(0, self.sync_label)
+        elif not self.services.db.is_sqlite:
+            self.statusBar().insertPermanentWidget(0, self.sync_label)
+            self.sync_button.hide()
+        else:
+            self.sync_label.hide()
+            self.sync_button.hide()
+            return
+        self.sync_timer.start()
+        if self.replica_state is not None:
+            self.refresh_sync_status()  # one query on the local file: shown at once
+        else:
+            QTimer.singleShot(0, self.refresh_sync_status)
+
+    def _conflict_service(self):
+        from desktop_crm.services.sync_conflicts import SyncConflictService
+
+        return SyncConflictService(self.services.db, self.services.user)
+
+    def refresh_sync_status(self) -> None:
+        """Two counts: the changes waiting (on a copy) and the open conflicts. On a copy both
+        are one query on the local file; at the office the count runs in the background."""
+        from desktop_crm.services import replica
+
+        if self.replica_state is not None:
+            try:
+                self.sync_pending = replica.pending_count(self.services.db)
+                self.sync_conflicts = self._conflict_service().open_count()
+            except Exception as exc:  # noqa: BLE001 - a status line never stops the window
+                log.info("sync status not read: %r", exc)
+            self._show_sync_status()
+            return
+        if self.services.db.is_sqlite or self._counting_conflicts:
+            return
+        self._counting_conflicts = True
+        worker = Worker(self._conflict_service().open_count)
+        self._workers.add(worker)
+
+        def done(n: int) -> None:
+            self._counting_conflicts = False
+            self._workers.discard(worker)
+            self.sync_conflicts = n
+            self._show_sync_status()
+
+        def failed(exc) -> None:
+            self._counting_conflicts = False
+            self._workers.discard(worker)
+            log.info("sync conflicts not counted: %r", exc)
+
+        worker.signals.finished.connect(guarded(self, done))
+        worker.signals.failed.connect(guarded(self, failed))
+        QThreadPool.globalInstance().start(worker)
+
+    def sync_status_text(self) -> str:
+        from . import fmt
+
+        if self.replica_state is None:
+            return self.tr("%n open sync conflict(s)", "", self.sync_conflicts) \
+                if self.sync_conflicts else ""
+        last = self.replica_state.last_sync_at
+        parts = [self.tr("Offline copy"),
+                 self.tr("last synced %1").replace("%1", fmt.datetime_cell(last))
+                 if last else self.tr("never synced"),
+                 self.tr("%n change(s) waiting", "", self.sync_pending)]
+        if self.sync_conflicts:
+            parts.append(self.tr("%n conflict(s)", "", self.sync_conflicts))
+        return " · ".join(parts)
+
+    def _show_sync_status(self) -> None:
+        text = self.sync_status_text()
+        self.sync_label.setText(text)
+        self.sync_label.setVisible(bool(text))
+        if self.replica_state is not None:
+            self.sync_label.setToolTip(self.tr("Office server: %1").replace(
+                "%1", self.replica_state.server_url))
+
+    def open_sync(self):
+        """Sync the offline copy with the office (one sync window at a time)."""
+        import shiboken6
+
+        from .sync_dialog import SyncDialog
+
+        if self.replica_state is None:
+            return None
+        if self._sync_dialog is not None and shiboken6.isValid(self._sync_dialog) \
+                and self._sync_dialog.isVisible():
+            self._sync_dialog.raise_()
+            self._sync_dialog.activateWindow()
+            return self._sync_dialog
+        dlg = SyncDialog(self.services, self, server=self.sync_server)
+        dlg.synced.connect(lambda _r: self.broadcast(self.EVERYTHING))
+        dlg.ended.connect(self._sync_ended)
+        dlg.conflicts_requested.connect(self.open_sync_conflicts)
+        self._sync_dialog = dlg
+        dlg.open()
+        return dlg
+
+    def _sync_ended(self) -> None:
+        from desktop_crm.services import replica
+
+        try:
+            self.replica_state = replica.state(self.services.db) or self.replica_state
+        except Exception as exc:  # noqa: BLE001
+            log.info("replica state not read: %r", exc)
+        self.refresh_sync_status()
+
+    def open_sync_conflicts(self):
+        """The sync conflicts to decide; a decision reaches every section."""
+        from .sync_conflicts_dialog import SyncConflictsDialog
+
+        dlg = SyncConflictsDialog(self.services, self)
+        dlg.resolved.connect(lambda changes: (self.broadcast(changes),
+                                              self.refresh_sync_status()))
+        dlg.finished.connect(lambda _r: self.refresh_sync_status())
+        dlg.open()
+        return dlg
+
+    def open_sync_history(self):
+        from .sync_history_dialog import SyncHistoryDialog
+
+        dlg = SyncHistoryDialog(self.services, self)
+        dlg.open()
+        return dlg
+
+    def take_offline(self, path: str | None = None):
+        """Make an offline copy of what this user may see of the office database, in the
+        background; then say where it is and offer to switch to it."""
+        from pathlib import Path
+
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QFileDialog, QProgressDialog
+
+        from desktop_crm.services.db import default_data_dir
+        from desktop_crm.services.sync import SyncError, create_replica
+
+        from .history_tab import table_name
+        from .sync_dialog import sync_error_text
+
+        title = self.tr("Take this database offline")
+        if path is None:
+            path, _f = QFileDialog.getSaveFileName(
+                self, title, str(default_data_dir() / "offline.sqlite3"),
+                self.tr("Offline copy (*.sqlite3);;All files (*)"))
+            if not path:
+                return None
+        if Path(path).exists():
+            QMessageBox.warning(self, title, sync_error_text(SyncError("exists", path=path)))
+            return None
+        dlg = QProgressDialog(self.tr("Making the offline copy…"), "", 0, 0, self)
+        dlg.setObjectName("offlineProgress")
+        dlg.setWindowTitle(title)
+        dlg.setCancelButton(None)  # a stopped copy leaves nothing behind, but cannot be asked
+        dlg.setWindowModality(Qt.WindowModality.WindowModal)
+        dlg.setMinimumDuration(0)
+        dlg.setMinimumWidth(420)
+        server_db, encrypted = self.services.db, self.replica_encrypted
+
+        def work(progress):
+            local = create_replica(server_db, path, encrypted=encrypted, progress=progress)
+            url = local.url
+            local.dispose()
+            return url
+
+        def progressed(stage: str, done: int, _total: int) -> None:
+            if stage.startswith("snapshot:"):
+                dlg.setLabelText(self.tr("Copying %1… (%2 records so far)")
+                                 .replace("%1", table_name(stage.split(":", 1)[1]))
+                                 .replace("%2", str(done)))
+
+        def finished(url: str) -> None:
+            dlg.reset()
+            self.offline_ready(path, url)
+
+        def failed(exc) -> None:
+            dlg.reset()
+            log.info("offline copy not made: %r", exc)
+            text = sync_error_text(exc) if isinstance(exc, SyncError) else self.tr(
+                "The offline copy could not be made: %1").replace(
+                "%1", str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+            QMessageBox.warning(self, title, text + "\n\n" + self.tr(
+                "Nothing was changed on the office server."))
+
+        worker = Worker(work, with_progress=True)
+        worker.signals.progressed.connect(guarded(self, progressed))
+        worker.signals.finished.connect(guarded(self, finished))
+        worker.signals.failed.connect(guarded(self, failed))
+        self._offline_worker = worker  # its signals must outlive this call
+        self._offline_progress = dlg
+        dlg.show()
+        QThreadPool.globalInstance().start(worker)
+        return dlg
+
+    def offline_ready(self, path: str, url: str) -> bool:
+        """The copy is made: where it is, and switch to it now (the choice is stored and
+        Desktop CRM closes; it opens the copy at its next start) or later by hand."""
+        from desktop_crm.services import connection
+
+        title = self.tr("Take this database offline")
+        answer = QMessageBox.question(self, title, self.tr(
+            "The offline copy is ready:\n%1\n\nIt holds what you may see of the office "
+            "database. Work in it while you are away and sync when you are back (File → Sync "
+            "with the office).\n\nSwitch to the offline copy now? Desktop CRM closes and "
+            "opens the offline copy the next time it starts.").replace("%1", path))
+        if answer == QMessageBox.StandardButton.Yes:
+            connection.save_replica_choice(url)
+            QMessageBox.information(self, title, self.tr(
+                "Desktop CRM opens the offline copy the next time it starts. To come back to "
+                "the office database later, use Settings → Database → Connect to the office "
+                "database."))
+            self.close()
+            return True
+        QMessageBox.information(self, title, self.tr(
+            "The office database stays open. To work in the offline copy later, start Desktop "
+            "CRM with:\n\ndesktop-crm --db %1").replace("%1", url))
+        return False

@@ -187,12 +187,17 @@ class SettingsDialog(QDialog):
         return page
 
     def _show_choice(self) -> None:
+        from desktop_crm.services.db import describe
+
         server = connection.saved(self.settings)
+        copy = connection.replica_choice(self.settings)
         self.choice.setText(
+            self.tr("At the next start: the offline copy %1").replace("%1", describe(copy))
+            if copy else
             self.tr("At the next start: the office database %1").replace("%1", server.describe())
             if server else
             self.tr("At the next start: the database on this computer"))
-        self.go_local.setEnabled(server is not None)
+        self.go_local.setEnabled(server is not None or copy is not None)
 
     def change_connection(self):
         from .connection_dialog import ConnectionDialog
