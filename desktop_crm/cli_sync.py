@@ -29,6 +29,9 @@ SYNC_ERRORS = {
                "computer; sync again when connected"),
     "cancelled": QT_TRANSLATE_NOOP(
         "Cli", "sync cancelled: what was sent is kept, the rest goes next time"),
+    "login_failed": QT_TRANSLATE_NOOP(
+        "Cli", "the office server did not accept the login {login}: keep its password in the "
+               "keyring (the app's Settings, Database) and sync again; your changes are kept"),
     "not_staff": QT_TRANSLATE_NOOP(
         "Cli", "the login {login} is no user of this CRM: ask the administrator"),
     "exists": QT_TRANSLATE_NOOP(

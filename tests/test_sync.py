@@ -471,3 +471,15 @@ def test_a_new_team_changes_what_the_replica_holds(office, laptops, pg_url):
         assert set(conn.execute(text("SELECT name FROM customers")).scalars()) == {
             "经理的客户", "销售的客户"}
         assert conn.execute(text("SELECT name FROM contacts")).scalars().all() == ["联系人甲"]
+
+
+def test_a_replica_of_a_new_office_database_makes_no_second_set_of_defaults(office, laptops):
+    with office.db.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM pipeline_stages")).scalar() == 0
+    lp = laptops()
+    # what the app does on first use: the board's stages, the calendar's holidays
+    assert len(lp.svc.pipeline.stages()) == 6
+    lp.svc.holidays.ensure_years([dt.date.today().year, dt.date.today().year + 1])
+    assert lp.pending() == 0
+    with office.db.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM pipeline_stages")).scalar() == 6

@@ -62,7 +62,8 @@ class SyncError(Exception):
     """A sync that could not run or finish. ``code``: ``not_replica``, ``server_older`` /
     ``app_older`` (schema revisions ``server`` / ``app`` differ), ``server_behind`` (the server
     is older than this replica's last pull: restored from a backup), ``unreachable``,
-    ``cancelled``, ``not_staff`` (the login is no user of the CRM)."""
+    ``cancelled``, ``not_staff`` (the login is no user of the CRM), ``login_failed`` (the
+    server refused the login: no or a wrong password)."""
 
     def __init__(self, code: str, **details: Any):
         self.code = code
@@ -295,6 +296,8 @@ class _Push:
             return "renamed"
         if e.table == "customer_tags" and "unique" in msg.lower():
             return "dropped"  # the same tag on the same customer: already there
+        if e.table == "holidays" and "day" in msg:
+            return "dropped"  # the same day seeded on both sides from the same library
         raise exc
 
     def _update(self, t: Table, e: Entry) -> str:
@@ -447,6 +450,9 @@ class SyncService:
             if is_connection_error(exc):
                 error, outcome = "unreachable", "failed"
                 raise SyncError("unreachable", server=safe_url(self.state.server_url)) from exc
+            if _login_refused(exc):
+                error, outcome = "login_failed", "failed"
+                raise SyncError("login_failed", login=self.state.server_login) from exc
             error, outcome = str(exc.orig or exc).splitlines()[0][:500], "failed"
             raise
         except Exception as exc:
@@ -682,6 +688,12 @@ class SyncService:
         return applied.written
 
 
+def _login_refused(exc: DBAPIError) -> bool:
+    words = str(exc.orig or exc).lower()
+    return any(w in words for w in ("password authentication failed", "no password supplied",
+                                    "authentication failed for user"))
+
+
 def models_tables() -> set[str]:
     return replica.models_table_names()
 
@@ -877,6 +889,7 @@ def create_replica(server: Database, path: str, *, encrypted: bool = True,
             code = "server_older" if (server_rev or "") < app_rev else "app_older"
             raise SyncError(code, server=server_rev, app=app_rev)
         site = uuid.uuid4()
+        _seed(server)
         with server.engine.connect() as conn:
             conn.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"))
             horizon = sync_log.snapshot_xmin(conn)
@@ -920,6 +933,29 @@ def create_replica(server: Database, path: str, *, encrypted: bool = True,
     out = Database(_local_url(target, encrypted))
     replica.prepare(out)
     return out
+
+
+def _seed(server: Database) -> None:
+    """What the app makes on first use (the pipeline's stages, the coming years' holidays) is
+    made on the server before it is copied, so a laptop never makes its own second set."""
+    from sqlalchemy.orm import Session
+
+    from .holidays import HolidayService
+    from .pipeline import ensure_default_stages
+    from .staff import server_user
+    from .users import UserService
+
+    with server.engine.begin() as conn, Session(bind=conn) as s:
+        ensure_default_stages(s)
+        s.flush()
+    user = server_user(server)
+    if user is None:
+        admins = [u for u in UserService(server).list() if u.role == "admin"]
+        if not admins:
+            return
+        user = admins[0]
+    year = dt.date.today().year
+    HolidayService(server, user).ensure_years([year, year + 1, year + 2])
 
 
 def _no_password(url: str) -> str:

@@ -55,6 +55,11 @@ def sync_error_text(exc: BaseException) -> str:
             "SyncDialog", "The office server is behind this computer: it was probably restored "
             "from an older backup. Contact your administrator before syncing again. Nothing "
             "was changed; your changes are kept on this computer.")
+    if code == "login_failed":
+        return tr.translate(
+            "SyncDialog", "The office server did not accept your login (%1). Check the password "
+            "under Settings → Database, then sync again. Your changes are kept on this "
+            "computer.").replace("%1", str(d.get("login") or ""))
     if code == "not_staff":
         return tr.translate(
             "SyncDialog", "Your server login (%1) is not a Desktop CRM staff account. Ask your "

@@ -1165,6 +1165,10 @@
         <translation>备份和恢复只适用于本机的 SQLite 数据库；PostgreSQL 服务器请用 pg_dump 备份（用 pg_restore 恢复）</translation>
     </message>
     <message>
+        <source>{path} is not a Desktop CRM database, or it is encrypted with a key other than this database&apos;s</source>
+        <translation>{path} 不是 Desktop CRM 数据库，或者它是用与本数据库不同的密钥加密的</translation>
+    </message>
+    <message>
         <source>cannot export to {path}: the folder does not exist</source>
         <translation>无法导出到 {path}：文件夹不存在</translation>
     </message>
@@ -1559,6 +1563,70 @@
     <message>
         <source>{user}: {role}</source>
         <translation>{user}：{role}</translation>
+    </message>
+    <message>
+        <source>{database} is not an offline replica: make one with desktop-crm replica create --server URL</source>
+        <translation>{database} 不是离线副本：请用 desktop-crm replica create --server URL 创建</translation>
+    </message>
+    <message>
+        <source>the office server is on schema revision {server}, this app on {app}: ask the administrator to upgrade the server (desktop-crm init), then sync. Nothing was changed; your changes are kept.</source>
+        <translation>办公室服务器的数据库结构版本为 {server}，本程序为 {app}：请管理员先升级服务器（desktop-crm init）再同步。未做任何更改；您的修改已保留。</translation>
+    </message>
+    <message>
+        <source>the office server is on schema revision {server}, this app on {app}: install the newer app, then sync. Nothing was changed; your changes are kept.</source>
+        <translation>办公室服务器的数据库结构版本为 {server}，本程序为 {app}：请先安装新版程序再同步。未做任何更改；您的修改已保留。</translation>
+    </message>
+    <message>
+        <source>the office server is older than this replica&apos;s last sync (restored from a backup?): ask the administrator. Nothing was changed; your changes are kept.</source>
+        <translation>办公室服务器比本副本上次同步时还旧（可能从备份恢复过）：请联系管理员。未做任何更改；您的修改已保留。</translation>
+    </message>
+    <message>
+        <source>the office server {server} cannot be reached: your changes are kept on this computer; sync again when connected</source>
+        <translation>无法连接办公室服务器 {server}：您的修改保留在本机；联网后请再次同步</translation>
+    </message>
+    <message>
+        <source>sync cancelled: what was sent is kept, the rest goes next time</source>
+        <translation>同步已取消：已发送的保留，其余下次发送</translation>
+    </message>
+    <message>
+        <source>the office server did not accept the login {login}: keep its password in the keyring (the app&apos;s Settings, Database) and sync again; your changes are kept</source>
+        <translation>办公室服务器未接受登录名 {login}：请在程序的“设置 → 数据库”中把密码保存到钥匙串后再同步；您的修改已保留</translation>
+    </message>
+    <message>
+        <source>the login {login} is no user of this CRM: ask the administrator</source>
+        <translation>登录名 {login} 不是本 CRM 的用户：请联系管理员</translation>
+    </message>
+    <message>
+        <source>{path} already exists: choose another file, or remove it first</source>
+        <translation>{path} 已存在：请换一个文件，或先删除它</translation>
+    </message>
+    <message>
+        <source>made the offline replica {file} ({customers} customers); open it with --db {url}</source>
+        <translation>已创建离线副本 {file}（{customers} 个客户）；用 --db {url} 打开</translation>
+    </message>
+    <message>
+        <source>synced: {pushed} sent, {pulled} received, {conflicts} conflicts</source>
+        <translation>同步完成：发送 {pushed} 条，接收 {pulled} 条，冲突 {conflicts} 个</translation>
+    </message>
+    <message>
+        <source>conflict {id} resolved: {choice}</source>
+        <translation>冲突 {id} 已处理：{choice}</translation>
+    </message>
+    <message>
+        <source>{n} open conflicts</source>
+        <translation>{n} 个未处理的冲突</translation>
+    </message>
+    <message>
+        <source>--keep-days must be 1 or more</source>
+        <translation>--keep-days 须为 1 或更大</translation>
+    </message>
+    <message>
+        <source>{database} is no office server: only a PostgreSQL server keeps a change log</source>
+        <translation>{database} 不是办公室服务器：只有 PostgreSQL 服务器保存变更日志</translation>
+    </message>
+    <message>
+        <source>removed {n} change log entries older than {days} days</source>
+        <translation>已删除 {days} 天前的 {n} 条变更日志</translation>
     </message>
 </context>
 <context>
@@ -4401,6 +4469,26 @@
         <translation>此账号已停用，请联系管理员。</translation>
     </message>
     <message>
+        <source>%1 is encrypted, and this computer has no secure keyring to keep its key in.</source>
+        <translation>%1 已加密，而本机没有安全的密码存储来保管它的密钥。</translation>
+    </message>
+    <message>
+        <source>%1 is encrypted, and the keyring of this computer has no key for it (a copy from another computer, or its key was removed): it cannot be opened.</source>
+        <translation>%1 已加密，而本机的密码存储中没有它的密钥（它是从另一台电脑复制来的，或者它的密钥已被删除）：无法打开。</translation>
+    </message>
+    <message>
+        <source>The key in the keyring does not open %1: it is encrypted with another key, or it is not a Desktop CRM database.</source>
+        <translation>密码存储中的密钥打不开 %1：它是用另一个密钥加密的，或者它不是 Desktop CRM 数据库。</translation>
+    </message>
+    <message>
+        <source>%1 is not an encrypted database: open it as a plain SQLite file.</source>
+        <translation>%1 不是加密的数据库：请把它当作普通的 SQLite 文件打开。</translation>
+    </message>
+    <message>
+        <source>The keyring refused to keep the key of %1; nothing was encrypted.</source>
+        <translation>密码存储拒绝保管 %1 的密钥；没有加密任何内容。</translation>
+    </message>
+    <message>
         <source>You do not have the right to do this.</source>
         <translation>您没有执行此操作的权限。</translation>
     </message>
@@ -4686,6 +4774,22 @@
         <translation>从备份恢复(&amp;T)…</translation>
     </message>
     <message>
+        <source>S&amp;ync with the office</source>
+        <translation>与办公室同步(&amp;Y)</translation>
+    </message>
+    <message>
+        <source>Sync &amp;conflicts…</source>
+        <translation>同步冲突(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>Sync &amp;history…</source>
+        <translation>同步记录(&amp;H)…</translation>
+    </message>
+    <message>
+        <source>Ta&amp;ke this database offline…</source>
+        <translation>将此数据库带离线(&amp;K)…</translation>
+    </message>
+    <message>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
@@ -4826,6 +4930,94 @@ Customer management for small and mid-size companies.
 %1</translation>
     </message>
     <message>
+        <source>Sync now</source>
+        <translation>立即同步</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n open sync conflict(s)</source>
+        <translation>
+            <numerusform>%n 个待处理的同步冲突</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Offline copy</source>
+        <translation>离线副本</translation>
+    </message>
+    <message>
+        <source>last synced %1</source>
+        <translation>上次同步 %1</translation>
+    </message>
+    <message>
+        <source>never synced</source>
+        <translation>从未同步</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n change(s) waiting</source>
+        <translation>
+            <numerusform>%n 项修改待同步</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n conflict(s)</source>
+        <translation>
+            <numerusform>%n 个冲突</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Office server: %1</source>
+        <translation>办公室服务器：%1</translation>
+    </message>
+    <message>
+        <source>Take this database offline</source>
+        <translation>将此数据库带离线</translation>
+    </message>
+    <message>
+        <source>Offline copy (*.sqlite3);;All files (*)</source>
+        <translation>离线副本 (*.sqlite3);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Making the offline copy…</source>
+        <translation>正在制作离线副本…</translation>
+    </message>
+    <message>
+        <source>Copying %1… (%2 records so far)</source>
+        <translation>正在复制%1…（已复制 %2 条记录）</translation>
+    </message>
+    <message>
+        <source>The offline copy could not be made: %1</source>
+        <translation>无法制作离线副本：%1</translation>
+    </message>
+    <message>
+        <source>Nothing was changed on the office server.</source>
+        <translation>办公室服务器上没有任何改动。</translation>
+    </message>
+    <message>
+        <source>The offline copy is ready:
+%1
+
+It holds what you may see of the office database. Work in it while you are away and sync when you are back (File → Sync with the office).
+
+Switch to the offline copy now? Desktop CRM closes and opens the offline copy the next time it starts.</source>
+        <translation>离线副本已制作完成：
+%1
+
+其中包含您在办公室数据库中有权查看的数据。外出时在离线副本中工作，回来后再同步（文件 → 与办公室同步）。
+
+现在切换到离线副本吗？Desktop CRM 将关闭，下次启动时打开离线副本。</translation>
+    </message>
+    <message>
+        <source>Desktop CRM opens the offline copy the next time it starts. To come back to the office database later, use Settings → Database → Connect to the office database.</source>
+        <translation>Desktop CRM 下次启动时将打开离线副本。以后要回到办公室数据库，请使用“设置 → 数据库 → 连接办公室数据库”。</translation>
+    </message>
+    <message>
+        <source>The office database stays open. To work in the offline copy later, start Desktop CRM with:
+
+desktop-crm --db %1</source>
+        <translation>办公室数据库保持打开。以后要在离线副本中工作，请用以下命令启动 Desktop CRM：
+
+desktop-crm --db %1</translation>
+    </message>
+    <message>
         <source>Backed up to %1: %2 customers, %3 orders</source>
         <translation>已备份到 %1：%2 个客户，%3 个订单</translation>
     </message>
@@ -4864,6 +5056,10 @@ Customer management for small and mid-size companies.
     <message>
         <source>The database is in use by another program. Close it and try again.</source>
         <translation>数据库正被其他程序使用。请关闭该程序后重试。</translation>
+    </message>
+    <message>
+        <source>This file is not a Desktop CRM database, or it is encrypted with a key other than this database&apos;s.</source>
+        <translation>此文件不是 Desktop CRM 数据库，或者它是用与本数据库不同的密钥加密的。</translation>
     </message>
     <message>
         <source>Nothing was changed.</source>
@@ -7164,6 +7360,10 @@ Desktop CRM 现在将关闭；请重新启动以使用恢复的数据。</transl
         <translation>本机的选择被环境变量 DESKTOP_CRM_DB 覆盖。</translation>
     </message>
     <message>
+        <source>At the next start: the offline copy %1</source>
+        <translation>下次启动时使用：离线副本 %1</translation>
+    </message>
+    <message>
         <source>At the next start: the office database %1</source>
         <translation>下次启动时使用：办公室数据库 %1</translation>
     </message>
@@ -7557,6 +7757,409 @@ Hand it over now: it is not shown again, and Desktop CRM does not keep it.</sour
     <message>
         <source>New stage</source>
         <translation>新阶段</translation>
+    </message>
+</context>
+<context>
+    <name>SyncConflictsDialog</name>
+    <message>
+        <source>Both changed</source>
+        <translation>双方都修改了</translation>
+    </message>
+    <message>
+        <source>Deleted and changed</source>
+        <translation>一方删除、一方修改</translation>
+    </message>
+    <message>
+        <source>Already taken</source>
+        <translation>已被占用</translation>
+    </message>
+    <message>
+        <source>Looks like a duplicate</source>
+        <translation>疑似重复</translation>
+    </message>
+    <message>
+        <source>Refused by the server</source>
+        <translation>服务器拒绝</translation>
+    </message>
+    <message>
+        <source>This was changed at the office while it was changed offline. The record keeps the office&apos;s value (theirs) until you choose.</source>
+        <translation>离线修改期间，办公室也修改了这一项。在您做出选择之前，记录保留办公室的值（对方的）。</translation>
+    </message>
+    <message>
+        <source>One side deleted this record while the other changed it. The record was kept until you choose.</source>
+        <translation>一方删除了这条记录，另一方修改了它。在您做出选择之前，记录被保留。</translation>
+    </message>
+    <message>
+        <source>The value chosen offline was already taken at the office, so the record got the next free one.</source>
+        <translation>离线时填写的值在办公室已被占用，因此记录改用了下一个可用的值。</translation>
+    </message>
+    <message>
+        <source>This new customer looks like one that already exists. Merge them with the merge tool, or dismiss this notice if they are different.</source>
+        <translation>这个新客户与已有客户很像。可以用合并工具合并它们；如果不是同一个客户，请忽略此提示。</translation>
+    </message>
+    <message>
+        <source>The server refused this change (permissions or a rule). The values as they were typed are shown here so nothing is lost.</source>
+        <translation>服务器拒绝了这项修改（权限或规则所限）。这里显示当时填写的值，不会丢失任何内容。</translation>
+    </message>
+    <message>
+        <source>Used mine</source>
+        <translation>已采用我的</translation>
+    </message>
+    <message>
+        <source>Kept theirs</source>
+        <translation>已保留对方的</translation>
+    </message>
+    <message>
+        <source>Dismissed</source>
+        <translation>已忽略</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation>记录</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <source>Base</source>
+        <translation>原值</translation>
+    </message>
+    <message>
+        <source>Mine</source>
+        <translation>我的</translation>
+    </message>
+    <message>
+        <source>Theirs</source>
+        <translation>对方的</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>修改人</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>修改时间</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>(no record)</source>
+        <translation>（无记录）</translation>
+    </message>
+    <message>
+        <source>Not deleted</source>
+        <translation>未删除</translation>
+    </message>
+    <message>
+        <source>Deleted</source>
+        <translation>已删除</translation>
+    </message>
+    <message>
+        <source>(empty)</source>
+        <translation>（空）</translation>
+    </message>
+    <message>
+        <source>Sync conflicts</source>
+        <translation>同步冲突</translation>
+    </message>
+    <message>
+        <source>When the same thing was changed offline and at the office, the office&apos;s value stays until you choose. Choices made on an offline copy go to the office with the next sync.</source>
+        <translation>同一项内容在离线时和办公室都被修改时，在您做出选择之前保留办公室的值。在离线副本上做出的选择会在下次同步时发送到办公室。</translation>
+    </message>
+    <message>
+        <source>No conflicts: everything synced cleanly.</source>
+        <translation>没有冲突：所有内容都已顺利同步。</translation>
+    </message>
+    <message>
+        <source>Show resolved</source>
+        <translation>显示已处理的</translation>
+    </message>
+    <message>
+        <source>Keep theirs</source>
+        <translation>保留对方的</translation>
+    </message>
+    <message>
+        <source>Use mine</source>
+        <translation>采用我的</translation>
+    </message>
+    <message>
+        <source>Dismiss</source>
+        <translation>忽略</translation>
+    </message>
+    <message>
+        <source>Open merge tool…</source>
+        <translation>打开合并工具…</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>No conflicts yet.</source>
+        <translation>还没有冲突。</translation>
+    </message>
+    <message>
+        <source>The conflicts could not be read: %1</source>
+        <translation>无法读取冲突：%1</translation>
+    </message>
+    <message>
+        <source>Mine: %1, %2</source>
+        <translation>我的：%1，%2</translation>
+    </message>
+    <message>
+        <source>Theirs: %1, %2</source>
+        <translation>对方的：%1，%2</translation>
+    </message>
+    <message>
+        <source>The server said: %1</source>
+        <translation>服务器提示：%1</translation>
+    </message>
+    <message>
+        <source>This conflict could not be decided: %1</source>
+        <translation>无法处理这个冲突：%1</translation>
+    </message>
+</context>
+<context>
+    <name>SyncDialog</name>
+    <message>
+        <source>The sync stopped with an error: %1
+
+What was sent before it is kept; your other changes stay on this computer. Sync again later; if it happens again, tell your administrator.</source>
+        <translation>同步因错误中断：%1
+
+出错前已发送的内容会保留；其余修改仍保存在本机。请稍后再次同步；如果问题再次出现，请告知管理员。</translation>
+    </message>
+    <message>
+        <source>The office server cannot be reached. Your changes are kept on this computer; sync again when you are connected.</source>
+        <translation>无法连接办公室服务器。您的修改保存在本机；联网后请再次同步。</translation>
+    </message>
+    <message>
+        <source>Sync cancelled: what was sent is kept; the rest goes next time.</source>
+        <translation>同步已取消：已发送的内容会保留，其余内容下次同步时发送。</translation>
+    </message>
+    <message>
+        <source>This app (schema %1) and the office server (schema %2) are on different versions: ask the administrator to upgrade the server (desktop-crm init) before syncing. Nothing was changed.</source>
+        <translation>本程序（数据库版本 %1）与办公室服务器（数据库版本 %2）版本不同：请先让管理员升级服务器（desktop-crm init），再进行同步。没有任何改动。</translation>
+    </message>
+    <message>
+        <source>This app (schema %1) and the office server (schema %2) are on different versions: upgrade Desktop CRM on this computer before syncing. Nothing was changed.</source>
+        <translation>本程序（数据库版本 %1）与办公室服务器（数据库版本 %2）版本不同：请先升级本机的 Desktop CRM，再进行同步。没有任何改动。</translation>
+    </message>
+    <message>
+        <source>The office server is behind this computer: it was probably restored from an older backup. Contact your administrator before syncing again. Nothing was changed; your changes are kept on this computer.</source>
+        <translation>办公室服务器的数据比本机旧：它可能是从较早的备份恢复的。请先联系管理员，再进行同步。没有任何改动；您的修改保存在本机。</translation>
+    </message>
+    <message>
+        <source>The office server did not accept your login (%1). Check the password under Settings → Database, then sync again. Your changes are kept on this computer.</source>
+        <translation>办公室服务器未接受您的登录（%1）。请在“设置 → 数据库”中检查密码，然后再次同步。您的修改保留在本机。</translation>
+    </message>
+    <message>
+        <source>Your server login (%1) is not a Desktop CRM staff account. Ask your administrator for one. Nothing was changed.</source>
+        <translation>您的服务器登录名（%1）不是 Desktop CRM 的员工账号。请向管理员申请账号。没有任何改动。</translation>
+    </message>
+    <message>
+        <source>This database is not an offline copy: there is nothing to sync.</source>
+        <translation>这个数据库不是离线副本：无需同步。</translation>
+    </message>
+    <message>
+        <source>There is already a file at %1. Choose another name, or move that file away first.</source>
+        <translation>%1 已有一个文件。请换一个文件名，或先把那个文件移走。</translation>
+    </message>
+    <message>
+        <source>The sync stopped: %1</source>
+        <translation>同步已中断：%1</translation>
+    </message>
+    <message>
+        <source>Connecting to the office server…</source>
+        <translation>正在连接办公室服务器…</translation>
+    </message>
+    <message>
+        <source>Sending your changes…</source>
+        <translation>正在发送您的修改…</translation>
+    </message>
+    <message>
+        <source>Receiving changes…</source>
+        <translation>正在接收修改…</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>Sync with the office</source>
+        <translation>与办公室同步</translation>
+    </message>
+    <message>
+        <source>Show conflicts</source>
+        <translation>查看冲突</translation>
+    </message>
+    <message>
+        <source>Sync again</source>
+        <translation>再次同步</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Stopping after the current batch…</source>
+        <translation>当前这一批完成后停止…</translation>
+    </message>
+    <message>
+        <source>%1 of %2 changes sent</source>
+        <translation>已发送 %1 / %2 项修改</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n record(s) received</source>
+        <translation>
+            <numerusform>已接收 %n 条记录</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Sync finished: %1, %2, %3.</source>
+        <translation>同步完成：%1，%2，%3。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n change(s) sent</source>
+        <translation>
+            <numerusform>发送 %n 项修改</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n change(s) received</source>
+        <translation>
+            <numerusform>接收 %n 项修改</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n conflict(s)</source>
+        <translation>
+            <numerusform>%n 个冲突</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n record(s) no longer yours to see were removed from this computer.</source>
+        <translation>
+            <numerusform>%n 条您已无权查看的记录已从本机移除。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Where both sides changed the same thing, the office&apos;s value was kept: look at the conflicts and choose.</source>
+        <translation>双方修改了同一项内容时，暂时保留办公室的值：请查看冲突并做出选择。</translation>
+    </message>
+    <message>
+        <source>Sync cancelled</source>
+        <translation>同步已取消</translation>
+    </message>
+    <message>
+        <source>The sync did not finish</source>
+        <translation>同步未完成</translation>
+    </message>
+</context>
+<context>
+    <name>SyncHistoryDialog</name>
+    <message>
+        <source>Running</source>
+        <translation>进行中</translation>
+    </message>
+    <message>
+        <source>Finished</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>Office server not reachable</source>
+        <translation>无法连接办公室服务器</translation>
+    </message>
+    <message>
+        <source>Cancelled by you</source>
+        <translation>由您取消</translation>
+    </message>
+    <message>
+        <source>The office server needs an upgrade</source>
+        <translation>办公室服务器需要升级</translation>
+    </message>
+    <message>
+        <source>This app needs an upgrade</source>
+        <translation>本程序需要升级</translation>
+    </message>
+    <message>
+        <source>The office server was restored from an older backup</source>
+        <translation>办公室服务器从较早的备份恢复过</translation>
+    </message>
+    <message>
+        <source>The login is no staff account</source>
+        <translation>登录名不是员工账号</translation>
+    </message>
+    <message>
+        <source>Not an offline copy</source>
+        <translation>不是离线副本</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>开始时间</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>用时</translation>
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation>发送</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>接收</translation>
+    </message>
+    <message>
+        <source>Conflicts</source>
+        <translation>冲突</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <source>Sync history</source>
+        <translation>同步记录</translation>
+    </message>
+    <message>
+        <source>No syncs yet.</source>
+        <translation>还没有同步过。</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation>%1 分 %2 秒</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 小时 %2 分</translation>
     </message>
 </context>
 <context>
