@@ -745,6 +745,9 @@ class HomeSection(QWidget):
         ax.set_xticks(range(len(months)), [f"{m.month}" for m in months], fontsize=7)
         ax.tick_params(axis="y", labelsize=7)
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt.money_short(v)))
+        if not any(amounts):  # no revenue yet: one ¥0 tick, not five made from rounding
+            ax.set_ylim(0, 1)
+            ax.set_yticks([0])
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
         tile.chart.draw_idle()
