@@ -479,7 +479,21 @@ def test_a_replica_of_a_new_office_database_makes_no_second_set_of_defaults(offi
     lp = laptops()
     # what the app does on first use: the board's stages, the calendar's holidays
     assert len(lp.svc.pipeline.stages()) == 6
-    lp.svc.holidays.ensure_years([dt.date.today().year, dt.date.today().year + 1])
+    year = dt.date.today().year
+    lp.svc.holidays.ensure_years([year, year + 1])
     assert lp.pending() == 0
+    # a year the office has not seeded yet: the laptop's days stay on the laptop, and the
+    # office's own replace them at the next sync
+    assert lp.svc.holidays.ensure_years([year + 5]) == [year + 5]
+    assert lp.pending() == 0
+    office.holidays.ensure_years([year + 5])
+    lp.sync()
+    with office.db.engine.connect() as conn:
+        theirs = set(conn.execute(text(
+            "SELECT id FROM holidays WHERE day >= :d"), {"d": dt.date(year + 5, 1, 1)}).scalars())
+    with lp.svc.db.engine.connect() as conn:
+        mine = {uuid.UUID(hex=x) for x in conn.execute(text(
+            "SELECT id FROM holidays WHERE day >= :d"), {"d": dt.date(year + 5, 1, 1)}).scalars()}
+    assert mine == theirs and theirs
     with office.db.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM pipeline_stages")).scalar() == 6

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from desktop_crm.models import Holiday
 
-from . import audit, shared_settings
+from . import audit, replica, shared_settings
 from .calendar_items import DayMark
 from .db import Database
 from .errors import ConflictError, FieldError, ValidationError
@@ -153,7 +153,9 @@ class HolidayService:
                 return []
             rows = {y: library_days(y) for y in todo}
             try:
-                with self.db.session() as s:
+                with self.db.session() as s, replica.local_only(s):
+                    # on an offline replica the library's days stay on the laptop: the office
+                    # seeds the same days itself, and its rows replace these when pulled
                     for y, days in rows.items():
                         self._insert_missing(s, days)
                         value[str(y)] = days[0].source if days else "none"

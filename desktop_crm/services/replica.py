@@ -17,6 +17,7 @@ user may see, worked on offline with the normal app, synced with the server late
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import uuid
@@ -259,3 +260,23 @@ def history(db: Database, limit: int = 200) -> list[SyncRun]:
             "FROM sync_runs ORDER BY id DESC LIMIT :n"), {"n": limit}).all()
     return [SyncRun(r[0], _aware(r[1]), _aware(r[2]), r[3], r[4], r[5], r[6], r[7])
             for r in rows]
+
+
+@contextlib.contextmanager
+def local_only(session):
+    """In ``session``'s transaction: on a replica, what is written is not sent to the
+    server (the outbox triggers are silent until the block ends). For what both sides make
+    alike on their own, such as holidays seeded from the same library. Elsewhere: nothing."""
+    bind = session.get_bind()
+    quiet = False
+    if bind.dialect.name == "sqlite":
+        quiet = bool(session.execute(text(
+            "SELECT count(*) FROM sqlite_master WHERE name = 'sync_state'")).scalar()) and \
+            bool(session.execute(text("SELECT count(*) FROM sync_state")).scalar())
+    if quiet:
+        session.execute(text("UPDATE sync_control SET applying = 1 WHERE id = 1"))
+    try:
+        yield
+    finally:
+        if quiet:
+            session.execute(text("UPDATE sync_control SET applying = 0 WHERE id = 1"))

@@ -955,7 +955,7 @@ def _seed(server: Database) -> None:
             return
         user = admins[0]
     year = dt.date.today().year
-    HolidayService(server, user).ensure_years([year, year + 1, year + 2])
+    HolidayService(server, user).ensure_years([year - 1, year, year + 1, year + 2])
 
 
 def _no_password(url: str) -> str:
