@@ -564,6 +564,7 @@ class SyncService:
         with self.db.engine.connect() as lc:
             refresh = lc.execute(text("SELECT table_name, row_id FROM sync_refresh")).all()
         first = True
+        synced = models_tables()
         while True:
             if cancelled():
                 raise SyncError("cancelled")
@@ -574,7 +575,7 @@ class SyncService:
                     changes = whole or changes
                 wanted: dict[str, set[uuid.UUID]] = defaultdict(set)
                 for c in changes:
-                    if c.table in models_tables():
+                    if c.table in synced:
                         wanted[c.table].add(c.row_id)
                 if first:
                     for tname, rid in refresh:
