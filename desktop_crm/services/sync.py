@@ -154,6 +154,29 @@ class _Push:
         self.conn, self.site, self.user_id = conn, site, user_id
         self.conflicts = 0
         self.new_customers: list[uuid.UUID] = []
+        # the batch's rows, read (and locked) once per table; kept in step with its writes
+        self.rows: dict[tuple[str, uuid.UUID], dict | None] = {}
+        self.audit_rows: list[dict] = []
+
+    def prefetch(self, entries: list["Entry"]) -> None:
+        """Read and lock the rows a batch changes, one statement per table."""
+        by_table: dict[str, list[uuid.UUID]] = defaultdict(list)
+        for e in entries:
+            by_table[e.table].append(e.row_id)
+        for tname, ids in by_table.items():
+            t = replica.table(tname)
+            found = {r["id"]: dict(r) for r in self.conn.execute(
+                select(t).where(t.c.id.in_(ids)).with_for_update()).mappings()}
+            for i in ids:
+                self.rows[(tname, i)] = found.get(i)
+
+    def finish(self) -> None:
+        """What the batch adds to the audit log, in one statement."""
+        if self.audit_rows:
+            from desktop_crm.models import AuditEntry
+
+            self.conn.execute(insert(AuditEntry.__table__), self.audit_rows)
+            self.audit_rows = []
 
     def _savepoint(self, fn):
         sp = self.conn.begin_nested()
@@ -213,6 +236,9 @@ class _Push:
         self.conn.execute(text("SELECT set_config('crm.sync_mutation', :m, true)"),
                           {"m": str(e.mutation_id)})
         sp = self.conn.begin_nested()
+        key = (e.table, e.row_id)
+        saved = self.rows.get(key, False)
+        audits = len(self.audit_rows)
         try:
             if e.op == "I":
                 out = self._insert(t, e)
@@ -224,6 +250,12 @@ class _Push:
             return out
         except DBAPIError as exc:
             sp.rollback()
+            # what this entry wrote is gone: its row as before, its audit rows dropped
+            if saved is False:
+                self.rows.pop(key, None)
+            else:
+                self.rows[key] = saved
+            del self.audit_rows[audits:]
             if is_connection_error(exc):
                 raise
             log.info("push of %s %s refused: %s", e.table, e.row_id, exc.orig)
@@ -239,9 +271,22 @@ class _Push:
                 if k not in replica.BOOKKEEPING}
 
     def _current(self, t: Table, row_id) -> dict | None:
-        row = self.conn.execute(select(t).where(t.c.id == row_id).with_for_update()).mappings()\
-            .first()
+        key = (t.name, row_id)
+        if key not in self.rows:
+            row = self.conn.execute(select(t).where(t.c.id == row_id).with_for_update())\
+                .mappings().first()
+            self.rows[key] = dict(row) if row is not None else None
+        row = self.rows[key]
         return dict(row) if row is not None else None
+
+    def _wrote(self, t: Table, row_id, values: dict | None) -> None:
+        key = (t.name, row_id)
+        if values is None:
+            self.rows[key] = None
+        else:
+            row = dict(self.rows.get(key) or {})
+            row.update(values)
+            self.rows[key] = row
 
     def _insert(self, t: Table, e: Entry) -> str:
         cur = self._current(t, e.row_id)
@@ -256,6 +301,7 @@ class _Push:
             self._savepoint(lambda: self.conn.execute(insert(t).values(**row)))
         except IntegrityError as exc:
             return self._clash(t, e, row, exc)
+        self._wrote(t, e.row_id, row)
         if e.table == "customers":
             self.new_customers.append(e.row_id)
         self._audit(e.table, e.row_id, "create", None, None)
@@ -277,6 +323,7 @@ class _Push:
             row = dict(row, code=code)
             row.update(_derive(e.table, row))
             self._savepoint(lambda: self.conn.execute(insert(t).values(**row)))
+            self._wrote(t, e.row_id, row)
             self.new_customers.append(e.row_id)
             self._audit(e.table, e.row_id, "create", None, None)
             self.conflict(e, "unique", ("code",), mine={"code": old_code},
@@ -291,6 +338,7 @@ class _Push:
                 n += 1
             old_name, row = row["name"], dict(row, name=name)
             self._savepoint(lambda: self.conn.execute(insert(t).values(**row)))
+            self._wrote(t, e.row_id, row)
             self.conflict(e, "unique", ("name",), mine={"name": old_name},
                           theirs={"name": name}, theirs_row=row)
             return "renamed"
@@ -351,8 +399,10 @@ class _Push:
             merged = dict(cur, **write)
             write.update({k: v for k, v in _derive(e.table, merged).items()
                           if not replica.same(v, cur.get(k))})
+            now = _now()
             self.conn.execute(update(t).where(t.c.id == e.row_id).values(
-                **write, version=t.c.version + 1, updated_at=_now()))
+                **write, version=t.c.version + 1, updated_at=now))
+            self._wrote(t, e.row_id, dict(write, version=cur["version"] + 1, updated_at=now))
             self._audit(e.table, e.row_id, "update", cur, write)
         return outcome
 
@@ -367,20 +417,27 @@ class _Push:
                           theirs_row=cur)
             return "conflict"
         self._savepoint(lambda: self.conn.execute(delete(t).where(t.c.id == e.row_id)))
+        self._wrote(t, e.row_id, None)
         self._audit(e.table, e.row_id, "delete", None, None)
         return "applied"
 
     def _audit(self, tname: str, row_id, action: str, old, new) -> None:
+        """The office's audit log, as the services write it (audit.record): one row for a
+        creation or removal, one per changed field for an update; written by ``finish``."""
         if tname not in ("customers", "contacts", "opportunities", "tickets"):
             return
-        from sqlalchemy.orm import Session
+        from .audit import _text
 
-        from .audit import record
-
-        with Session(bind=self.conn) as s:
-            record(s, table=tname, row_id=row_id, action=action, user_id=self.user_id,
-                   old=old, new=new)
-            s.flush()
+        base = dict(at=_now(), user_id=self.user_id, table_name=tname, row_id=row_id,
+                    action=action, field="", old_value=None, new_value=None)
+        if action != "update":
+            self.audit_rows.append(base)
+            return
+        old = old or {}
+        for f, value in (new or {}).items():
+            before, after = _text(old.get(f)), _text(value)
+            if before != after:
+                self.audit_rows.append(dict(base, field=f, old_value=before, new_value=after))
 
 
 # -- the sync itself --------------------------------------------------------------------------
@@ -527,15 +584,20 @@ class SyncService:
                 "WHERE mutation_id = ANY(:ids)"), {"ids": [e.mutation_id for e in batch]}).all())
             push = _Push(conn, self.state.site_id, self.user_id)
             outcomes: dict[int, str] = {}
+            push.prefetch([e for e in batch if e.mutation_id not in done])
+            ledger = []
             for e in batch:
                 if e.mutation_id in done:  # sent before, acknowledgement lost: nothing again
                     outcomes[e.seq] = done[e.mutation_id]
                     continue
                 outcomes[e.seq] = push.apply(e)
+                ledger.append({"m": e.mutation_id, "s": self.state.site_id,
+                               "o": outcomes[e.seq]})
+            push.finish()
+            if ledger:
                 conn.execute(text(
                     "INSERT INTO sync_applied_mutations (mutation_id, site_id, outcome) "
-                    "VALUES (:m, :s, :o)"),
-                    {"m": e.mutation_id, "s": self.state.site_id, "o": outcomes[e.seq]})
+                    "VALUES (:m, :s, :o)"), ledger)
             result.conflicts += push.conflicts
             result.rejected += sum(1 for o in outcomes.values() if o == "rejected")
             return outcomes, push.new_customers
@@ -1022,6 +1084,38 @@ _LOAD_TRIGGERS = {
 }
 
 
+def _copy_statements(t: Table, dialect) -> tuple[str, str, list]:
+    """The INSERT for the replica and the SELECT for the server that copy ``t``. The server
+    gives ids, times, dates and money already in the form SQLAlchemy stores them in SQLite
+    (hex ids, "YYYY-MM-DD HH:MM:SS.ffffff" UTC, floats): no Python conversion per value for
+    the million rows of a large territory. Other types go through SQLAlchemy's SQLite bind
+    processors (``procs``: column index, processor)."""
+    from sqlalchemy import Date, DateTime, Numeric, Uuid
+
+    names = [c.name for c in t.columns]
+    exprs, procs = [], []
+    for i, c in enumerate(t.columns):
+        q = f'"{c.name}"'
+        impl = c.type.impl if hasattr(c.type, "impl") and not isinstance(c.type, Uuid) \
+            else c.type
+        if isinstance(c.type, Uuid):
+            exprs.append(f"replace({q}::text, '-', '')")
+        elif isinstance(impl, DateTime):
+            exprs.append(f"to_char({q} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')")
+        elif isinstance(impl, Date):
+            exprs.append(f"to_char({q}, 'YYYY-MM-DD')")
+        elif isinstance(impl, Numeric):
+            exprs.append(f"{q}::float8")
+        else:
+            exprs.append(q)
+            p = c.type._cached_bind_processor(dialect)
+            if p is not None:
+                procs.append((i, p))
+    insert_sql = (f'INSERT INTO "{t.name}" (' + ", ".join(f'"{n}"' for n in names)
+                  + ") VALUES (" + ", ".join("?" * len(names)) + ")")
+    return insert_sql, f'SELECT {", ".join(exprs)} FROM "{t.name}"', procs
+
+
 def _snapshot(conn: Connection, local: Database, progress: Progress) -> None:
     """Everything the login may see, in one server snapshot, into the new replica."""
     import desktop_crm.models as models
@@ -1044,30 +1138,37 @@ def _snapshot(conn: Connection, local: Database, progress: Progress) -> None:
             if n in _LOAD_TRIGGERS]
         for n, _sql in triggers:
             lc.exec_driver_sql(f'DROP TRIGGER "{n}"')
+        # the secondary indexes are built once after the load (sorted, in bulk) instead of
+        # growing with every row (random ids); a larger page cache for the load alone
+        names = {t.name for t in tables}
+        indexes = [(n, sql) for n, sql, tbl in lc.exec_driver_sql(
+            "SELECT name, sql, tbl_name FROM sqlite_master WHERE type = 'index' "
+            "AND sql IS NOT NULL").all() if tbl in names]
+        for n, _sql in indexes:
+            lc.exec_driver_sql(f'DROP INDEX "{n}"')
+        lc.exec_driver_sql("PRAGMA cache_size=-262144")
         done = 0
         for t in [models.Base.metadata.tables[n] for n in REFERENCE] + tables:
             progress("snapshot:" + t.name, done, 0)
-            # rows as SQLAlchemy reads them, written as it would bind them (the SQLite
-            # dialect's bind processors, TypeDecorators included), through executemany
-            # without a compiled statement per row
-            names = [c.name for c in t.columns]
-            procs = [(i, p) for i, c in enumerate(t.columns)
-                     if (p := c.type._cached_bind_processor(lc.dialect)) is not None]
-            sql = (f'INSERT INTO "{t.name}" (' + ", ".join(f'"{n}"' for n in names)
-                   + ") VALUES (" + ", ".join("?" * len(names)) + ")")
-            cols = [t.c[n] for n in names]
-            result = conn.execution_options(yield_per=SNAPSHOT_CHUNK).execute(select(*cols))
+            sql, select_sql, procs = _copy_statements(t, lc.dialect)
+            result = conn.execution_options(yield_per=SNAPSHOT_CHUNK).exec_driver_sql(
+                select_sql)
             for part in result.partitions(SNAPSHOT_CHUNK):
-                rows = []
-                for r in part:
-                    v = list(r)
-                    for i, p in procs:
-                        v[i] = p(v[i])
-                    rows.append(tuple(v))
+                if procs:
+                    rows = []
+                    for r in part:
+                        v = list(r)
+                        for i, p in procs:
+                            v[i] = p(v[i])
+                        rows.append(tuple(v))
+                else:
+                    rows = [tuple(r) for r in part]
                 lc.exec_driver_sql(sql, rows)
                 done += len(part)
                 progress("snapshot:" + t.name, done, 0)
         progress("snapshot:indexes", done, 0)
+        for _n, sql in indexes:
+            lc.exec_driver_sql(sql)
         for n, _sql in triggers:
             if _LOAD_TRIGGERS[n]:
                 lc.exec_driver_sql(_LOAD_TRIGGERS[n])
@@ -1076,5 +1177,6 @@ def _snapshot(conn: Connection, local: Database, progress: Progress) -> None:
         for _n, sql in triggers:
             lc.exec_driver_sql(sql)
         lc.commit()
+        lc.exec_driver_sql("PRAGMA cache_size=-16384")
         lc.exec_driver_sql("PRAGMA synchronous=NORMAL")
         lc.exec_driver_sql("PRAGMA foreign_keys=ON")
