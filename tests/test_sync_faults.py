@@ -69,8 +69,8 @@ class Setup:
         return self.service.run(**kw)
 
     def caught_up(self) -> bool:
-        """Whether the last pull read the whole change log: it cannot when a transaction on
-        the shared server (in any database: the horizon is the cluster's) was running."""
+        """Whether the last pull read the whole change log: it cannot while a transaction of
+        this database is still running below its newest change."""
         with self.office.db.engine.connect() as conn:
             last = conn.execute(text("SELECT pos, seq FROM sync_change_log "
                                      "ORDER BY pos DESC, seq DESC LIMIT 1")).first()
@@ -82,7 +82,7 @@ class Setup:
             result = self.sync()
             if self.caught_up():
                 return result
-        pytest.fail("the shared server's horizon stayed behind the change log")
+        pytest.fail("the database's horizon stayed behind the change log")
 
     def close(self):
         self.service.close()

@@ -100,9 +100,9 @@ def entry_writes(entry: dict) -> list[tuple[uuid.UUID, tuple[str, ...], tuple]]:
 
 
 def wait_for_horizon(office, timeout: float = 60.0) -> None:
-    """Wait until no running transaction on the (shared) server holds the pull horizon below
-    the newest change: the horizon is cluster-wide, another database's open transaction
-    holds it too (SYNC.md, weak points)."""
+    """Wait until no running transaction of this database holds the pull horizon below the
+    newest change (a connection a test step left in a transaction would: SYNC.md, weak
+    points), so that the final syncs read everything. Usually returns at once."""
     deadline = time.monotonic() + timeout
     with office.db.engine.connect() as conn:
         while True:
@@ -112,8 +112,8 @@ def wait_for_horizon(office, timeout: float = 60.0) -> None:
             if newest is None or horizon > newest:
                 return
             if time.monotonic() > deadline:
-                pytest.fail(f"the server's horizon stayed at {horizon} below {newest} "
-                            f"for {timeout} s: a long transaction on the shared server")
+                pytest.fail(f"the database's horizon stayed at {horizon} below {newest} "
+                            f"for {timeout} s: a transaction left open")
             time.sleep(0.05)
 
 

@@ -112,6 +112,10 @@ def prune(conn: Connection, keep_days: int) -> int:
     if cut is None:
         return 0
     gone = conn.execute(text("DELETE FROM sync_change_log WHERE pos <= :c"), {"c": cut}).rowcount
+    # the idempotency ledger of the same age: a batch whose acknowledgement was lost that
+    # long ago and is sent again meets the three-way check (the server has its values)
+    conn.execute(text("DELETE FROM sync_applied_mutations "
+                      "WHERE applied_at < now() - make_interval(days => :d)"), {"d": keep_days})
     conn.execute(text(
         "INSERT INTO sync_log_pruned (id, below_pos) VALUES (1, :c) ON CONFLICT (id) DO UPDATE "
         "SET below_pos = greatest(sync_log_pruned.below_pos, excluded.below_pos), "
