@@ -303,7 +303,7 @@ CHILD = textwrap.dedent("""
 """)
 
 
-@pytest.mark.parametrize("phase, marks", [("push", 1), ("push", 6), ("pull", 1), ("pull", 2)])
+@pytest.mark.parametrize("phase, marks", [("push", 6), ("pull", 2)])
 def test_sync_process_killed(setups, reference, phase, marks):
     """The sync process killed with SIGKILL after its n-th progress report of a phase (one
     entry per push batch, pages of two changes); the next sync in this process finishes the

@@ -386,7 +386,7 @@ PHASES = [Phase.explicit, Phase.reuse, Phase.generate] + (
 def test_sync_against_the_reference_model(_pg_template):
     _Final.template = _pg_template
     run_state_machine_as_test(_Final, settings=settings(
-        max_examples=int(os.environ.get("SYNC_MODEL_EXAMPLES", 15)), stateful_step_count=25,
+        max_examples=int(os.environ.get("SYNC_MODEL_EXAMPLES", 10)), stateful_step_count=25,
         deadline=None, phases=PHASES,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]))
 
