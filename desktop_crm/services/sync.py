@@ -29,6 +29,7 @@ became visible comes with its rows.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import logging
@@ -699,56 +700,54 @@ class SyncService:
         with self.server.engine.connect() as conn:
             conn.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"))
             cursor = sync_log.snapshot_xmin(conn)
-            with self.db.engine.connect() as lc:
-                lc.exec_driver_sql("PRAGMA foreign_keys=OFF")
-                try:
-                    lc.execute(text("UPDATE sync_control SET applying = 1 WHERE id = 1"))
-                    apply = _Apply(lc, self.server, result)
-                    for t in reversed(tables):
-                        lc.execute(text(
-                            f'DELETE FROM "{t.name}" WHERE id NOT IN (SELECT row_id FROM '
-                            f"sync_outbox WHERE table_name = :t)"), {"t": t.name})
-                    for t in tables:
-                        progress("pull", result.pulled, 0)
-                        rows = conn.execution_options(yield_per=SNAPSHOT_CHUNK).execute(
-                            select(t))
-                        for part in rows.mappings().partitions(SNAPSHOT_CHUNK):
-                            apply.upsert(t, [dict(r) for r in part])
-                    result.pulled += apply.written
-                    lc.execute(text("UPDATE sync_state SET pull_pos = :p, pull_seq = 0 "
-                                    "WHERE id = 1"), {"p": cursor})
-                    lc.execute(text("DELETE FROM sync_refresh"))
-                    lc.execute(text("UPDATE sync_control SET applying = 0 WHERE id = 1"))
-                    lc.commit()
-                except BaseException:
-                    lc.rollback()
-                    raise
-                finally:
-                    lc.exec_driver_sql("PRAGMA foreign_keys=ON")
+            with _applying(self.db) as lc:
+                apply = _Apply(lc, self.server, result)
+                for t in reversed(tables):
+                    lc.execute(text(
+                        f'DELETE FROM "{t.name}" WHERE id NOT IN (SELECT row_id FROM '
+                        f"sync_outbox WHERE table_name = :t)"), {"t": t.name})
+                for t in tables:
+                    progress("pull", result.pulled, 0)
+                    rows = conn.execution_options(yield_per=SNAPSHOT_CHUNK).execute(select(t))
+                    for part in rows.mappings().partitions(SNAPSHOT_CHUNK):
+                        apply.upsert(t, [dict(r) for r in part])
+                result.pulled += apply.written
+                lc.execute(text("UPDATE sync_state SET pull_pos = :p, pull_seq = 0 "
+                                "WHERE id = 1"), {"p": cursor})
+                lc.execute(text("DELETE FROM sync_refresh"))
             conn.rollback()
         self.state = replica.state(self.db)
         result.redownloaded = True
 
     def _apply_page(self, wanted, rows, cursor, *, clear_refresh: bool,
                     result: SyncResult) -> int:
-        with self.db.engine.connect() as lc:
-            lc.exec_driver_sql("PRAGMA foreign_keys=OFF")  # before the transaction begins
-            try:
-                lc.execute(text("UPDATE sync_control SET applying = 1 WHERE id = 1"))
-                applied = _Apply(lc, self.server, result)
-                applied.page(wanted, rows)
-                lc.execute(text("UPDATE sync_state SET pull_pos = :p, pull_seq = :s "
-                                "WHERE id = 1"), {"p": cursor[0], "s": cursor[1]})
-                if clear_refresh:
-                    lc.execute(text("DELETE FROM sync_refresh"))
-                lc.execute(text("UPDATE sync_control SET applying = 0 WHERE id = 1"))
-                lc.commit()
-            except BaseException:
-                lc.rollback()
-                raise
-            finally:
-                lc.exec_driver_sql("PRAGMA foreign_keys=ON")
+        with _applying(self.db) as lc:
+            applied = _Apply(lc, self.server, result)
+            applied.page(wanted, rows)
+            lc.execute(text("UPDATE sync_state SET pull_pos = :p, pull_seq = :s "
+                            "WHERE id = 1"), {"p": cursor[0], "s": cursor[1]})
+            if clear_refresh:
+                lc.execute(text("DELETE FROM sync_refresh"))
         return applied.written
+
+
+@contextlib.contextmanager
+def _applying(db: Database):
+    """A replica connection in a transaction that applies the server's rows: the outbox
+    triggers silent, foreign keys unchecked (the server checked them; a row may point at one
+    this user does not see); committed when the block ends, else rolled back."""
+    with db.engine.connect() as lc:
+        lc.exec_driver_sql("PRAGMA foreign_keys=OFF")  # before the transaction begins
+        try:
+            lc.execute(text("UPDATE sync_control SET applying = 1 WHERE id = 1"))
+            yield lc
+            lc.execute(text("UPDATE sync_control SET applying = 0 WHERE id = 1"))
+            lc.commit()
+        except BaseException:
+            lc.rollback()
+            raise
+        finally:
+            lc.exec_driver_sql("PRAGMA foreign_keys=ON")
 
 
 def _login_refused(exc: DBAPIError) -> bool:
