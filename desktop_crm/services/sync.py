@@ -665,9 +665,15 @@ class SyncService:
                 if len(changes) == PULL_PAGE:  # end the page on a transaction's end
                     whole = [c for c in changes if c.pos != changes[-1].pos]
                     changes = whole or changes
+                # a row only this replica's own pushes changed is as the replica has it
+                # (what the server did not take as sent is in the refresh list): not read
+                # back. Bookkeeping (version, updated_at) may differ; it is never synced.
+                # The conflicts a push recorded are the server's rows: read.
+                others = {(c.table, c.row_id) for c in changes
+                          if c.site_id != self.state.site_id or c.table == "sync_conflicts"}
                 wanted: dict[str, set[uuid.UUID]] = defaultdict(set)
                 for c in changes:
-                    if c.table in synced:
+                    if c.table in synced and (c.table, c.row_id) in others:
                         wanted[c.table].add(c.row_id)
                 if first:
                     for tname, rid in refresh:
