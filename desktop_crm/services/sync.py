@@ -1121,6 +1121,51 @@ def _copy_statements(t: Table, dialect) -> tuple[str, str, list]:
     return insert_sql, f'SELECT {", ".join(exprs)} FROM "{t.name}"', procs
 
 
+def _read_ahead(conn: Connection, selects: list[tuple[Table, str]]):
+    """(table, rows) for each chunk of each SELECT, read by a second thread up to two chunks
+    ahead; (table, None) as each table begins. The thread alone uses ``conn`` until the
+    generator ends; an error there is raised here."""
+    import queue
+    import threading
+
+    out: queue.Queue = queue.Queue(maxsize=2)
+    stop = threading.Event()
+    END = object()
+
+    def read() -> None:
+        try:
+            for t, sql in selects:
+                out.put((t, None))
+                result = conn.execution_options(yield_per=SNAPSHOT_CHUNK).exec_driver_sql(sql)
+                for part in result.partitions(SNAPSHOT_CHUNK):
+                    if stop.is_set():
+                        result.close()
+                        return
+                    out.put((t, part))
+            out.put(END)
+        except BaseException as exc:  # noqa: BLE001 - handed to the reading side
+            out.put(exc)
+
+    reader = threading.Thread(target=read, name="replica-copy", daemon=True)
+    reader.start()
+    try:
+        while True:
+            item = out.get()
+            if item is END:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while reader.is_alive():  # let a reader blocked on a full queue see the stop
+            try:
+                out.get(timeout=0.1)
+            except queue.Empty:
+                pass
+        reader.join()
+
+
 def _snapshot(conn: Connection, local: Database, progress: Progress) -> None:
     """Everything the login may see, in one server snapshot, into the new replica."""
     import desktop_crm.models as models
@@ -1155,26 +1200,29 @@ def _snapshot(conn: Connection, local: Database, progress: Progress) -> None:
             "AND sql IS NOT NULL").all() if tbl in names]
         for n, _sql in indexes:
             lc.exec_driver_sql(f'DROP INDEX "{n}"')
-        lc.exec_driver_sql("PRAGMA cache_size=-262144")
+        lc.exec_driver_sql("PRAGMA cache_size=-524288")
         done = 0
-        for t in [models.Base.metadata.tables[n] for n in REFERENCE] + tables:
-            progress("snapshot:" + t.name, done, 0)
-            sql, select_sql, procs = _copy_statements(t, lc.dialect)
-            result = conn.execution_options(yield_per=SNAPSHOT_CHUNK).exec_driver_sql(
-                select_sql)
-            for part in result.partitions(SNAPSHOT_CHUNK):
-                if procs:
-                    rows = []
-                    for r in part:
-                        v = list(r)
-                        for i, p in procs:
-                            v[i] = p(v[i])
-                        rows.append(tuple(v))
-                else:
-                    rows = [tuple(r) for r in part]
-                lc.exec_driver_sql(sql, rows)
-                done += len(part)
+        everything = [models.Base.metadata.tables[n] for n in REFERENCE] + tables
+        statements = {t.name: _copy_statements(t, lc.dialect) for t in everything}
+        # the server's rows are read by a thread of their own while the replica writes the
+        # ones before (both wait outside Python: the network, SQLite and its cipher)
+        for t, part in _read_ahead(conn, [(t, statements[t.name][1]) for t in everything]):
+            sql, _select, procs = statements[t.name]
+            if part is None:  # the table begins
                 progress("snapshot:" + t.name, done, 0)
+                continue
+            if procs:
+                rows = []
+                for r in part:
+                    v = list(r)
+                    for i, p in procs:
+                        v[i] = p(v[i])
+                    rows.append(tuple(v))
+            else:
+                rows = [tuple(r) for r in part]
+            lc.exec_driver_sql(sql, rows)
+            done += len(part)
+            progress("snapshot:" + t.name, done, 0)
         progress("snapshot:indexes", done, 0)
         for _n, sql in indexes:
             lc.exec_driver_sql(sql)
