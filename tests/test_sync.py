@@ -497,3 +497,34 @@ def test_a_replica_of_a_new_office_database_makes_no_second_set_of_defaults(offi
     assert mine == theirs and theirs
     with office.db.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM pipeline_stages")).scalar() == 6
+
+
+def test_a_customer_made_during_a_sync_keeps_its_code_until_the_server_gives_another(
+        office, laptops, monkeypatch):
+    from desktop_crm.services import sync
+
+    office.customers.create({"name": "第一位"})
+    lp = laptops()
+    theirs = office.customers.create({"name": "办公室新客户"})  # takes the next code
+    made = []
+    fetch = sync._fetch
+
+    def typed_meanwhile(conn, t, ids):
+        if not made:  # typed in while the pull reads the office's rows: the same code
+            made.append(lp.svc.customers.create({"name": "同步中新建"}))
+        return fetch(conn, t, ids)
+
+    monkeypatch.setattr(sync, "_fetch", typed_meanwhile)
+    lp.sync()
+    monkeypatch.setattr(sync, "_fetch", fetch)
+    mine = made[0]
+    assert mine.code == office.customers.get(theirs.id).code
+    assert lp.svc.customers.get(mine.id).code == mine.code  # never a temporary "~" code
+    lp.sync()
+    for svc in (office, lp.svc):
+        assert svc.customers.get(theirs.id).code == theirs.code
+        assert svc.customers.get(mine.id).code not in (theirs.code, mine.code)
+    assert lp.svc.customers.get(mine.id).code == office.customers.get(mine.id).code
+    assert [(x.kind, x.field) for x in lp.conflicts().list()] == [("unique", "code")]
+    again = lp.sync()
+    assert (again.pushed, again.pulled) == (0, 0)

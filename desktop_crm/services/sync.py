@@ -707,6 +707,7 @@ class SyncService:
             conn.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"))
             cursor = sync_log.snapshot_xmin(conn)
             with _applying(self.db) as lc:
+                lc.execute(text("DELETE FROM sync_refresh"))
                 apply = _Apply(lc, self.server, result)
                 for t in reversed(tables):
                     lc.execute(text(
@@ -720,7 +721,6 @@ class SyncService:
                 result.pulled += apply.written
                 lc.execute(text("UPDATE sync_state SET pull_pos = :p, pull_seq = 0 "
                                 "WHERE id = 1"), {"p": cursor})
-                lc.execute(text("DELETE FROM sync_refresh"))
             conn.rollback()
         self.state = replica.state(self.db)
         result.redownloaded = True
@@ -728,12 +728,12 @@ class SyncService:
     def _apply_page(self, wanted, rows, cursor, *, clear_refresh: bool,
                     result: SyncResult) -> int:
         with _applying(self.db) as lc:
+            if clear_refresh:  # read into this page (a row it cannot place is listed again)
+                lc.execute(text("DELETE FROM sync_refresh"))
             applied = _Apply(lc, self.server, result)
             applied.page(wanted, rows)
             lc.execute(text("UPDATE sync_state SET pull_pos = :p, pull_seq = :s "
                             "WHERE id = 1"), {"p": cursor[0], "s": cursor[1]})
-            if clear_refresh:
-                lc.execute(text("DELETE FROM sync_refresh"))
         return applied.written
 
 
@@ -862,16 +862,23 @@ class _Apply:
                 except IntegrityError:
                     sp.rollback()
                     for r in part:  # one by one, moving a local clash out of the way
-                        self._make_room(t, r)
-                        self.lc.execute(stmt, [r])
+                        if self._make_room(t, r):
+                            self.lc.execute(stmt, [r])
+                        else:
+                            self.lc.execute(text(
+                                "INSERT OR IGNORE INTO sync_refresh (table_name, row_id) "
+                                "VALUES (:t, :r)"), {"t": t.name, "r": r["id"].hex})
+                            self.written -= 1
         self.written += len(out_rows)
         return {r["id"] for r in out_rows} - existing
 
-    def _make_room(self, t: Table, row: dict) -> None:
-        """A pulled row whose unique key a different local row holds: a new record made here
-        offline (its push will meet the clash on the server and record it) or one the server
-        has since changed. The local row steps aside: a text key gets a temporary suffix,
-        a pair (a tag on a customer) made here twice is the same fact and goes."""
+    def _make_room(self, t: Table, row: dict) -> bool:
+        """A pulled row whose unique key a different local row holds. A record made here
+        offline and not yet sent keeps its key (its push meets the clash on the server,
+        which gives it a new code and says so): the pulled row waits for the next pull
+        (False). A local row the server has since changed steps aside with a temporary
+        suffix until its own change arrives; a pair made on both sides (a tag on a
+        customer) is the same fact, and the local one goes."""
         from sqlalchemy import UniqueConstraint, and_
 
         keys = [tuple(c.columns) for c in t.constraints if isinstance(c, UniqueConstraint)]
@@ -881,6 +888,8 @@ class _Apply:
             cond = and_(*[c == row[c.name] for c in cols], t.c.id != row["id"])
             for (other,) in self.lc.execute(select(t.c.id).where(cond)).all():
                 if len(cols) == 1 and isinstance(row[cols[0].name], str):
+                    if (t.name, other.hex) in self.pending:
+                        return False
                     col = cols[0]
                     aside = f"{row[col.name]}~{other.hex[:6]}"[: col.type.length or None]
                     self.lc.execute(update(t).where(t.c.id == other).values({col.name: aside}))
@@ -889,6 +898,7 @@ class _Apply:
                     self.lc.execute(text("DELETE FROM sync_outbox WHERE table_name = :t "
                                          "AND row_id = :r AND status = 'pending'"),
                                     {"t": t.name, "r": other.hex})
+        return True
 
     def remove(self, t: Table, ids: list[uuid.UUID]) -> None:
         """Rows gone from the server or no longer the user's to see: out of the replica with
