@@ -527,6 +527,7 @@ class SyncService:
 
     def _run(self, result: SyncResult, progress: Progress, cancelled) -> None:
         progress("connect", 0, 0)
+        self.state = replica.state(self.db) or self.state  # the cursor as the last run left it
         with self.server.engine.connect() as conn:
             self.user_id = self.handshake(conn)
             conn.rollback()
