@@ -25,7 +25,7 @@ from .customer_dialog import CustomerDialog
 from .itemmodels.customer_table import CustomerTableModel
 from .pool_section import ReleaseDialog, pool_error_text
 from .profile_pane import InteractionDialog, ProfilePane
-from .workers import Worker
+from .workers import Worker, guarded
 from . import ui_state
 from .widgets import row_height, scaled
 
@@ -301,8 +301,10 @@ class CustomersSection(QWidget):
         worker = Worker(lambda: self.services.customers.count(query))
         # Keep the worker (and its signals object) alive until its result is delivered.
         self._workers.add(worker)
-        worker.signals.finished.connect(
-            lambda n, g=generation, w=worker: (self._workers.discard(w), self._count_ready(g, n)))
+        worker.signals.finished.connect(lambda _n, w=worker: self._workers.discard(w))
+        # a count arriving after the section (and its label) is gone is dropped
+        worker.signals.finished.connect(guarded(
+            self.count_label, lambda n, g=generation: self._count_ready(g, n)))
         worker.signals.failed.connect(lambda _e, w=worker: self._workers.discard(w))
         self._pool.start(worker)
 
